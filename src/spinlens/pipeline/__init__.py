@@ -1,0 +1,52 @@
+"""The pipeline: components run in order over batches of Articles, each adding a layer."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Protocol
+
+from spinlens import __version__
+from spinlens.model import Article
+
+
+class Component(Protocol):
+    """One analysis step. It reads Articles and adds its layer to each."""
+
+    name: str
+    version: str
+
+    def __call__(self, articles: Sequence[Article]) -> None: ...
+
+
+class Pipeline:
+    """Components applied in order; one component failing on one article is an
+    error of that article, not of the batch."""
+
+    def __init__(self, components: Sequence[Component]):
+        self.components = list(components)
+        specs = [f"{c.name}@{c.version}" for c in self.components]
+        digest = hashlib.sha256("\n".join(specs).encode()).hexdigest()[:8]
+        self.info = {"version": f"{__version__}+{digest}", "components": specs}
+
+    @property
+    def version(self) -> str:
+        return str(self.info["version"])
+
+    def __call__(self, articles: Sequence[Article]) -> list[Article]:
+        """Analyse a batch in place; returns the articles for chaining."""
+        for article in articles:
+            article.pipeline = self.info
+        for component in self.components:
+            healthy = [a for a in articles if not a.errors]
+            try:
+                component(healthy)
+            except Exception:  # noqa: BLE001 - isolate the failing article
+                for article in healthy:
+                    try:
+                        component([article])
+                    except Exception as exc:  # noqa: BLE001
+                        article.errors.append(f"{component.name}: {type(exc).__name__}: {exc}")
+        for article in articles:
+            article.doc = None
+        return list(articles)

@@ -1,0 +1,60 @@
+"""HTML pages and fragments: main text and metadata through trafilatura."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import lxml.html
+import trafilatura
+
+from spinlens.model import Article
+from spinlens.readers.base import DocumentRejected
+
+BLOCK_TAGS = frozenset(
+    ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+    + ("tr", "article", "section", "header", "footer")
+)
+
+
+def article_from_html(
+    html: bytes | str, article_id: str, url: str | None = None, **meta: str | None
+) -> Article:
+    """Extract the main text, title, author, date and site name of a web page."""
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, as_dict=True
+    )
+    if not isinstance(doc, dict) or not (doc.get("text") or "").strip():
+        raise DocumentRejected("no article text found in the HTML")
+    text = doc["text"]
+    found = {
+        "title": doc.get("title"),
+        "author": doc.get("author"),
+        "source": doc.get("sitename") or doc.get("hostname") or host_of(url),
+        "published": doc.get("date"),
+        "url": url or doc.get("url"),
+    }
+    for key, value in found.items():
+        if meta.get(key) is None:
+            meta[key] = value
+    return Article.create(article_id, text, **meta)
+
+
+def fragment_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment (a feed summary), one block a line."""
+    if "<" not in fragment:
+        return fragment.strip()
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    for block in root.iter(*BLOCK_TAGS):
+        block.tail = "\n" + (block.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def host_of(url: str | None) -> str | None:
+    """The host name of a URL, without a leading ``www.``."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None

@@ -1,0 +1,60 @@
+"""JSON Lines: one article an object, with `text` or `html` and optional metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spinlens.model import Article, short_hash
+from spinlens.readers.base import DocumentRejected, Limits, Read, ReadError, check_document
+from spinlens.readers.html import article_from_html
+from spinlens.readers.text import article_from_text
+
+META_KEYS = ("title", "author", "url", "source", "published", "language")
+
+
+def read_jsonl(lines: Iterable[bytes], name: str, limits: Limits) -> Iterator[Read]:
+    """Yield an Article or a ReadError for every non-empty line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            check_document(line, limits)
+            obj = json.loads(line)
+            yield article_from_object(obj, where)
+        except json.JSONDecodeError as exc:
+            yield ReadError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
+        except (DocumentRejected, UnicodeDecodeError) as exc:
+            yield ReadError(where, str(exc))
+
+
+def article_from_object(obj: Any, where: str) -> Article:
+    """An Article from one JSON object of the input contract."""
+    if not isinstance(obj, dict):
+        raise DocumentRejected("a line must hold a JSON object")
+    meta = {key: as_text(obj.get(key), key) for key in META_KEYS}
+    given_id = obj.get("id")
+    text, html = obj.get("text"), obj.get("html")
+    if isinstance(text, str) and text.strip():
+        article_id = str(given_id) if given_id is not None else record_id(meta["url"], text)
+        return article_from_text(text, article_id, **meta)
+    if isinstance(html, str) and html.strip():
+        article_id = str(given_id) if given_id is not None else record_id(meta["url"], html)
+        url = meta.pop("url")
+        return article_from_html(html, article_id, url=url, **meta)
+    raise DocumentRejected('no non-empty "text" or "html" field')
+
+
+def as_text(value: Any, key: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    raise DocumentRejected(f'"{key}" must be a string')
+
+
+def record_id(url: str | None, content: str) -> str:
+    """Id of an article inside a multi-article input: hash of its URL, else content."""
+    return short_hash(url) if url else short_hash(content)

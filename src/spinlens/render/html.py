@@ -1,0 +1,105 @@
+"""The self-contained HTML report: one file, no network, every article text escaped."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import TextIO
+from urllib.parse import urlsplit
+
+import jinja2
+
+from spinlens import __version__
+from spinlens.model import Article
+from spinlens.render.marks import describe, label_counts, marks_of, segments
+
+ENTITY_COLOURS = {
+    "PERSON": "#ffd6a5",
+    "ORG": "#caffbf",
+    "GPE": "#9bf6ff",
+    "LOC": "#a0c4ff",
+    "NORP": "#ffc6ff",
+    "FAC": "#bdb2ff",
+    "EVENT": "#fdffb6",
+    "DATE": "#e5e5e5",
+    "TIME": "#e5e5e5",
+    "CARDINAL": "#f1e3d3",
+    "QUANTITY": "#f1e3d3",
+    "MONEY": "#d8f3dc",
+    "PERCENT": "#f1e3d3",
+    "ORDINAL": "#f1e3d3",
+    "LAW": "#ffadad",
+    "PRODUCT": "#cdb4db",
+    "WORK_OF_ART": "#cdb4db",
+    "LANGUAGE": "#bde0fe",
+}
+
+environment = jinja2.Environment(
+    loader=jinja2.PackageLoader("spinlens", "render/templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def colour(label: str) -> str:
+    """A stable pastel colour for any label."""
+    if label in ENTITY_COLOURS:
+        return ENTITY_COLOURS[label]
+    hue = int(hashlib.sha256(label.encode()).hexdigest()[:4], 16) % 360
+    return f"hsl({hue} 80% 85%)"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it may become a link (http/https only), else None."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https"):
+        return url
+    return None
+
+
+environment.filters["colour"] = colour
+environment.filters["describe"] = describe
+environment.filters["safe_url"] = safe_url
+
+
+class HtmlWriter:
+    """Writes one HTML report with a section per article, streamed."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.count = 0
+        self.stream.write(
+            environment.get_template("head.html.j2").render(
+                version=__version__,
+                created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                entity_labels=list(ENTITY_COLOURS),
+            )
+        )
+
+    def write(self, article: Article) -> None:
+        self.count += 1
+        template = environment.get_template("article.html.j2")
+        self.stream.write(
+            template.render(
+                number=self.count,
+                article=article,
+                segments=segments(article.text, marks_of(article)),
+                entity_counts=label_counts(article, "entities").most_common(),
+                top_entities=top_mentions(article),
+            )
+        )
+
+    def close(self) -> None:
+        self.stream.write(environment.get_template("foot.html.j2").render(count=self.count))
+        self.stream.flush()
+
+
+def top_mentions(article: Article, limit: int = 25) -> list[tuple[str, str, int]]:
+    """The most mentioned entity strings: (text, label, count)."""
+    counts: dict[tuple[str, str], int] = {}
+    for span in article.layers.get("entities", []):
+        key = (article.text[span.start : span.end], getattr(span, "label", ""))
+        counts[key] = counts.get(key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(text, label, n) for (text, label), n in ranked[:limit]]
