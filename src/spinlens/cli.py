@@ -28,12 +28,13 @@ from spinlens.batch import FailFast, Summary, analyze_stream
 from spinlens.config import Settings, load_settings
 from spinlens.export import EXPORT_FORMATS, export
 from spinlens.model import Article
-from spinlens.pipeline.factory import build_pipeline
+from spinlens.pipeline.factory import COMPONENTS, build_pipeline
 from spinlens.readers import Limits, ReadError, read_paths
 from spinlens.render import FORMATS, open_writer
 from spinlens.store import Store
+from spinlens.techniques.cli import evaluate, techniques
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 DB_HELP = (
     "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
 )
@@ -65,6 +66,9 @@ def main(ctx: click.Context, config: str | None) -> None:
 @click.option("--max-bytes", type=int, help="Largest document read (default 10 MB).")
 @click.option("--spacy-model", help="Installed spaCy pipeline for English articles.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), help="Articles per batch.")
+@click.option(
+    "--without", multiple=True, type=click.Choice(COMPONENTS), help="Skip an optional component."
+)
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -77,6 +81,7 @@ def analyze(
     max_bytes: int | None,
     spacy_model: str | None,
     batch_size: int | None,
+    without: tuple[str, ...],
 ) -> None:
     """Analyse articles in files, folders (recursively) or - (stdin).
 
@@ -87,7 +92,7 @@ def analyze(
         ctx, db=db, max_bytes=max_bytes, spacy_model=spacy_model, batch_size=batch_size
     )
     try:
-        pipeline = build_pipeline(settings.spacy_model)
+        pipeline = build_pipeline(settings.spacy_model, without)
     except RuntimeError as exc:
         raise click.UsageError(str(exc)) from exc
     store = None if no_store else Store(settings.db)
@@ -201,3 +206,7 @@ def report(summary: Summary, stopped: ReadError | None) -> None:
         stderr.print(f"  failed: {escape(str(failure))}")
     if stopped is not None:
         stderr.print("[red]stopped at the first failure (--fail-fast)[/red]")
+
+
+main.add_command(techniques)
+main.add_command(evaluate)

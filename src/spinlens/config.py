@@ -68,4 +68,6 @@ def merge(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
             typed[name] = kind(value)
         except ValueError as exc:
             raise ValueError(f"{origin}: {name} must be {kind.__name__}") from exc
+        if kind is int and typed[name] < 1:
+            raise ValueError(f"{origin}: {name} must be at least 1")
     return replace(settings, **typed)

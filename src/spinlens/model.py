@@ -42,6 +42,14 @@ class Entity(Span):
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Technique(Span):
+    """A passage using a propaganda technique (PTC taxonomy), with a confidence."""
+
+    technique: str
+    score: float
+
+
 @dataclass
 class Article:
     """One news article and everything spinlens has found in it."""
@@ -61,10 +69,13 @@ class Article:
     """Top-level result fields from components this version does not model."""
     doc: Any = field(default=None, repr=False, compare=False)
     """The linguistic parse (a spaCy Doc) shared by components; never serialised."""
+    encoding: Any = field(default=None, repr=False, compare=False)
+    """Contextual token vectors (`spinlens.encoder.Encoding`); never serialised."""
 
     layer_types: ClassVar[dict[str, type[Span]]] = {
         "sentences": Sentence,
         "entities": Entity,
+        "techniques": Technique,
     }
 
     @classmethod

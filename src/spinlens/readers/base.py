@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -79,5 +80,7 @@ def guarded(source: str, produce: Iterator[Read]) -> Iterator[Read]:
         yield from produce
     except DocumentRejected as exc:
         yield ReadError(source, str(exc))
+    except (EOFError, zlib.error) as exc:
+        yield ReadError(source, f"truncated or corrupt compressed data ({exc})")
     except Exception as exc:  # noqa: BLE001 - a reader must never stop the batch
         yield ReadError(source, f"{type(exc).__name__}: {exc}".strip().splitlines()[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -13,6 +14,8 @@ from spinlens.readers.base import DocumentRejected, Read, ReadError
 from spinlens.readers.html import fragment_to_text, host_of
 from spinlens.readers.jsonl import record_id
 from spinlens.readers.text import article_from_text
+
+WEB = ("http", "https")
 
 
 def read_feed(data: bytes, name: str) -> Iterator[Read]:
@@ -36,7 +39,7 @@ def article_from_entry(entry: feedparser.FeedParserDict, source: str | None) -> 
     text = next((t for t in map(fragment_to_text, bodies) if t), "")
     if not text:
         raise DocumentRejected("feed entry without text")
-    url = entry.get("link")
+    url = entry.get("link") if urlsplit(entry.get("link") or "").scheme in WEB else None
     return article_from_text(
         text,
         record_id(entry.get("id") or url, text),

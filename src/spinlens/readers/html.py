@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -17,13 +18,14 @@ BLOCK_TAGS = frozenset(
 
 
 def article_from_html(
-    html: bytes | str, article_id: str, url: str | None = None, **meta: str | None
+    page: bytes | str, article_id: str, url: str | None = None, **meta: str | None
 ) -> Article:
     """Extract the main text, title, author, date and site name of a web page."""
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, as_dict=True
+    extracted = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, include_comments=False
     )
-    if not isinstance(doc, dict) or not (doc.get("text") or "").strip():
+    doc = extracted.as_dict() if extracted is not None and not isinstance(extracted, dict) else {}
+    if not (doc.get("text") or "").strip():
         raise DocumentRejected("no article text found in the HTML")
     text = doc["text"]
     found = {
@@ -42,7 +44,7 @@ def article_from_html(
 def fragment_to_text(fragment: str) -> str:
     """Visible text of an HTML fragment (a feed summary), one block a line."""
     if "<" not in fragment:
-        return fragment.strip()
+        return html.unescape(fragment).strip()
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()

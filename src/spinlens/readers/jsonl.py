@@ -36,6 +36,8 @@ def article_from_object(obj: Any, where: str) -> Article:
         raise DocumentRejected("a line must hold a JSON object")
     meta = {key: as_text(obj.get(key), key) for key in META_KEYS}
     given_id = obj.get("id")
+    if given_id in ("", None) or isinstance(given_id, bool):
+        given_id = None
     text, html = obj.get("text"), obj.get("html")
     if isinstance(text, str) and text.strip():
         article_id = str(given_id) if given_id is not None else record_id(meta["url"], text)
@@ -50,7 +52,7 @@ def article_from_object(obj: Any, where: str) -> Article:
 def as_text(value: Any, key: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise DocumentRejected(f'"{key}" must be a string')
 

@@ -11,7 +11,27 @@ import jinja2
 
 from spinlens import __version__
 from spinlens.model import Article
-from spinlens.render.marks import describe, label_counts, marks_of, segments
+from spinlens.render.marks import describe, marks_of, segments, technique_class
+from spinlens.render.summaries import label_counts, technique_summary, top_mentions
+from spinlens.techniques import NAMES
+
+TECHNIQUE_COLOURS = (
+    "#ffb3ba",
+    "#ffdfba",
+    "#fff3a3",
+    "#baffc9",
+    "#bae1ff",
+    "#e0bbff",
+    "#ffc8dd",
+    "#c9f2e7",
+    "#f7d6a0",
+    "#d4e09b",
+    "#a9def9",
+    "#f3c4fb",
+    "#fde2e4",
+    "#cde7b0",
+)
+"""One background per PTC technique, in the order of `NAMES`."""
 
 ENTITY_COLOURS = {
     "PERSON": "#ffd6a5",
@@ -61,6 +81,7 @@ def safe_url(url: str | None) -> str | None:
 environment.filters["colour"] = colour
 environment.filters["describe"] = describe
 environment.filters["safe_url"] = safe_url
+environment.filters["technique_class"] = technique_class
 
 
 class HtmlWriter:
@@ -73,7 +94,8 @@ class HtmlWriter:
             environment.get_template("head.html.j2").render(
                 version=__version__,
                 created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                entity_labels=list(ENTITY_COLOURS),
+                entity_colours=ENTITY_COLOURS,
+                techniques=list(zip(NAMES, TECHNIQUE_COLOURS, strict=True)),
             )
         )
 
@@ -87,19 +109,10 @@ class HtmlWriter:
                 segments=segments(article.text, marks_of(article)),
                 entity_counts=label_counts(article, "entities").most_common(),
                 top_entities=top_mentions(article),
+                techniques=technique_summary(article),
             )
         )
 
     def close(self) -> None:
         self.stream.write(environment.get_template("foot.html.j2").render(count=self.count))
         self.stream.flush()
-
-
-def top_mentions(article: Article, limit: int = 25) -> list[tuple[str, str, int]]:
-    """The most mentioned entity strings: (text, label, count)."""
-    counts: dict[tuple[str, str], int] = {}
-    for span in article.layers.get("entities", []):
-        key = (article.text[span.start : span.end], getattr(span, "label", ""))
-        counts[key] = counts.get(key, 0) + 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(text, label, n) for (text, label), n in ranked[:limit]]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from spinlens.model import Article
-from spinlens.render.html import top_mentions
-from spinlens.render.marks import label_counts, marks_of, segments
+from spinlens.model import Article, Technique
+from spinlens.render.marks import marks_of, segments
+from spinlens.render.summaries import label_counts, technique_summary, top_mentions
 
 PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$])")
 
@@ -37,30 +37,59 @@ def markdown_lines(article: Article) -> list[str]:
         value = getattr(article, key)
         if value:
             lines.append(f"- **{key}**: {escape(str(value))}")
-    counts = label_counts(article, "entities")
-    lines.append(f"- **sentences**: {len(article.layers.get('sentences', []))}")
+    summary = technique_summary(article)
+    entities = label_counts(article, "entities").most_common()
+    lines.append(f"- **sentences**: {summary.sentences}")
+    lines.append("- **entities**: " + ", ".join(f"{label} {n}" for label, n in entities))
     lines.append(
-        "- **entities**: " + ", ".join(f"{label} {n}" for label, n in counts.most_common())
+        f"- **propaganda techniques**: {summary.sentences_with_technique} of "
+        f"{summary.sentences} sentences ({100 * summary.share:.0f} %); "
+        + ", ".join(f"{escape(name)} {n}" for name, n in summary.counts)
     )
-    lines.append("")
-    lines.append("Entity mentions are in bold, followed by their label in brackets.")
-    lines.append("")
+    lines += [
+        "",
+        "Passages using a technique are in bold, the technique and the model's "
+        "confidence follow in brackets.",
+        "",
+    ]
     lines.extend(annotated_paragraphs(article))
+    spans = sorted(article.layers.get("techniques", []), key=lambda s: (s.start, s.end))
+    if spans:
+        lines += ["", "| technique | confidence | passage |", "|---|---|---|"]
+        lines += [
+            f"| {escape(s.technique)} | {s.score:.2f} | {escape(article.text[s.start : s.end])} |"
+            for s in spans
+            if isinstance(s, Technique)
+        ]
     mentions = top_mentions(article)
     if mentions:
-        lines += ["", "| mention | label | times |", "|---|---|---|"]
+        lines += ["", "| entity | label | times |", "|---|---|---|"]
         lines += [f"| {escape(text)} | {label} | {n} |" for text, label, n in mentions]
     return lines
 
 
 def annotated_paragraphs(article: Article) -> list[str]:
-    """The text, one paragraph a block, entity mentions as ``**text** [LABEL]``."""
+    """The text, one paragraph a block, technique passages in bold with
+    ``[Technique 0.83]`` after each."""
+    marks = [m for m in marks_of(article) if m.layer == "techniques"]
     pieces = []
-    for seg in segments(article.text, marks_of(article)):
+    for seg in segments(article.text, marks):
         piece = escape(seg.text)
-        if seg.marks and seg.text.strip():
-            labels = "/".join(m.label for m in seg.marks)
-            piece = f"**{piece}** \\[{labels}\\]"
+        if seg.marks:
+            piece = "\n".join(map(embolden, piece.split("\n")))
+        ends = [m for m in seg.marks if m.end == seg.start + len(seg.text)]
+        for mark in ends:
+            piece += f" \\[{escape(mark.label)} {mark.score or 0:.2f}\\]"
         pieces.append(piece)
     paragraphs = re.split(r"\n\s*\n|\n", "".join(pieces))
     return [p.strip() + "\n" for p in paragraphs if p.strip()]
+
+
+def embolden(line: str) -> str:
+    """Bold the content of a line, keeping its surrounding spaces outside the markers."""
+    core = line.strip()
+    if not core:
+        return line
+    lead = line[: len(line) - len(line.lstrip())]
+    trail = line[len(line.rstrip()) :]
+    return f"{lead}**{core}**{trail}"

