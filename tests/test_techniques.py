@@ -169,3 +169,30 @@ def test_encoder_handles_empty_and_long_texts():
     assert empty.vectors.shape[0] == 0
     assert long.vectors.shape[0] == len(long.offsets) > 900
     assert not np.any(np.all(long.vectors == 0, axis=1))
+
+
+def test_ptc_writer_writes_one_line_per_technique_span():
+    import io
+
+    from spinlens.render import open_writer
+
+    article = Article(id="123", text="barbaric criminals everywhere")
+    article.layers["techniques"] = [
+        Technique(9, 18, "Name_Calling,Labeling", 0.7),
+        Technique(0, 8, "Loaded_Language", 0.9),
+    ]
+    out = io.StringIO()
+    writer = open_writer("ptc", out)
+    writer.write(article)
+    writer.close()
+    assert out.getvalue() == "123\tLoaded_Language\t0\t8\n123\tName_Calling,Labeling\t9\t18\n"
+
+
+def test_spans_are_cut_at_sentence_boundaries():
+    from spinlens.model import Sentence
+    from spinlens.techniques.predict import split_at
+
+    sentences = [Sentence(0, 20), Sentence(21, 40)]
+    assert split_at([(5, 30, 0.9)], sentences) == [(5, 20, 0.9), (21, 30, 0.9)]
+    assert split_at([(19, 22, 0.5)], sentences) == []
+    assert split_at([(5, 30, 0.9)], []) == [(5, 30, 0.9)]

@@ -200,9 +200,11 @@ def make_optimizer(net: TechniqueNet, steps: int, lr: float):  # type: ignore[no
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-def train_epoch(net, train, batch_size, optimizer, schedule, epoch) -> None:  # type: ignore[no-untyped-def]
+def train_epoch(net, train, args, optimizer, schedule, epoch) -> None:  # type: ignore[no-untyped-def]
     """One pass over the training windows: token loss + span loss."""
     bce = nn.BCEWithLogitsLoss(reduction="none")
+    token_bce = nn.BCEWithLogitsLoss(reduction="none", pos_weight=torch.tensor(args.pos_weight))
+    batch_size = args.batch_size
     net.train()
     order = np.random.permutation(len(train))
     started, total = time.time(), 0.0
@@ -212,7 +214,7 @@ def train_epoch(net, train, batch_size, optimizer, schedule, epoch) -> None:  # 
         )
         hidden = net.hidden(ids, mask)
         token_logits = net.token_head(net.dropout(hidden)).squeeze(-1)
-        loss = (bce(token_logits, inside) * mask).sum() / mask.sum()
+        loss = (token_bce(token_logits, inside) * mask).sum() / mask.sum()
         if spans:
             loss = loss + bce(net.span_logits(hidden, spans), targets).sum(1).mean() / 4
         optimizer.zero_grad()
@@ -233,6 +235,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--pos-weight", type=float, default=1.0, help="Weight of inside tokens.")
     parser.add_argument("--out", type=Path, default=PACKAGE_MODELS / "techniques")
     parser.add_argument("--max-articles", type=int, help="Use fewer articles (smoke test).")
     args = parser.parse_args()
@@ -255,7 +258,7 @@ def main() -> None:
     best, history = None, []
     for epoch in range(1, args.epochs + 1):
         started = time.time()
-        train_epoch(net, train, args.batch_size, optimizer, schedule, epoch)
+        train_epoch(net, train, args, optimizer, schedule, epoch)
         net.eval()
         vectors = TorchEncoder(net, tokenizer).encode(list(dev_texts.values()))
         heads, scores = tune(net, dev_texts, dict(zip(dev_texts, vectors, strict=True)), dev_gold)

@@ -25,7 +25,8 @@ class Pipeline:
 
     def __init__(self, components: Sequence[Component]):
         self.components = list(components)
-        specs = [f"{c.name}@{c.version}" for c in self.components]
+        members = [m for c in self.components for m in getattr(c, "components", [c])]
+        specs = [f"{m.name}@{m.version}" for m in members]
         digest = hashlib.sha256("\n".join(specs).encode()).hexdigest()[:8]
         self.info = {"version": f"{__version__}+{digest}", "components": specs}
 

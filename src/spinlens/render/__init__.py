@@ -1,4 +1,4 @@
-"""Renderers: write analysed Articles as JSON Lines, JSON, an HTML report or Markdown.
+"""Renderers: analysed Articles as JSON Lines, JSON, an HTML report, Markdown or PTC TSV.
 
 Each writer is opened on a text stream, takes articles one at a time (memory does
 not grow with the batch) and is closed at the end.
@@ -10,11 +10,11 @@ import json
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
-from spinlens.model import Article
+from spinlens.model import Article, Technique
 from spinlens.render.html import HtmlWriter
 from spinlens.render.markdown import MarkdownWriter
 
-FORMATS = ("jsonl", "json", "html", "md")
+FORMATS = ("jsonl", "json", "html", "md", "ptc")
 
 
 class Writer(Protocol):
@@ -53,6 +53,21 @@ class JsonWriter:
         self.stream.flush()
 
 
+class PtcWriter:
+    """The techniques layer as PTC / SemEval-2020 labels: ID, TECHNIQUE, START, END."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, article: Article) -> None:
+        for span in sorted(article.layers.get("techniques", []), key=lambda s: (s.start, s.end)):
+            if isinstance(span, Technique):
+                self.stream.write(f"{article.id}\t{span.technique}\t{span.start}\t{span.end}\n")
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
 def open_writer(fmt: str, stream: TextIO) -> Writer:
     """A writer of format `fmt` (one of FORMATS) over `stream`."""
     writers: dict[str, Callable[[TextIO], Writer]] = {
@@ -60,5 +75,6 @@ def open_writer(fmt: str, stream: TextIO) -> Writer:
         "json": JsonWriter,
         "html": HtmlWriter,
         "md": MarkdownWriter,
+        "ptc": PtcWriter,
     }
     return writers[fmt](stream)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 import spacy
+from spacy.glossary import GLOSSARY
 
 from spinlens.model import Article, Entity, Technique
 from spinlens.techniques import NAMES, TECHNIQUES
@@ -34,7 +36,8 @@ class Segment:
 
 def describe(label: str) -> str:
     """A one-line definition of an annotation label (technique or entity type)."""
-    return TECHNIQUES.get(label) or spacy.explain(label) or label
+    known = label in GLOSSARY  # spacy.explain warns about any other label
+    return TECHNIQUES.get(label) or (spacy.explain(label) if known else None) or label
 
 
 def technique_class(name: str) -> str:
@@ -42,13 +45,21 @@ def technique_class(name: str) -> str:
     return f"t{NAMES.index(name)}" if name in NAMES else "t-other"
 
 
-def marks_of(article: Article) -> list[Mark]:
-    """Every mark to highlight in the article, in text order."""
+REPORT_LAYERS = ("entities", "techniques")
+ALL_LAYERS = ("entities", "techniques", "quotes", "claims")
+
+
+def marks_of(article: Article, layers: tuple[str, ...] = REPORT_LAYERS) -> list[Mark]:
+    """Every mark of the given layers to highlight in the article, in text order."""
     marks = [
         Mark(s.start, s.end, "entities", s.label, f"{s.label}: {describe(s.label)}", "ent")
         for s in article.layers.get("entities", [])
-        if isinstance(s, Entity)
+        if isinstance(s, Entity) and "entities" in layers
     ]
+    if "quotes" in layers:
+        marks += quote_marks(article)
+    if "claims" in layers:
+        marks += claim_marks(article)
     marks += [
         Mark(
             s.start,
@@ -60,9 +71,67 @@ def marks_of(article: Article) -> list[Mark]:
             s.score,
         )
         for s in article.layers.get("techniques", [])
-        if isinstance(s, Technique)
+        if isinstance(s, Technique) and "techniques" in layers
     ]
     return sorted(marks, key=lambda m: (m.start, -m.end, m.layer))
+
+
+def layer_items(article: Article, name: str) -> list[dict[str, Any]]:
+    """A layer's spans as JSON objects, whether this version models the layer
+    (`article.layers`) or only carries it along (`article.extra`)."""
+    if name in article.layers:
+        return [span.to_dict() for span in article.layers[name]]
+    items = article.extra.get(name)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def valid_span(span: Any, length: int) -> TypeGuard[dict[str, Any]]:
+    return (
+        isinstance(span, dict)
+        and isinstance(span.get("start"), int)
+        and isinstance(span.get("end"), int)
+        and 0 <= span["start"] < span["end"] <= length
+    )
+
+
+def speaker_name(speaker: Any) -> str | None:
+    """A speaker's name from ``{"name": …}`` or a plain string."""
+    name = speaker.get("name") if isinstance(speaker, dict) else speaker
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def quote_marks(article: Article) -> list[Mark]:
+    """Reported speech: the quoted content, the speech verb (cue) and the speaker mention."""
+    marks = []
+    for quote in layer_items(article, "quotes"):
+        kind = str(quote.get("kind") or "quote")
+        speaker = speaker_name(quote.get("speaker")) or "unattributed"
+        score = quote.get("score") if isinstance(quote.get("score"), int | float) else None
+        conf = f" ({score:.2f})" if score is not None else ""
+        parts = (
+            ("content", "quote", f"{kind} quote{conf}: said by {speaker}"),
+            ("cue", "qcue", f"speech verb of a quote by {speaker}"),
+            ("source", "qsrc", f"speaker: {speaker}"),
+        )
+        for part, css, note in parts:
+            span = quote.get(part)
+            if valid_span(span, len(article.text)):
+                marks.append(Mark(span["start"], span["end"], "quotes", kind, note, css, score))
+    return marks
+
+
+def claim_marks(article: Article) -> list[Mark]:
+    """Check-worthy claims."""
+    marks = []
+    for claim in layer_items(article, "claims"):
+        if not valid_span(claim, len(article.text)):
+            continue
+        score = claim.get("score") if isinstance(claim.get("score"), int | float) else None
+        conf = f" ({score:.2f})" if score is not None else ""
+        speaker = speaker_name(claim.get("speaker"))
+        note = f"claim worth checking{conf}" + (f", by {speaker}" if speaker else "")
+        marks.append(Mark(claim["start"], claim["end"], "claims", "claim", note, "claim", score))
+    return marks
 
 
 def segments(text: str, marks: list[Mark]) -> list[Segment]:

@@ -47,5 +47,6 @@ class TechniqueTagger:
         for article in articles:
             found: list[Span] = []
             if article.encoding is not None:
-                found += predict_spans(self.heads, article.text, article.encoding)
+                sentences = article.layers.get("sentences", [])
+                found += predict_spans(self.heads, article.text, article.encoding, sentences)
             article.layers["techniques"] = found

@@ -33,6 +33,8 @@ class TechniqueHeads:
     """Token probability above which a token is inside a detected span."""
     second_threshold: float = 0.5
     """Probability above which a span also gets its second technique."""
+    gap: int = 0
+    """Runs of inside tokens at most this many tokens apart form one span."""
 
     @classmethod
     def load(cls, path: Path) -> TechniqueHeads:
@@ -44,6 +46,7 @@ class TechniqueHeads:
             data["span_b"],
             float(data["threshold"]),
             float(data["second_threshold"]),
+            int(data["gap"]) if "gap" in data else 0,
         )
 
     def save(self, path: Path) -> None:
@@ -55,6 +58,7 @@ class TechniqueHeads:
             span_b=self.span_b,
             threshold=np.float32(self.threshold),
             second_threshold=np.float32(self.second_threshold),
+            gap=np.int32(self.gap),
         )
 
     def token_probs(self, encoding: Encoding) -> np.ndarray:
@@ -63,10 +67,8 @@ class TechniqueHeads:
     def find_spans(self, text: str, encoding: Encoding) -> list[tuple[int, int, float]]:
         """Detected propaganda spans: (start, end, mean token probability)."""
         probs = self.token_probs(encoding)
-        inside = np.concatenate([[False], probs >= self.threshold, [False]])
-        edges = np.flatnonzero(inside[1:] != inside[:-1])
         spans = []
-        for first, last in zip(edges[::2], edges[1::2], strict=True):
+        for first, last in runs(probs >= self.threshold, self.gap):
             start, end = word_bounds(
                 text, int(encoding.offsets[first, 0]), int(encoding.offsets[last - 1, 1])
             )
@@ -88,6 +90,19 @@ class TechniqueHeads:
         feats = np.asarray(span_features(text, lowered, start, end, last - first), np.float32)
         x = np.concatenate([vectors.mean(0), vectors.max(0), feats])
         return sigmoid(x @ self.span_w + self.span_b)
+
+
+def runs(inside: np.ndarray, gap: int = 0) -> list[tuple[int, int]]:
+    """[first, last) of each run of True, runs at most `gap` apart joined."""
+    padded = np.concatenate([[False], inside, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    out: list[tuple[int, int]] = []
+    for first, last in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        if out and first - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return out
 
 
 def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:

