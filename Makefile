@@ -6,12 +6,13 @@ OUT ?= out
 
 TRAIN_VENV ?= .venv-train
 
-.PHONY: setup demo test lint clean train-env
+.PHONY: setup demo test lint clean train-env browser
 
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip==26.3
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $@
 
@@ -26,7 +27,11 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks training
 	$(BIN)/mypy
 
-test: lint
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot work here).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: lint browser
 	$(BIN)/pytest
 
 # Training environment (torch CPU build first, so nothing pulls a CUDA build; the base

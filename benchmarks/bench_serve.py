@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import random
 import re
 import socket
@@ -42,13 +43,11 @@ NUMBER = re.compile(r"\d")
 
 
 def base_articles(use_techniques: bool) -> list[Article]:
-    """Analysed source articles: the PTC texts through the pipeline, else the demo."""
+    """Analysed source articles: the PTC texts through the pipeline."""
     folder = SHARED_DATA / "ptc" / "unlabeled"
     if not folder.is_dir():
-        from spinlens.web.demo import demo_articles
-
-        print(f"note: {folder} not found; replicating the built-in demo stories", file=sys.stderr)
-        return demo_articles()[:3]
+        print(f"skipped: {folder} not found (this benchmark needs ../shared/data)")
+        sys.exit(0)
     from spinlens.pipeline.factory import build_pipeline
 
     pipeline = build_pipeline(without=() if use_techniques else ("techniques",))
@@ -90,13 +89,13 @@ def quotes_and_claims(article: Article, rng: random.Random) -> tuple[list, list]
     return quotes, claims
 
 
-def replicate(bases: list[Article], count: int, store: Store, seed: int = 7) -> float:
-    """Store `count` copies of the analysed bases; returns the seconds taken."""
-    rng = random.Random(seed)
+def replicate(bases: list[Article], numbers: range, store: Store) -> float:
+    """Store copies `bench-<n>` of the analysed bases; returns the seconds taken."""
+    rng = random.Random(numbers.start)
     layers = [quotes_and_claims(a, rng) for a in bases]
     weights = [1 / (rank + 1) for rank in range(len(OUTLETS))]  # a few big outlets
     start, batch = time.perf_counter(), []
-    for n in range(count):
+    for n in numbers:
         k = n % len(bases)
         copy = Article.from_dict(bases[k].to_dict())
         copy.id = f"bench-{n:06d}"
@@ -104,7 +103,8 @@ def replicate(bases: list[Article], count: int, store: Store, seed: int = 7) -> 
         copy.published = f"{2024 + n % 2}-{1 + n % 12:02d}-{1 + n % 28:02d}"
         copy.title = copy.title or copy.text.split("\n", 1)[0][:120]
         copy.text += f"\n\n({copy.source}, {copy.published}, ref {n})"  # unique, offsets kept
-        copy.extra["quotes"], copy.extra["claims"] = layers[k]
+        copy.set_layer("quotes", layers[k][0])
+        copy.set_layer("claims", layers[k][1])
         batch.append(copy)
         if len(batch) == 500:
             store.save(batch)
@@ -172,13 +172,21 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--db", help="store URL; generated when empty")
     parser.add_argument("--without-techniques", action="store_true", help="faster set-up")
+    parser.add_argument("--bases", help="JSON Lines cache of the analysed source articles")
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory(prefix="spinlens-bench-")
     url = args.db or f"sqlite:///{folder.name}/bench.db"
     store = Store(url)
     if store.count() < args.articles:
-        bases = base_articles(not args.without_techniques)
-        took = replicate(bases, args.articles - store.count(), store)
+        cache = Path(args.bases) if args.bases else None
+        if cache and cache.exists():
+            lines = cache.read_text(encoding="utf-8").splitlines()
+            bases = [Article.from_dict(json.loads(line)) for line in lines]
+        else:
+            bases = base_articles(not args.without_techniques)
+            if cache:
+                cache.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in bases))
+        took = replicate(bases, range(store.count(), args.articles), store)
         print(f"stored {args.articles:,} articles in {took:.0f} s", file=sys.stderr)
     total = store.count()
     speakers, entities = top_values(store, "speaker"), top_values(store, "entity")

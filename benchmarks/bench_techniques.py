@@ -84,7 +84,8 @@ def main() -> None:
         f"{reference['tc']:.4f} |"
     )
     print(f"| span + technique F1 (FLC) | {ours['flc']['f1']:.4f} | {reference['flc']:.4f} |")
-    print("\nper technique (TC F1 on gold spans / FLC F1):")
+    print("\n| technique | gold spans | TC F1 | FLC F1 |")
+    print("|---|---|---|---|")
     for name, tc in ours["tc"]["per_technique"].items():
         flc = ours["flc"]["per_technique"].get(name, {"f1": 0.0})
         print(f"| {name} | {tc['gold']} | {tc['f1']:.3f} | {flc['f1']:.3f} |")

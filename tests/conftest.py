@@ -172,3 +172,173 @@ def analysed(pipeline: Pipeline, sample_articles: list[Article]) -> list[Article
     """The sample articles analysed once for the whole session (copies)."""
     copies = [Article.from_dict(a.to_dict()) for a in sample_articles]
     return pipeline(copies)
+
+
+# --- web workspace (tests/test_web_*.py) ---------------------------------------------
+
+HOSTILE_ID = 'evil"><img src=x onerror=window.__pwned=1>'
+HOSTILE_WEB_TEXT = (
+    "Marta Kolar said <script>window.__pwned = 2</script> in Veldhaven on Monday.\n\n"
+    '<img src=x onerror="window.__pwned=3"> [click](javascript:window.__pwned=4) '
+    '<a href="javascript:window.__pwned=5">link</a>\n'
+    'Daniel Okafor wrote "><svg onload=window.__pwned=6> & left.\n'
+)
+
+
+def span_of(text: str, needle: str) -> dict[str, int]:
+    start = text.index(needle)
+    return {"start": start, "end": start + len(needle)}
+
+
+def enrich(article: Article, **meta: str) -> Article:
+    """A copy with metadata set and the future layers (quotes, claims) added."""
+    from spinlens.model import Technique
+
+    copy = Article.from_dict(article.to_dict())
+    for key, value in meta.items():
+        setattr(copy, key, value)
+    text = copy.text
+    copy.layers["techniques"] = []  # the model's guesses would make the tests brittle
+    if article.id == "harbour":
+        said = span_of(text, "We will not be bullied back to work,")
+        indirect = span_of(text, "the government would not intervene")
+        copy.layers["techniques"] = [
+            Technique(**span_of(text, "bullied"), technique="Loaded_Language", score=0.91),
+            Technique(**said, technique="Slogans", score=0.55),
+            Technique(
+                **span_of(text, "broke down"), technique="Exaggeration,Minimisation", score=0.4
+            ),
+        ]
+        copy.set_layer(
+            "quotes",
+            [
+                {
+                    "content": said,
+                    "cue": span_of(text, "said"),
+                    "source": span_of(text, "Marta Kolar"),
+                    "speaker": {"name": "Marta Kolar", "entity_id": None},
+                    "kind": "direct",
+                    "score": 0.93,
+                },
+                {
+                    "content": indirect,
+                    "cue": span_of(text, "told"),
+                    "source": span_of(text, "Daniel Okafor"),
+                    "speaker": {"name": "Daniel Okafor", "entity_id": None},
+                    "kind": "indirect",
+                    "score": 0.71,
+                },
+            ],
+        )
+        claim = span_of(text, "The port of Veldhaven stayed shut on Tuesday")
+        copy.set_layer(
+            "claims",
+            [claim | {"score": 0.78, "speaker": None, "quantities": [], "entities": ["Veldhaven"]}],
+        )
+    return copy
+
+
+def hostile_web_article() -> Article:
+    """Every field an attacker controls, with script and markup in it."""
+    from spinlens.model import Entity, Sentence, Technique
+
+    text = HOSTILE_WEB_TEXT
+    article = Article.create(
+        HOSTILE_ID,
+        text,
+        title='"><script>window.__pwned=7</script><img src=x onerror=window.__pwned=8>',
+        author="<script>window.__pwned=9</script>",
+        source='<b onmouseover="window.__pwned=10">Src</b>" onfocus="window.__pwned=11',
+        url="javascript:window.__pwned=12",
+        published="2026-01-05",
+        language="en",
+    )
+    script = span_of(text, "<script>window.__pwned = 2</script>")
+    article.layers["sentences"] = [Sentence(0, len(text))]
+    article.layers["entities"] = [
+        Entity(**span_of(text, "Marta Kolar"), label="PERSON", text="Marta Kolar"),
+        Entity(
+            **script,
+            label='X" onclick="window.__pwned=13',
+            text=text[script["start"] : script["end"]],
+        ),
+    ]
+    article.layers["techniques"] = [
+        Technique(**script, technique="Loaded_Language", score=0.8),
+        Technique(
+            **span_of(text, "<img src=x"),
+            technique="<img src=x onerror=window.__pwned=14>",
+            score=0.3,
+        ),
+    ]
+    article.set_layer(
+        "quotes",
+        [
+            {
+                "content": script,
+                "cue": None,
+                "source": span_of(text, "Marta Kolar"),
+                "speaker": {"name": "<script>window.__pwned=15</script>", "entity_id": None},
+                "kind": '"><b>direct',
+                "score": 0.5,
+            }
+        ],
+    )
+    article.set_layer(
+        "claims",
+        [
+            span_of(text, "Daniel Okafor wrote")
+            | {
+                "score": 0.6,
+                "speaker": "<i>x</i>",
+                "quantities": ["<b>1</b>"],
+                "entities": [{"text": "<u>u</u>"}],
+            }
+        ],
+    )
+    return article
+
+
+@pytest.fixture(scope="session")
+def web_articles(analysed: list[Article]) -> list[Article]:
+    """Analysed sample articles with sources, dates, quotes and claims, plus a hostile one."""
+    meta = {
+        "harbour": {"source": "Harbour Gazette", "published": "2026-04-01T08:00:00Z"},
+        "emoji": {"source": "Wire", "published": "Mon, 02 Mar 2026 10:00:00 +0000"},
+        "retraites": {"source": "Le Monde", "published": "2026-03-15"},
+        "wire": {"source": "Wire", "published": "2026-02-10"},
+    }
+    return [enrich(a, **meta[a.id]) for a in analysed] + [hostile_web_article()]
+
+
+@pytest.fixture
+def web_store(tmp_path: Path, web_articles: list[Article]):
+    """A store holding `web_articles`."""
+    from spinlens.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'web.db'}")
+    store.save(web_articles)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def web_app_factory(web_store, pipeline: Pipeline):
+    """make(**options) -> a workspace app over `web_store` with the session pipeline."""
+    from spinlens.web.app import create_app
+
+    def make(**options: object):
+        options.setdefault("token", None)
+        options.setdefault("min_source_words", 1)  # the sample articles are short
+        return create_app(web_store, pipeline_factory=lambda: pipeline, **options)
+
+    return make
+
+
+@pytest.fixture
+def web_client(web_app_factory):
+    """A FastAPI test client of the workspace (no token required)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(web_app_factory()) as client:
+        yield client

@@ -196,3 +196,11 @@ def test_spans_are_cut_at_sentence_boundaries():
     assert split_at([(5, 30, 0.9)], sentences) == [(5, 20, 0.9), (21, 30, 0.9)]
     assert split_at([(19, 22, 0.5)], sentences) == []
     assert split_at([(5, 30, 0.9)], []) == [(5, 30, 0.9)]
+
+
+def test_encoding_does_not_depend_on_other_articles_in_the_batch():
+    encoder, _heads, _version = load_model()
+    text = "The regime's thugs attacked peaceful protesters. " * 40
+    alone = encoder.encode([text])[0].vectors
+    together = encoder.encode(["Short note.", text, "Another text " * 200])[1].vectors
+    assert np.array_equal(alone, together)

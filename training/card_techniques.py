@@ -39,7 +39,7 @@ Default component of `spinlens analyze` (layer `techniques`).
   and `.venv-train/bin/python training/tune_techniques.py` (which also rewrites this
   card): {epochs} epochs, ~{minutes} min on 2 CPU cores.
 
-## Scores on the development fold ({dev} articles, {gold} gold spans; int8 ONNX as shipped)
+## Scores on the development fold ({dev} articles, {gold} merged gold spans; int8 ONNX as shipped)
 | metric | score |
 |---|---|
 | span identification F1 (SI, SemEval-2020 definition) | {si:.4f} (P {si_p:.4f}, R {si_r:.4f}) |

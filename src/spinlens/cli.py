@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.text import Text
 
 from spinlens import __version__
+from spinlens.attribution.cli import evaluate_attribution
 from spinlens.batch import FailFast, Summary, analyze_stream
 from spinlens.config import Settings, load_settings
 from spinlens.export import EXPORT_FORMATS, export
@@ -33,6 +34,7 @@ from spinlens.readers import Limits, ReadError, read_paths
 from spinlens.render import FORMATS, open_writer
 from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
+from spinlens.web.cli import serve
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 DB_HELP = (
@@ -209,4 +211,6 @@ def report(summary: Summary, stopped: ReadError | None) -> None:
 
 
 main.add_command(techniques)
+evaluate.add_command(evaluate_attribution)
 main.add_command(evaluate)
+main.add_command(serve)

@@ -36,10 +36,21 @@ class Sentence(Span):
 
 @dataclass(frozen=True, slots=True)
 class Entity(Span):
-    """A named-entity mention; ``text`` repeats ``article.text[start:end]``."""
+    """A named-entity mention; ``text`` repeats ``article.text[start:end]``.
+    ``entity_id`` and ``canonical`` name the article-level entity it refers to
+    (set by the `entities` component; absent in older results)."""
 
     label: str
     text: str
+    entity_id: str | None = None
+    canonical: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("entity_id", "canonical"):
+            if out[key] is None:
+                del out[key]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,61 @@ class Technique(Span):
 
     technique: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who said it: a display name and the article entity it resolves to, if any."""
+
+    name: str
+    entity_id: str | None = None
+
+
+def _span_or_none(data: Any) -> Span | None:
+    return Span(int(data["start"]), int(data["end"])) if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote(Span):
+    """An attribution ("who said what"): content, cue and source spans, the resolved
+    speaker, ``kind`` (direct, indirect or mixed) and a confidence. ``start``/``end``
+    cover all its parts."""
+
+    content: Span
+    cue: Span | None = None
+    source: Span | None = None
+    speaker: Speaker | None = None
+    kind: str = "indirect"
+    score: float = 0.5
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "content": self.content.to_dict(),
+            "cue": self.cue.to_dict() if self.cue else None,
+            "source": self.source.to_dict() if self.source else None,
+            "speaker": asdict(self.speaker) if self.speaker else None,
+            "kind": self.kind,
+            "score": self.score,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
+        content = Span(int(data["content"]["start"]), int(data["content"]["end"]))
+        speaker = data.get("speaker")
+        return cls(
+            int(data.get("start", content.start)),
+            int(data.get("end", content.end)),
+            content,
+            _span_or_none(data.get("cue")),
+            _span_or_none(data.get("source")),
+            Speaker(str(speaker["name"]), speaker.get("entity_id"))
+            if isinstance(speaker, dict)
+            else None,
+            str(data.get("kind", "indirect")),
+            float(data.get("score", 0.5)),
+        )
 
 
 @dataclass
@@ -76,6 +142,7 @@ class Article:
         "sentences": Sentence,
         "entities": Entity,
         "techniques": Technique,
+        "quotes": Quote,
     }
 
     @classmethod
@@ -117,14 +184,18 @@ class Article:
         article.pipeline = data.get("pipeline") or {}
         article.errors = list(data.get("errors") or [])
         for key, value in data.items():
-            if key in known:
-                continue
-            span_type = cls.layer_types.get(key)
-            if span_type is not None:
-                article.layers[key] = [span_type.from_dict(item) for item in value]
-            else:
-                article.extra[key] = value
+            if key not in known:
+                article.set_layer(key, value)
         return article
+
+    def set_layer(self, name: str, items: list[dict[str, Any]]) -> None:
+        """Set a layer from its JSON objects: typed where this version models the
+        layer, carried along in `extra` where it does not."""
+        span_type = self.layer_types.get(name)
+        if span_type is None:
+            self.extra[name] = items
+        else:
+            self.layers[name] = [span_type.from_dict(item) for item in items]
 
 
 def content_hash(text: str) -> str:

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     Index,
     Integer,
@@ -22,9 +24,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
+    delete,
     event,
     func,
+    literal_column,
     or_,
     select,
     text,
@@ -32,6 +37,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from spinlens.facets import (
+    article_facets,
+    article_stats,
+    facet_totals,
+    index_metadata,
+    index_rows,
+    rollup_changes,
+    spinlens_meta,
+    technique_rollup,
+)
 from spinlens.model import Article
 
 metadata = MetaData()
@@ -62,6 +77,8 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
+SCHEMA_VERSION = 2
+"""2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +108,11 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", tune_sqlite)
         metadata.create_all(self.engine)
+        index_metadata.create_all(self.engine)
         if self.is_sqlite:
             with self.engine.begin() as conn:
                 conn.execute(text(FTS_DDL))
+        self.migrate()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -116,20 +135,117 @@ class Store:
         if not batch:
             return
         rows = list({row["id"]: row for row in map(row_of, batch)}.values())
-        insert = (sqlite if self.is_sqlite else postgresql).insert(articles)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[articles.c.id],
-            set_={c.name: insert.excluded[c.name] for c in articles.c if c.name != "id"},
-        )
         with self.engine.begin() as conn:
-            conn.execute(upsert, rows)
-            if self.is_sqlite:
-                ids = [{"id": row["id"]} for row in rows]
-                conn.execute(text("DELETE FROM articles_fts WHERE id = :id"), ids)
-                conn.execute(
-                    text("INSERT INTO articles_fts (id, title, text) VALUES (:id, :title, :text)"),
-                    [{"id": r["id"], "title": r["title"] or "", "text": r["text"]} for r in rows],
+            conn.execute(self.upsert(articles, articles.c.id), rows)
+            self.write_index(conn, rows)
+
+    def upsert(self, table: Table, key: Column) -> Any:
+        insert = (sqlite if self.is_sqlite else postgresql).insert(table)
+        return insert.on_conflict_do_update(
+            index_elements=[key],
+            set_={c.name: insert.excluded[c.name] for c in table.c if c.name != key.name},
+        )
+
+    def write_index(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Replace the corpus index rows (and on SQLite the full-text rows) of
+        freshly saved `articles` rows, and bring the store-wide totals up to date."""
+        ids = [row["id"] for row in rows]
+        new = [index_rows(json.loads(row["result"]), row["stored_at"]) for row in rows]
+        rowid: dict[str, int] = {}
+        if self.is_sqlite:  # stats and FTS rows carry the article's rowid
+            for i in range(0, len(ids), LOOKUP_CHUNK):
+                query = select(literal_column("rowid"), articles.c.id).where(
+                    articles.c.id.in_(ids[i : i + LOOKUP_CHUNK])
                 )
+                rowid.update((r.id, r.rowid) for r in conn.execute(query))
+            for stats, _ in new:
+                stats["doc"] = rowid[stats["article_id"]]
+        old = self.index_of(conn, ids)
+        for i in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[i : i + LOOKUP_CHUNK]
+            conn.execute(delete(article_facets).where(article_facets.c.article_id.in_(chunk)))
+        conn.execute(self.upsert(article_stats, article_stats.c.article_id), [s for s, _ in new])
+        if facets := [f for _, many in new for f in many]:
+            conn.execute(article_facets.insert(), facets)
+        totals, rollup = rollup_changes(old, new)
+        self.add_up(conn, facet_totals, totals, ("articles", "mentions"))
+        self.add_up(conn, technique_rollup, rollup, ("articles", "spans"))
+        if self.is_sqlite:  # replacing an FTS row by its rowid is a lookup, not a scan
+            fts = [
+                {
+                    "rowid": rowid[r["id"]],
+                    "id": r["id"],
+                    "title": r["title"] or "",
+                    "text": r["text"],
+                }
+                for r in rows
+            ]
+            conn.execute(text("DELETE FROM articles_fts WHERE rowid = :rowid"), fts)
+            conn.execute(
+                text(
+                    "INSERT INTO articles_fts (rowid, id, title, text) "
+                    "VALUES (:rowid, :id, :title, :text)"
+                ),
+                fts,
+            )
+
+    def index_of(
+        self, conn: Connection, ids: list[str]
+    ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """The index rows (stats, facets) stored now for these articles."""
+        found: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        for i in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[i : i + LOOKUP_CHUNK]
+            query = select(article_stats).where(article_stats.c.article_id.in_(chunk))
+            for row in conn.execute(query):
+                found[row.article_id] = (dict(row._mapping), [])
+            query = select(article_facets).where(article_facets.c.article_id.in_(chunk))
+            for row in conn.execute(query):
+                found[row.article_id][1].append(dict(row._mapping))
+        return list(found.values())
+
+    def add_up(
+        self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, str]
+    ) -> None:
+        """Add the rows' counts to a totals table; drop rows that fall to zero."""
+        if not rows:
+            return
+        keys = list(table.primary_key.columns)
+        insert = (sqlite if self.is_sqlite else postgresql).insert(table)
+        upsert = insert.on_conflict_do_update(
+            index_elements=keys,
+            set_={name: table.c[name] + insert.excluded[name] for name in counts},
+        )
+        conn.execute(upsert, rows)
+        if shrunk := [{k.name: r[k.name] for k in keys} for r in rows if r[counts[0]] < 0]:
+            match = [k == bindparam(k.name) for k in keys]
+            conn.execute(delete(table).where(*match, table.c[counts[0]] <= 0), shrunk)
+
+    def migrate(self) -> None:
+        """Bring a store written by an older spinlens up to `SCHEMA_VERSION`: rebuild
+        the full-text and corpus index rows of every stored article (once)."""
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                select(spinlens_meta.c.value).where(spinlens_meta.c.key == "schema")
+            ).scalar()
+            if found is not None and int(found) >= SCHEMA_VERSION:
+                return
+            for table in (article_facets, article_stats, facet_totals, technique_rollup):
+                conn.execute(delete(table))
+            if self.is_sqlite:
+                conn.execute(text("DELETE FROM articles_fts"))
+            ids = list(conn.execute(select(articles.c.id)).scalars())
+            for i in range(0, len(ids), LOOKUP_CHUNK):
+                query = select(
+                    articles.c.id,
+                    articles.c.title,
+                    articles.c.text,
+                    articles.c.result,
+                    articles.c.stored_at,
+                ).where(articles.c.id.in_(ids[i : i + LOOKUP_CHUNK]))
+                self.write_index(conn, [dict(r._mapping) for r in conn.execute(query)])
+            version = {"key": "schema", "value": str(SCHEMA_VERSION)}
+            conn.execute(self.upsert(spinlens_meta, spinlens_meta.c.key), [version])
 
     def get(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from spinlens.attribution.component import AttributionTagger, EntityLinker
 from spinlens.pipeline import Component, Pipeline
 from spinlens.pipeline.language import LanguageDetector
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
+from spinlens.pipeline.parallel import Concurrently
 from spinlens.techniques.component import EnglishEncoderComponent, TechniqueTagger, load_model
 
-COMPONENTS = ("techniques",)
+COMPONENTS = ("techniques", "quotes")
 """Optional components, all on by default."""
 
 
 def build_pipeline(spacy_model: str = DEFAULT_MODEL, without: tuple[str, ...] = ()) -> Pipeline:
-    """Language, sentences and entities, then every optional component not in `without`."""
-    components: list[Component] = [LanguageDetector(), SpacyAnnotator(spacy_model)]
-    if "techniques" not in without:
-        encoder, heads, version = load_model()
-        components.append(EnglishEncoderComponent(encoder, version))
-        components.append(TechniqueTagger(heads, version))
-    return Pipeline(components)
+    """Language; then spaCy (sentences, entities) and the shared encoder side by side;
+    then every optional head not in `without`."""
+    spacy_annotator = SpacyAnnotator(spacy_model)
+    after: list[Component] = [EntityLinker()]
+    if "quotes" not in without:
+        after.append(AttributionTagger())
+    if "techniques" in without:
+        return Pipeline([LanguageDetector(), spacy_annotator, *after])
+    encoder, heads, version = load_model()
+    readers: list[Component] = [spacy_annotator, EnglishEncoderComponent(encoder, version)]
+    heads_tagger = TechniqueTagger(heads, version)
+    return Pipeline([LanguageDetector(), Concurrently(readers), *after, heads_tagger])

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from spinlens import __version__
+from spinlens.attribution.report import speaker_shares, who_said_what
 from spinlens.model import Article
 from spinlens.render.marks import describe, marks_of, segments, technique_class
 from spinlens.render.summaries import label_counts, technique_summary, top_mentions
@@ -110,6 +111,8 @@ class HtmlWriter:
                 entity_counts=label_counts(article, "entities").most_common(),
                 top_entities=top_mentions(article),
                 techniques=technique_summary(article),
+                said=who_said_what(article),
+                shares=speaker_shares(article),
             )
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from spinlens.attribution.report import speaker_shares, who_said_what
 from spinlens.model import Article, Technique
 from spinlens.render.marks import marks_of, segments
 from spinlens.render.summaries import label_counts, technique_summary, top_mentions
@@ -61,6 +62,7 @@ def markdown_lines(article: Article) -> list[str]:
             for s in spans
             if isinstance(s, Technique)
         ]
+    lines += said_lines(article)
     mentions = top_mentions(article)
     if mentions:
         lines += ["", "| entity | label | times |", "|---|---|---|"]
@@ -93,3 +95,18 @@ def embolden(line: str) -> str:
     lead = line[: len(line) - len(line.lstrip())]
     trail = line[len(line.rstrip()) :]
     return f"{lead}**{core}**{trail}"
+
+
+def said_lines(article: Article) -> list[str]:
+    """The "Who said what" table and each speaker's share of the text."""
+    rows = who_said_what(article)
+    if not rows:
+        return []
+    lines = ["", "### Who said what", "", "| speaker | what was said | direct or reported |"]
+    lines.append("|---|---|---|")
+    lines += [f"| {escape(r.speaker)} | {escape(r.said)} | {r.kind} |" for r in rows]
+    shares = "; ".join(
+        f"{escape(name)} {100 * share:.0f} %" for name, share in speaker_shares(article)
+    )
+    lines += ["", f"Share of the article's text: {shares}."]
+    return lines

@@ -1,0 +1,157 @@
+"""Entity canonicalisation within one article: mentions that name the same person,
+organisation or place ("Sheikh Qais Al-Khazali", "al-Khazali"; "Jaraf al-Nasr",
+"Jurf al-Nasr") get one ``entity_id`` and one ``canonical`` name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from spinlens.attribution.lexicon import HONORIFICS, NAME_PARTICLES
+from spinlens.model import Entity
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
+"""Labels whose mentions are clustered by name similarity; others by exact form."""
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+QUOTE_MARKS = re.compile(r"[’‘'`´ʼʻ\"“”«»]")
+NON_WORD = re.compile(r"[^\w\s]")
+
+
+def fold(text: str) -> str:
+    """Casefolded, without diacritics, apostrophes or quotation marks; hyphens are spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = QUOTE_MARKS.sub("", re.sub(r"[’'`]s\b", "", text.casefold()))
+    return " ".join(NON_WORD.sub(" ", text).split())
+
+
+def name_key(text: str, label: str) -> tuple[str, ...]:
+    """The words that identify a name: folded, without honorifics, particles
+    ("al-", "bin"), a leading "the" or a possessive "s"."""
+    words = fold(text).split()
+    if label not in NAME_LABELS:
+        return tuple(words)
+    kept = [w for w in words if w not in NAME_PARTICLES and w != "the"]
+    if label == "PERSON" or len(kept) > 1:
+        while len(kept) > 1 and kept[0] in HONORIFICS:
+            kept = kept[1:]
+    return tuple(kept) or tuple(words)
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, cut off above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def similar(a: str, b: str) -> bool:
+    """Spelling variants of one transliterated word or name."""
+    if a == b:
+        return True
+    shortest = min(len(a), len(b))
+    allowed = 2 if shortest >= 8 else 1 if shortest >= 5 else 0
+    return allowed > 0 and edit_distance(a, b, allowed) <= allowed
+
+
+def label_group(label: str) -> str:
+    return "PLACE" if label in PLACE_LABELS else label
+
+
+@dataclass
+class Cluster:
+    """One article-level entity and its mentions."""
+
+    entity_id: str
+    label: str
+    keys: list[tuple[str, ...]] = field(default_factory=list)
+    mentions: list[Entity] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> str:
+        """The most complete form: most identifying words, then most frequent, then first."""
+        counts = Counter(clean_form(m.text, m.label) for m in self.mentions)
+        order = {clean_form(m.text, m.label): -i for i, m in enumerate(self.mentions)}
+        return max(
+            counts,
+            key=lambda form: (len(name_key(form, self.label)), counts[form], order[form]),
+        )
+
+    def matches(self, key: tuple[str, ...], label: str) -> bool:
+        if label not in NAME_LABELS or self.label not in NAME_LABELS:
+            return label == self.label and key in self.keys
+        same_group = label_group(label) == label_group(self.label)
+        joined = " ".join(key)
+        for known in self.keys:
+            if known == key:
+                return True
+            close = similar(joined, " ".join(known)) and len(joined) >= 5
+            if close and (same_group or (len(key) > 1 and len(joined) >= 8)):
+                return True
+            if not same_group:
+                continue
+            if label == "PERSON" and self.label == "PERSON" and surname_match(key, known):
+                return True
+            if label == "ORG" and len(key) >= 2 and key == known[: len(key)]:
+                return True
+        return False
+
+
+def surname_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One is a single word that is the other's family name ("Khazali" of "Qais Khazali")."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) == 1 and len(long_) > 1 and similar(short[0], long_[-1])
+
+
+def clean_form(text: str, label: str) -> str:
+    """A display form: no surrounding quotes or punctuation, no leading honorifics."""
+    words = text.strip(" ,.;:’‘'\"“”«»").replace("“", "").replace("”", "").split()
+    if label == "PERSON":
+        while len(words) > 1 and fold(words[0]) in HONORIFICS:
+            words = words[1:]
+    if label in NAME_LABELS and len(words) > 1 and words[0].lower() == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster]]:
+    """Every mention with its `entity_id` and `canonical` set, and the clusters.
+    Full names are clustered before single words, so a surname joins the full name."""
+    clusters: list[Cluster] = []
+    keys = [name_key(e.text, e.label) for e in entities]
+    order = sorted(range(len(entities)), key=lambda i: -len(keys[i]))
+    assigned: dict[int, Cluster] = {}
+    for i in order:
+        mention = entities[i]
+        key = keys[i]
+        home = next((c for c in clusters if c.matches(key, mention.label)), None)
+        if home is None:
+            home = Cluster(f"E{len(clusters) + 1}", mention.label)
+            clusters.append(home)
+        if key not in home.keys:
+            home.keys.append(key)
+        assigned[i] = home
+    for i, mention in enumerate(entities):
+        assigned[i].mentions.append(mention)
+    clusters.sort(key=lambda c: (c.mentions[0].start, c.mentions[0].end))
+    for n, cluster in enumerate(clusters, 1):
+        cluster.entity_id = f"E{n}"
+        cluster.label = Counter(m.label for m in cluster.mentions).most_common(1)[0][0]
+    by_id = {id(c): (c.entity_id, c.canonical) for c in clusters}
+    linked = [
+        replace(e, entity_id=by_id[id(assigned[i])][0], canonical=by_id[id(assigned[i])][1])
+        for i, e in enumerate(entities)
+    ]
+    for cluster in clusters:
+        cluster.mentions = []
+    for i, mention in enumerate(linked):
+        assigned[i].mentions.append(mention)
+    return linked, clusters

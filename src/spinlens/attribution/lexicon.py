@@ -1,0 +1,72 @@
+"""Small word lists the attribution rules use."""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+CUE_VERBS = words(
+    "acknowledge add admit affirm agree allege announce argue ask assert believe boast "
+    "caution claim clarify comment complain concede conclude confirm contend continue "
+    "declare demand deny emphasise emphasize estimate explain fear find hope indicate "
+    "insist learn maintain mention note observe pledge point post predict promise recall "
+    "reiterate remark reply report respond reveal say show state stress suggest tell "
+    "testify think threaten tweet underline urge vow warn worry write"
+)
+"""Lemmas of speech and cognition verbs that introduce attributed content."""
+
+CONTENT_ONLY_WITH_CLAUSE = words(
+    "agree believe demand estimate fear find hope indicate learn point show think urge worry"
+)
+"""Cue verbs accepted only with a clausal complement (not with a colon or comma)."""
+
+HONORIFICS = words(
+    "amir ayatollah brother capt captain chairman col colonel commander dr emir "
+    "excellency father gen general gov governor haji hajj her highness his imam judge "
+    "justice king lady lieutenant lord lt maj major martyr minister miss mr mrs ms mufti "
+    "mullah president prince princess prof professor queen rep representative rev "
+    "reverend sayed sayyed sayyid sen senator sergeant seyed sgt shaykh sheik sheikh sir "
+    "sister"
+)
+"""Titles dropped when comparing names."""
+
+NAME_PARTICLES = words("abu ad al an ar as at az bin bint da de di el ibn ul van von")
+"""Particles of transliterated and European names, dropped when comparing names."""
+
+PERSON_PRONOUNS = words("he her hers him his i me she us we")
+
+PLURAL_PRONOUNS = words("them they")
+
+THING_PRONOUNS = words("it")
+
+PERSON_NOUNS = words(
+    "activist adviser advisor aide ambassador analyst anchor attorney author ayatollah "
+    "billionaire businessman campaigner candidate chair chairman chairwoman chief cleric "
+    "coach commander congressman congresswoman deputy director emir envoy expert father "
+    "founder general governor governor-general head host imam king lawmaker lawyer leader "
+    "man manager mayor minister mother nominee official premier president prime prince "
+    "professor representative ruler scientist secretary senator sheikh speaker spokesman "
+    "spokesperson spokeswoman woman"
+)
+"""Head nouns of nominal mentions of a person ("the minister", "this leader of …")."""
+
+ORG_NOUNS = words(
+    "administration agency army association bank campaign channel coalition committee "
+    "company council court department firm government group magazine ministry movement "
+    "network newspaper office organisation organization outlet paper party police station "
+    "union website"
+)
+"""Head nouns of nominal mentions of an organisation ("the agency", "the ministry")."""
+
+REPORT_NOUNS = words(
+    "announcement interview letter message post release report speech statement tweet"
+)
+"""Heads of sources that stand for their author ("the report of X News Agency")."""
+
+DEFINITE = words("her his its that the their these this those")
+
+XCOMP_CUES = words("promise vow pledge threaten refuse decline plan hope expect urge ask")
+"""Cue verbs whose infinitive complement is attributed content ("vowed to fight")."""

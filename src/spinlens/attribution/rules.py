@@ -1,0 +1,346 @@
+"""Attribution candidates from the dependency parse: cue verbs with clausal,
+colon-introduced or quoted content, "according to X", and "Name: statement" lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from spinlens.attribution.lexicon import CONTENT_ONLY_WITH_CLAUSE, CUE_VERBS, XCOMP_CUES
+
+QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|''[^\n]+?''")
+CUE_AFTER = re.compile(r"^[\s,]*(\S+\s+){0,4}(said|says|added|told|wrote|asked|continued)\b")
+"""A quotation followed by its own cue ("…," he added) is not a continuation."""
+MIN_QUOTE_WORDS = 3
+"""Shorter quoted passages are scare quotes or titles, not speech."""
+
+Range = tuple[int, int]
+
+
+@dataclass
+class Candidate:
+    """One attribution found by a rule, in character offsets."""
+
+    content: Range
+    cue: Range | None
+    source: Range | None
+    source_head: Token | None
+    kind: str
+    score: float
+
+
+def line_of(text: str, offset: int) -> Range:
+    """The line (paragraph) around a character offset."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def trimmed(text: str, start: int, end: int, punct: str = " \t\r\n,;:.—–-") -> Range | None:
+    """The range without surrounding white space and clause punctuation."""
+    while start < end and text[start] in punct:
+        start += 1
+    while end > start and text[end - 1] in punct:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def quote_spans(text: str) -> list[Range]:
+    """Quoted passages of at least MIN_QUOTE_WORDS words, within one line."""
+    return [
+        (m.start(), m.end())
+        for m in QUOTED.finditer(text)
+        if len(m.group().split()) >= MIN_QUOTE_WORDS
+    ]
+
+
+def token_range(tokens: list[Token]) -> Range:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def subtree_range(token: Token) -> Range:
+    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+
+
+def cue_range(verb: Token) -> Range:
+    """The cue verb with its adjacent auxiliaries and negation before it ("has learned")
+    and its particle after it ("pointed out")."""
+    start = verb
+    while start.i > 0:
+        prev = verb.doc[start.i - 1]
+        if prev.head == verb and prev.dep_ in ("aux", "auxpass", "neg"):
+            start = prev
+        else:
+            break
+    end = verb
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.i == end.i + 1:
+            end = child
+    return start.idx, end.idx + len(end)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of the verb, or of the verb it is coordinated with or attached to
+    ("mentioned … and said that", "…, adding that")."""
+    token: Token | None = verb
+    for _ in range(3):
+        if token is None:
+            return None
+        for child in token.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if token.dep_ in ("conj", "advcl", "xcomp") and token.head != token:
+            token = token.head
+        else:
+            return None
+    return None
+
+
+def source_range(doc: Doc, head: Token, whole: bool = True) -> Range:
+    """The subject's noun phrase with its appositives and relative clauses (as PolNeAR
+    marks sources); only up to the first comma when not `whole`."""
+    tokens = [t for t in head.subtree]
+    cut = [] if whole else [t.i for t in tokens if t.i > head.i and t.text in (",", "(", "—")]
+    if cut:
+        tokens = [t for t in tokens if t.i < min(cut)]
+    text = doc.text
+    start, end = token_range(tokens)
+    return trimmed(text, start, end, " ,\"“”'") or (start, end)
+
+
+class Extractor:
+    """Finds attribution candidates in one parsed article."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.quotes = quote_spans(self.text)
+
+    def inside_quote(self, offset: int) -> bool:
+        return any(s < offset < e for s, e in self.quotes)
+
+    def candidates(self) -> list[Candidate]:
+        found: list[Candidate] = []
+        for token in self.doc:
+            if self.inside_quote(token.idx):
+                continue
+            if token.lower_ == "according" and token.i + 1 < len(self.doc):
+                found += self.according_to(token)
+            elif token.lemma_.lower() in CUE_VERBS | XCOMP_CUES and token.pos_ in ("VERB", "AUX"):
+                found += self.cue_verb(token)
+            elif token.text == ":":
+                found += self.name_colon(token)
+        return found
+
+    def content_kind(self, content: Range) -> str:
+        covered = sum(
+            min(e, content[1]) - max(s, content[0])
+            for s, e in self.quotes
+            if s < content[1] and content[0] < e
+        )
+        length = content[1] - content[0]
+        if covered >= 0.8 * length:
+            return "direct"
+        return "mixed" if covered > 0 else "indirect"
+
+    def cue_verb(self, verb: Token) -> list[Candidate]:
+        lemma = verb.lemma_.lower()
+        if verb.dep_ == "amod" or any(c.dep_ == "auxpass" for c in verb.children):
+            return []
+        subject = subject_of(verb) or self.fallback_subject(verb)
+        if subject is not None and subject.lower_ in ("that", "which"):
+            return []
+        if subject is not None and subject.lower_ == "it":
+            subject = None if lemma in ("show", "find", "learn") else subject
+        quoted = None if lemma in CONTENT_ONLY_WITH_CLAUSE else self.adjacent_quote(verb)
+        colon = None if quoted or lemma in CONTENT_ONLY_WITH_CLAUSE else self.after_colon(verb)
+        content = quoted or colon
+        score = 0.8
+        if content is None:
+            content = self.clausal_content(verb)
+            score = 0.7
+        if content is None and lemma not in CONTENT_ONLY_WITH_CLAUSE:
+            content = self.after_comma(verb)
+            score = 0.5
+        if content is None and lemma in XCOMP_CUES:
+            content = self.infinitive_content(verb)
+            score = 0.55
+        if content is None:
+            return []
+        source = source_range(self.doc, subject) if subject is not None else None
+        overlaps = source is not None and source[0] < content[1] and content[0] < source[1]
+        if overlaps and not quoted:
+            return []
+        kind = "direct" if colon else self.content_kind(content)
+        if subject is None:
+            score -= 0.2
+        return [Candidate(content, cue_range(verb), source, subject, kind, score)]
+
+    def fallback_subject(self, verb: Token) -> Token | None:
+        """A noun phrase alone between the start of the line and the cue, when the
+        parser (misled by a headline without a full stop) gave the cue no subject."""
+        line_start, _ = line_of(self.text, verb.idx)
+        before = [t for t in self.doc[max(verb.i - 12, 0) : verb.i] if t.idx >= line_start]
+        before = [t for t in before if not t.is_space]
+        if not before or len(before) > 10 or before[0].idx != line_start:
+            return None
+        if any(t.pos_ in ("VERB", "AUX") or t.text in ",;:" for t in before):
+            return None
+        return next((t for t in before if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+
+    def adjacent_quote(self, verb: Token) -> Range | None:
+        """A quotation right before the cue's clause (`"…," she said`) or right after
+        it (`she said: "…"`)."""
+        sent = verb.sent
+        for start, end in self.quotes:
+            gap = self.text[end : verb.idx]
+            closed = re.search(r"[,.!?…—-]\W{0,2}$", self.text[start:end]) or gap.startswith(",")
+            opens = sent.start_char >= start - 3 or self.opens_line(start)
+            clean_gap = not re.search(r"[\"“”.!?\n]|''", gap)
+            if 0 <= verb.idx - end <= 60 and opens and closed and clean_gap:
+                return start, self.continuation(end, sent.end_char)
+            if 0 <= start - verb.idx <= 40:
+                gap = self.text[verb.idx + len(verb) : start]
+                if re.fullmatch(r"[^.!?\n\"“]*?[,:]\s*", gap):
+                    return start, end
+        return None
+
+    def opens_line(self, offset: int) -> bool:
+        return not self.text[line_of(self.text, offset)[0] : offset].strip()
+
+    def continuation(self, end: int, sent_end: int) -> int:
+        """`"A," she said. "B."`: the end of B when it follows on the same line (the
+        content then covers both quotations)."""
+        for start, next_end in self.quotes:
+            if start >= end and not self.text[sent_end:start].strip(" \t."):
+                after = self.text[next_end : next_end + 40].split("\n")[0]
+                return end if CUE_AFTER.search(after) else next_end
+        return end
+
+    def after_colon(self, verb: Token) -> Range | None:
+        """`He clarified: …`: the rest of the paragraph after a colon close to the cue."""
+        for token in self.doc[verb.i + 1 : min(verb.i + 25, len(self.doc))]:
+            if token.text == ":":
+                between = self.doc[verb.i + 1 : token.i]
+                if any(t.pos_ in ("VERB", "AUX") for t in between):
+                    return None
+                _, line_end = line_of(self.text, token.idx)
+                return trimmed(self.text, token.idx + 1, line_end, " \t\r")
+            if token.is_sent_end or token.text in ".!?\n" or token.dep_ == "ccomp":
+                return None
+        return None
+
+    def clausal_content(self, verb: Token) -> Range | None:
+        """The cue's clausal complement, or the clause it is a parenthetical of
+        ("…, sources said")."""
+        for child in verb.children:
+            if child.dep_ == "ccomp":
+                start, end = subtree_range(child)
+                if child.i > verb.i:
+                    mark = [c for c in child.lefts if c.dep_ == "mark"]
+                    start = min([start, *(m.idx for m in mark)])
+                    after = child.right_edge.i + 1
+                    if after < verb.sent.end and self.doc[after].dep_ == "cc":
+                        end = max(end, verb.sent.end_char)
+                return self.clipped(start, end, verb)
+        if verb.dep_ in ("parataxis", "ccomp") and verb.head != verb and verb.head.i < verb.i:
+            own = {t.i for t in verb.subtree}
+            tokens = [t for t in verb.head.subtree if t.i not in own and t.i < verb.left_edge.i]
+            if tokens:
+                return self.clipped(*token_range(tokens), verb)
+        return None
+
+    def infinitive_content(self, verb: Token) -> Range | None:
+        """`vowed to keep the port closed`: the infinitive complement."""
+        for child in verb.rights:
+            if child.dep_ == "xcomp" and any(c.lower_ == "to" for c in child.lefts):
+                return self.clipped(*subtree_range(child), verb)
+        return None
+
+    def after_comma(self, verb: Token) -> Range | None:
+        """`He continued, the issue of …`: a clause after a comma right after the cue."""
+        nxt = verb.i + 1
+        if nxt >= len(self.doc) or self.doc[nxt].text != ",":
+            return None
+        rest = [t for t in self.doc[nxt + 1 : verb.sent.end]]
+        if len(rest) < 4 or not any(t.pos_ in ("VERB", "AUX") for t in rest):
+            return None
+        return self.clipped(rest[0].idx, verb.sent.end_char, verb)
+
+    def clipped(self, start: int, end: int, verb: Token) -> Range | None:
+        """Content kept within the line of its start, without the cue itself."""
+        line_start, line_end = line_of(self.text, start)
+        end = min(end, line_end)
+        if start <= verb.idx < end and start < verb.idx:
+            end = verb.idx if verb.idx > start else end
+        span = trimmed(self.text, max(start, line_start), end)
+        if span is None:
+            return None
+        return span if len(self.text[span[0] : span[1]].split()) >= 2 else None
+
+    def according_to(self, according: Token) -> list[Candidate]:
+        """`According to X, …` / `…, according to X`."""
+        to = self.doc[according.i + 1]
+        if to.lower_ != "to":
+            return []
+        objects = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in according.children if c.dep_ == "pobj"
+        ]
+        if not objects:
+            return []
+        source_head = objects[0]
+        source = source_range(self.doc, source_head, whole=False)
+        sent = according.sent
+        if according.idx - sent.start_char < sent.end_char - source[1]:
+            content = self.clipped(source[1], sent.end_char, according)
+        else:
+            content = self.clipped(sent.start_char, according.idx, according)
+        if content is None:
+            return []
+        cue = (according.idx, to.idx + len(to))
+        return [Candidate(content, cue, source, source_head, self.content_kind(content), 0.75)]
+
+    def name_colon(self, colon: Token) -> list[Candidate]:
+        """`Sheikh Al-Khazali: The unity …`, `TAPPER: …` — a line opened by a short
+        name (or noun phrase) and a colon."""
+        line_start, line_end = line_of(self.text, colon.idx)
+        before = [t for t in self.doc[: colon.i] if t.idx >= line_start and not t.is_space]
+        if not before or len(before) > 6 or before[0].idx != line_start:
+            return []
+        if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in before):
+            return []
+        names = [t for t in before if t.pos_ == "PROPN" or t.is_upper or t.ent_type_]
+        if not names or before[-1] not in names:
+            return []
+        content = trimmed(self.text, colon.idx + 1, line_end, " \t\r")
+        if content is None or len(self.text[content[0] : content[1]].split()) < 3:
+            return []
+        source = (before[0].idx, before[-1].idx + len(before[-1]))
+        cue = (colon.idx, colon.idx + 1)
+        return [Candidate(content, cue, source, before[-1], "direct", 0.6)]
+
+
+def select(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping attributions (a token plays one role in one attribution),
+    best score and longest content first; return them in text order."""
+    kept: list[Candidate] = []
+    taken: list[Range] = []
+
+    def free(span: Range | None) -> bool:
+        return span is None or all(span[1] <= s or e <= span[0] for s, e in taken)
+
+    ranked = sorted(candidates, key=lambda c: (-c.score, -(c.content[1] - c.content[0])))
+    for cand in ranked:
+        if free(cand.content) and free(cand.cue) and free(cand.source):
+            kept.append(cand)
+            taken += [r for r in (cand.content, cand.cue, cand.source) if r is not None]
+    return sorted(kept, key=lambda c: c.content[0])
+
+
+def find_attributions(doc: Doc) -> list[Candidate]:
+    """Every attribution the rules find in a parsed article."""
+    return select(Extractor(doc).candidates())

@@ -1,0 +1,171 @@
+"""Speaker resolution: the source mention of an attribution ("Okafor", "He",
+"the Secretary General of X", "This leader of …") resolved to an article entity."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from spinlens.attribution.entities import Cluster, fold
+from spinlens.attribution.lexicon import (
+    DEFINITE,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    REPORT_NOUNS,
+    THING_PRONOUNS,
+)
+from spinlens.attribution.rules import Candidate
+from spinlens.model import Speaker
+
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+GROUP_LABELS = ("ORG", "NORP", "GPE")
+STOP = frozenset(
+    [
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "a",
+        "an",
+        "of",
+        "his",
+        "her",
+        "their",
+        "its",
+        "and",
+        "in",
+        "for",
+    ]
+)
+
+
+class SpeakerResolver:
+    """Resolves sources to entity clusters of one article, left to right."""
+
+    def __init__(self, doc: Doc, clusters: list[Cluster]):
+        self.doc = doc
+        self.clusters = clusters
+        self.mentions = sorted(
+            ((m.start, m.end, c) for c in clusters for m in c.mentions), key=lambda x: x[0]
+        )
+        self.descriptors = {c.entity_id: self.descriptor_words(c) for c in clusters}
+        self.history: list[tuple[int, Cluster]] = []
+        self.main = self.main_person()
+
+    def cluster_at(self, offset: int, labels: tuple[str, ...] = SPEAKER_LABELS) -> Cluster | None:
+        for start, end, cluster in self.mentions:
+            if start <= offset < end and cluster.label in labels:
+                return cluster
+        return None
+
+    def descriptor_words(self, cluster: Cluster) -> set[str]:
+        """Words of the titles given to a person: appositives ("…, Secretary General
+        of X") and nouns before the name ("Transport minister Daniel Okafor")."""
+        words: set[str] = set()
+        if cluster.label != "PERSON":
+            return words
+        for mention in cluster.mentions:
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            for child in root.children:
+                if child.dep_ == "appos":
+                    words |= set(fold(" ".join(t.text for t in child.subtree)).split())
+            if root.dep_ == "appos":
+                words |= set(fold(root.head.text).split())
+            for token in self.doc[max(span.start - 3, 0) : span.start]:
+                if token.head.i in range(span.start, span.end) and token.pos_ == "NOUN":
+                    words.add(fold(token.text))
+        return words - STOP
+
+    def main_person(self) -> Cluster | None:
+        """The most mentioned person of the article."""
+        people = [c for c in self.clusters if c.label == "PERSON"]
+        return max(people, key=lambda c: len(c.mentions)) if people else None
+
+    def resolve(self, cand: Candidate) -> Speaker | None:
+        """The speaker of an attribution; remembered for later pronouns."""
+        if cand.source is None or cand.source_head is None:
+            return None
+        cluster = self.cluster_for(cand.source_head, cand.source)
+        if cluster is not None:
+            self.history.append((cand.source[1], cluster))
+            return Speaker(cluster.canonical, cluster.entity_id)
+        text = " ".join(self.doc.text[cand.source[0] : cand.source[1]].split())
+        return Speaker(text, None)
+
+    def cluster_for(self, head: Token, source: tuple[int, int]) -> Cluster | None:
+        if self.is_title(source):
+            return self.by_description(source) or self.recent(source[0], ("PERSON",))
+        named = self.cluster_at(head.idx)
+        if named is not None:
+            return named
+        word = head.lower_
+        if word in PERSON_PRONOUNS:
+            return self.recent(source[0], ("PERSON",))
+        if word in THING_PRONOUNS:
+            return self.recent(source[0], GROUP_LABELS)
+        if word in PLURAL_PRONOUNS:
+            return self.recent(source[0], GROUP_LABELS, speakers_only=True)
+        definite = any(t.lower_ in DEFINITE for t in head.lefts) or head.is_title
+        lemma = head.lemma_.lower()
+        if lemma in PERSON_NOUNS and definite:
+            return self.by_description(source) or self.recent(source[0], ("PERSON",))
+        if lemma in ORG_NOUNS and definite:
+            return self.recent(source[0], GROUP_LABELS)
+        if lemma in REPORT_NOUNS or definite:
+            inside = [
+                c
+                for s, e, c in self.mentions
+                if source[0] <= s and e <= source[1] and c.label in SPEAKER_LABELS
+            ]
+            people = [c for c in inside if c.label == "PERSON"]
+            return (people or inside or [None])[0]  # type: ignore[list-item]
+        return None
+
+    def is_title(self, source: tuple[int, int]) -> bool:
+        """`The Secretary General of X`, `this leader of …`: a definite title noun
+        followed by "of" (the parser may take X as the head)."""
+        span = self.doc.char_span(source[0], source[1], alignment_mode="expand")
+        if span is None or len(span) < 3 or span[0].lower_ not in DEFINITE:
+            return False
+        words = [t for t in span[1:] if t.lower_ != "of"]
+        has_of = any(t.lower_ == "of" for t in span)
+        return has_of and bool(words) and words[0].lemma_.lower() in PERSON_NOUNS
+
+    def by_description(self, source: tuple[int, int]) -> Cluster | None:
+        """The person whose titles share most words with the nominal mention."""
+        words = set(fold(self.doc.text[source[0] : source[1]]).split()) - STOP
+        if not words:
+            return None
+        scored = [
+            (len(words & self.descriptors[c.entity_id]) / len(words), c)
+            for c in self.clusters
+            if c.label == "PERSON"
+        ]
+        best = max(scored, key=lambda x: x[0], default=(0.0, None))
+        return best[1] if best[0] >= 0.5 else None
+
+    def recent(
+        self, offset: int, labels: tuple[str, ...], speakers_only: bool = False
+    ) -> Cluster | None:
+        """The later of the previous compatible speaker and the nearest earlier
+        subject mention; else the nearest earlier mention; else the main person."""
+        said = [(s, c) for s, c in self.history if s <= offset and c.label in labels]
+        if speakers_only:
+            return said[-1][1] if said else None
+        earlier = [(s, e, c) for s, e, c in self.mentions if s < offset and c.label in labels]
+        subjects = [(s, c) for s, e, c in earlier if self.is_subject(s, e)]
+        latest = max(said[-1:] + subjects[-1:], key=lambda x: x[0], default=None)
+        if latest is not None:
+            return latest[1]
+        if earlier:
+            return earlier[-1][2]
+        return self.main if self.main is not None and "PERSON" in labels else None
+
+    def is_subject(self, start: int, end: int) -> bool:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")

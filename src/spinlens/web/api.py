@@ -1,0 +1,275 @@
+"""The REST API under /api (documented at /api/openapi.json)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
+
+from spinlens.model import Article
+from spinlens.readers import ReadError
+from spinlens.readers.jsonl import read_jsonl
+from spinlens.render import open_writer
+from spinlens.web.aggregates import aggregates
+from spinlens.web.analysis import Job, safe_name, upload_reads
+from spinlens.web.app import Workspace, path_quote, same_origin, workspace
+from spinlens.web.queries import (
+    MAX_PER_PAGE,
+    PER_PAGE,
+    Filters,
+    QueryError,
+    Sort,
+    counts_of,
+    filter_options,
+    list_articles,
+)
+from spinlens.web.schemas import Aggregates, ArticleIn, ArticleList, BatchIn, ErrorOut, JobOut
+
+router = APIRouter(prefix="/api", tags=["api"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": ErrorOut,
+        "description": "SPINLENS_TOKEN is set and no valid bearer token given",
+    },
+    413: {"model": ErrorOut, "description": "Body, batch or upload above its limit"},
+    422: {"model": ErrorOut, "description": "Invalid input"},
+}
+ARTICLE_EXAMPLE = {"application/json": {"example": {"id": "…", "text": "…", "entities": []}}}
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def ws_of(request: Request) -> Workspace:
+    return workspace(request)
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def require_writer(request: Request) -> None:
+    """Dependency of every write: not from another site's page, and the bearer
+    token when SPINLENS_TOKEN is set."""
+    if not same_origin(request):
+        raise HTTPException(403, "cross-site requests are refused")
+    if not ws_of(request).authorised(bearer(request)):
+        raise HTTPException(
+            401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+Writer = Depends(require_writer)
+
+
+def job_out(job: Job) -> dict[str, Any]:
+    return job.as_dict() | {"url": f"/api/jobs/{job.id}", "page": f"/jobs/{job.id}"}
+
+
+@router.post(
+    "/analyze",
+    summary="Analyse and store one article",
+    dependencies=[Writer],
+    responses={200: {"content": ARTICLE_EXAMPLE, "description": "The JSON Lines object"}, **ERRORS},
+)
+def analyze(body: ArticleIn, request: Request) -> JSONResponse:
+    """Analyses `text` (or the main text of `html`) synchronously, stores it and
+    returns the article's JSON Lines object (docs/output-format.md). The same
+    content analysed again by the same pipeline is not analysed twice."""
+    result = ws_of(request).analyzer.analyze_object(body.as_object())
+    if isinstance(result, ReadError):
+        raise HTTPException(422, result.reason)
+    return JSONResponse(result.to_dict())
+
+
+@router.post(
+    "/jobs",
+    summary="Analyse many articles in the background",
+    status_code=202,
+    dependencies=[Writer],
+    responses=ERRORS,
+)
+def batch(body: BatchIn, request: Request) -> JobOut:
+    """Queues the articles and returns at once; poll the job's `url` for progress."""
+    ws = ws_of(request)
+    if len(body.articles) > ws.limits.max_batch:
+        raise HTTPException(413, f"too many articles in one batch (limit {ws.limits.max_batch})")
+    objects = [a.as_object() for a in body.articles]
+
+    def reads() -> Any:
+        lines = (json.dumps(o, ensure_ascii=False).encode() for o in objects)
+        return read_jsonl(lines, "batch", ws.analyzer.limits)
+
+    return JobOut(**job_out(ws.jobs.submit("batch", reads, len(objects))))
+
+
+@router.post(
+    "/uploads",
+    summary="Upload files to analyse in the background",
+    status_code=202,
+    dependencies=[Writer],
+    responses=ERRORS,
+)
+async def upload(request: Request, files: Annotated[list[UploadFile], File()]) -> JobOut:
+    """Text, HTML, JSON Lines, RSS/Atom and WARC (.warc, .warc.gz) files, recognised
+    by suffix or content; poll the job's `url` for progress."""
+    job = await start_upload(ws_of(request), files)
+    return JobOut(**job_out(job))
+
+
+async def start_upload(ws: Workspace, files: Sequence[StarletteUpload]) -> Job:
+    """Copy uploaded files to a private folder and queue their analysis."""
+    if len(files) > ws.limits.max_files:
+        raise HTTPException(413, f"too many files in one upload (limit {ws.limits.max_files})")
+    folder = Path(tempfile.mkdtemp(prefix="spinlens-upload-"))
+    try:
+        paths = await run_in_threadpool(save_files, files, folder)
+        reads, total, cleanup = await run_in_threadpool(
+            upload_reads, paths, ws.analyzer.limits, folder
+        )
+    except Exception:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ws.jobs.submit("upload", reads, total, cleanup)
+
+
+def save_files(files: Sequence[StarletteUpload], folder: Path) -> list[Path]:
+    """Each upload as `folder/N/<safe name>` (names never leave the folder)."""
+    paths = []
+    for n, upload in enumerate(files):
+        target = folder / str(n) / safe_name(upload.filename)
+        target.parent.mkdir()
+        upload.file.seek(0)
+        with target.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1 << 20)
+        paths.append(target)
+    return paths
+
+
+@router.get("/jobs/{job_id}", summary="Progress of a background job", responses=ERRORS)
+def job_status(job_id: str, request: Request) -> JobOut:
+    job = ws_of(request).jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such job")
+    return JobOut(**job_out(job))
+
+
+@router.get("/articles", summary="List, filter and search stored articles", responses=ERRORS)
+def articles(
+    request: Request,
+    q: Annotated[str, Query(max_length=500, description="Full-text search (FTS5 syntax)")] = "",
+    source: Annotated[str, Query(max_length=500)] = "",
+    language: Annotated[str, Query(max_length=16)] = "",
+    technique: Annotated[str, Query(max_length=100)] = "",
+    speaker: Annotated[str, Query(max_length=500)] = "",
+    entity: Annotated[str, Query(max_length=500)] = "",
+    date_from: Annotated[str, Query(pattern=DAY)] = "",
+    date_to: Annotated[str, Query(pattern=DAY)] = "",
+    sort: Sort | None = None,
+    order: Literal["asc", "desc"] | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
+) -> ArticleList:
+    """Stored articles, newest first by default (best match first when searching)."""
+    filters = Filters(q, source, language, technique, speaker, entity, date_from, date_to)
+    try:
+        listing = list_articles(
+            ws_of(request).store, filters, sort or "", order or "", page, per_page
+        )
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    items = [
+        {
+            "id": r["article_id"],
+            "title": r["title"],
+            "source": r["source"],
+            "published": r["published"],
+            "day": r["day"],
+            "language": r["language"],
+            "words": r["words"],
+            "counts": counts_of(r),
+            "url": f"/api/articles/{path_quote(r['article_id'])}",
+            "page": f"/articles/{path_quote(r['article_id'])}",
+        }
+        for r in listing.rows
+    ]
+    return ArticleList(
+        total=listing.total,
+        page=listing.page,
+        per_page=listing.per_page,
+        pages=listing.pages,
+        sort=listing.sort,
+        order=listing.order,  # type: ignore[arg-type]
+        items=items,  # type: ignore[arg-type]
+    )
+
+
+def stored(request: Request, article_id: str) -> Article:
+    article = ws_of(request).store.get(article_id)
+    if article is None:
+        raise HTTPException(404, "no stored article with this id")
+    return article
+
+
+SAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def attachment(article_id: str, suffix: str) -> dict[str, str]:
+    name = SAFE_FILE.sub("_", article_id).strip("._")[:80] or "article"
+    return {"content-disposition": f'attachment; filename="{name}{suffix}"'}
+
+
+@router.get(
+    "/reports/{article_id:path}",
+    summary="One article's self-contained HTML report",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}}, 404: {"model": ErrorOut}},
+)
+def report(article_id: str, request: Request) -> Response:
+    """The offline report (as `spinlens show --format html`), as a download."""
+    buffer = io.StringIO()
+    writer = open_writer("html", buffer)
+    writer.write(stored(request, article_id))
+    writer.close()
+    headers = attachment(article_id, ".html")
+    # the report carries its own policy: inline style, nothing else
+    headers["content-security-policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return Response(buffer.getvalue(), media_type="text/html; charset=utf-8", headers=headers)
+
+
+@router.get(
+    "/articles/{article_id:path}",
+    summary="One stored article",
+    responses={200: {"content": ARTICLE_EXAMPLE}, 404: {"model": ErrorOut}},
+)
+def article(article_id: str, request: Request, download: bool = False) -> JSONResponse:
+    """The article's JSON Lines object; `download=true` serves it as a file."""
+    found = stored(request, article_id)
+    headers = attachment(article_id, ".json") if download else None
+    return JSONResponse(found.to_dict(), headers=headers)
+
+
+@router.get("/aggregates", summary="The dashboard's figures")
+def dashboard_data(request: Request) -> Aggregates:
+    ws = ws_of(request)
+    return Aggregates(
+        **ws.cache.get("aggregates", lambda: aggregates(ws.store, ws.min_source_words))
+    )
+
+
+@router.get("/facets", summary="Values the corpus filters offer, with article counts")
+def facets(request: Request) -> dict[str, list[dict[str, Any]]]:
+    ws = ws_of(request)
+    options = ws.cache.get("options", lambda: filter_options(ws.store))
+    return {k: [{"name": n, "count": c} for n, c in v] for k, v in options.items()}

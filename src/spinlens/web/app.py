@@ -1,0 +1,219 @@
+"""The FastAPI application: state shared by the routes, middleware, error pages."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from spinlens import __version__
+from spinlens.config import Settings
+from spinlens.pipeline import Pipeline
+from spinlens.readers import Limits
+from spinlens.render.html import colour, safe_url
+from spinlens.render.marks import describe, technique_class
+from spinlens.store import Store
+from spinlens.web.aggregates import MIN_WORDS
+from spinlens.web.analysis import Analyzer, Jobs
+from spinlens.web.middleware import BodyLimit, SecurityHeaders
+from spinlens.web.queries import TimedCache
+
+HERE = Path(__file__).parent
+MAX_BATCH = 1000
+"""Most articles in one `POST /api/jobs`."""
+MAX_FILES = 100
+"""Most files in one upload."""
+UPLOAD_PATHS = ("/analyse", "/api/uploads")
+
+
+@dataclass
+class RequestLimits:
+    """Request limits, in bytes and items."""
+
+    max_body: int
+    max_upload: int
+    max_batch: int = MAX_BATCH
+    max_files: int = MAX_FILES
+
+
+@dataclass
+class Workspace:
+    """Everything the routes share (on ``app.state.ws``)."""
+
+    store: Store
+    settings: Settings
+    analyzer: Analyzer
+    jobs: Jobs
+    token: str | None
+    limits: RequestLimits
+    templates: jinja2.Environment
+    cache: TimedCache = field(default_factory=lambda: TimedCache(30.0))
+    min_source_words: int = MIN_WORDS
+
+    def authorised(self, given: str | None) -> bool:
+        """Writes are open without SPINLENS_TOKEN; with it, the token must match."""
+        if self.token is None:
+            return True
+        return given is not None and secrets.compare_digest(given.encode(), self.token.encode())
+
+
+def workspace(request: Request) -> Workspace:
+    ws: Workspace = request.app.state.ws
+    return ws
+
+
+def same_origin(request: Request) -> bool:
+    """A write from a browser must come from this site's own pages (browsers name
+    the page's origin on every cross-site POST; other clients send none)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return origin != "null" and urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def path_quote(value: str) -> str:
+    """An id as one URL path segment."""
+    return quote(value, safe="")
+
+
+def templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        q=path_quote,
+        safe_url=safe_url,
+        technique_class=technique_class,
+        describe=describe,
+        colour=colour,
+    )
+    env.globals["version"] = __version__
+    return env
+
+
+def default_pipeline(settings: Settings) -> Callable[[], Pipeline]:
+    def build() -> Pipeline:
+        from spinlens.pipeline.factory import build_pipeline
+
+        return build_pipeline(settings.spacy_model)
+
+    return build
+
+
+UNSET: Any = object()
+
+
+def create_app(
+    store: Store | str | None = None,
+    *,
+    settings: Settings | None = None,
+    pipeline_factory: Callable[[], Pipeline] | None = None,
+    token: str | None = UNSET,
+    max_body: int | None = None,
+    max_upload: int = 100_000_000,
+    max_batch: int = MAX_BATCH,
+    min_source_words: int = MIN_WORDS,
+) -> FastAPI:
+    """The workspace over a store (a Store, a URL, or the settings' database).
+
+    `token` defaults to $SPINLENS_TOKEN; `max_body` (JSON requests) to the
+    settings' document limit plus room for the JSON around it. Sources with fewer
+    than `min_source_words` words stay out of the dashboard's per-source charts.
+    """
+    settings = settings or Settings()
+    own_store = not isinstance(store, Store)
+    the_store = store if isinstance(store, Store) else Store(store or settings.db)
+    if token is UNSET:
+        token = os.environ.get("SPINLENS_TOKEN") or None
+    limits = RequestLimits(
+        max_body=max_body or settings.max_bytes + 1_000_000,
+        max_upload=max_upload,
+        max_batch=max_batch,
+    )
+    cache = TimedCache(30.0)
+    analyzer = Analyzer(
+        the_store,
+        pipeline_factory or default_pipeline(settings),
+        Limits(max_bytes=settings.max_bytes),
+        settings.batch_size,
+        on_change=cache.clear,
+    )
+    ws = Workspace(the_store, settings, analyzer, Jobs(analyzer), token, limits, templates(), cache)
+    ws.min_source_words = min_source_words
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ws.jobs.shutdown()
+        if own_store:
+            the_store.close()
+
+    app = FastAPI(
+        title="spinlens",
+        version=__version__,
+        summary="Analysed news articles: propaganda techniques, quotes, claims, entities.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ws = ws
+    app.add_middleware(
+        BodyLimit, max_body=limits.max_body, max_upload=max_upload, upload_paths=UPLOAD_PATHS
+    )
+    app.add_middleware(SecurityHeaders)
+    add_error_handlers(app)
+
+    from spinlens.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """JSON errors under /api, an HTML page elsewhere."""
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
+        return error_page(request, exc.status_code, str(exc.detail), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": jsonable(exc.errors())}, 422)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return error_page(request, 400, problems)
+
+
+def jsonable(errors: Any) -> Any:
+    """Validation errors without the (possibly huge, possibly binary) input echoed."""
+    return [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in errors]
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    ws = workspace(request)
+    html = ws.templates.get_template("error.html.j2").render(status=status, message=message, nav="")
+    return HTMLResponse(html, status, headers=headers)

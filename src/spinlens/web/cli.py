@@ -1,0 +1,51 @@
+"""`spinlens serve`: the web workspace over the store."""
+
+from __future__ import annotations
+
+import click
+
+DB_HELP = (
+    "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
+)
+
+
+@click.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--spacy-model", help="Installed spaCy pipeline for English articles.")
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="Largest upload (all files of one request).",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    db: str | None,
+    host: str,
+    port: int,
+    spacy_model: str | None,
+    max_upload_mb: int,
+) -> None:
+    """Start the web workspace: browse, search, analyse, dashboard, REST API (/api).
+
+    Writes need `Authorization: Bearer TOKEN` when SPINLENS_TOKEN is set. The
+    analysis models load on the first analysis, not at start.
+    """
+    import uvicorn
+    from sqlalchemy import make_url
+
+    from spinlens.config import load_settings
+    from spinlens.web.app import create_app
+
+    try:
+        settings = load_settings((ctx.obj or {}).get("config"), db=db, spacy_model=spacy_model)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"configuration: {exc}") from exc
+    app = create_app(settings=settings, max_upload=max_upload_mb * 1_000_000)
+    store = make_url(app.state.ws.store.url).render_as_string(hide_password=True)
+    click.echo(f"spinlens workspace on http://{host}:{port}/ (store: {store})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

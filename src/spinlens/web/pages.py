@@ -1,0 +1,256 @@
+"""The workspace's pages, rendered on the server: corpus, article, analyse, job,
+dashboard and the API overview."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from spinlens.readers import ReadError
+from spinlens.render.html import ENTITY_COLOURS, TECHNIQUE_COLOURS
+from spinlens.render.marks import technique_class
+from spinlens.techniques import NAMES
+from spinlens.web import charts
+from spinlens.web.aggregates import aggregates
+from spinlens.web.api import bearer, start_upload
+from spinlens.web.app import Workspace, path_quote, same_origin, workspace
+from spinlens.web.queries import (
+    PER_PAGE,
+    SORTS,
+    Filters,
+    Listing,
+    QueryError,
+    filter_options,
+    list_articles,
+)
+from spinlens.web.views import article_view
+
+router = APIRouter(include_in_schema=False)
+META_FIELDS = ("title", "source", "url", "published")
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = workspace(request).templates.get_template(name).render(**context)
+    return HTMLResponse(html, status)
+
+
+def int_param(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+class Links:
+    """Corpus URLs that keep the current filters, sort and page size."""
+
+    def __init__(self, filters: Filters, listing: Listing):
+        self.base: dict[str, Any] = dict(filters.active())
+        self.base.update(sort=listing.sort, order=listing.order)
+        if listing.per_page != PER_PAGE:
+            self.base["per_page"] = listing.per_page
+        self.listing = listing
+
+    def url(self, **changes: Any) -> str:
+        params = {**self.base, **changes}
+        return "/?" + urlencode({k: v for k, v in params.items() if v not in ("", None, 1)})
+
+    def sort(self, column: str) -> str:
+        same = self.listing.sort == column
+        flip = {"asc": "desc", "desc": "asc"}[self.listing.order]
+        default = "asc" if column in ("title", "source", "language") else "desc"
+        return self.url(sort=column, order=flip if same else default, page=1)
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/articles", response_class=HTMLResponse)
+def corpus(request: Request) -> HTMLResponse:
+    ws = workspace(request)
+    params = request.query_params
+    filters = Filters.of(dict(params))
+    page, per_page = int_param(params.get("page"), 1), int_param(params.get("per_page"), PER_PAGE)
+    error = None
+    try:
+        listing = list_articles(
+            ws.store, filters, params.get("sort", ""), params.get("order", ""), page, per_page
+        )
+    except QueryError as exc:
+        error, listing = str(exc), Listing(0, 1, PER_PAGE, "date", "desc", [])
+    options = ws.cache.get("options", lambda: filter_options(ws.store))
+    return render(
+        request,
+        "corpus.html.j2",
+        400 if error else 200,
+        nav="corpus",
+        listing=listing,
+        filters=filters,
+        options=options,
+        techniques=NAMES,
+        sorts=SORTS,
+        links=Links(filters, listing),
+        error=error,
+    )
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> HTMLResponse:
+    article = workspace(request).store.get(article_id)
+    if article is None:
+        raise HTTPException(404, "no stored article with this id")
+    return render(request, "article.html.j2", nav="", view=article_view(article), a=article)
+
+
+@router.get("/analyse", response_class=HTMLResponse)
+def analyse_form(request: Request) -> HTMLResponse:
+    return analyse_page(request)
+
+
+def analyse_page(
+    request: Request, status: int = 200, error: str | None = None, **given: Any
+) -> HTMLResponse:
+    ws = workspace(request)
+    return render(
+        request,
+        "analyse.html.j2",
+        status,
+        nav="analyse",
+        error=error,
+        given={k: given.get(k, "") for k in ("text", *META_FIELDS)},
+        token_required=ws.token is not None,
+        limits=ws.limits,
+        max_bytes=ws.settings.max_bytes,
+    )
+
+
+@router.post("/analyse")
+async def analyse_post(request: Request) -> Response:
+    ws = workspace(request)
+    if not same_origin(request):
+        raise HTTPException(403, "cross-site form posts are refused")
+    form = await request.form(
+        max_files=ws.limits.max_files, max_fields=20, max_part_size=ws.limits.max_body
+    )
+    fields = {k: str(form.get(k) or "") for k in ("text", "token", *META_FIELDS)}
+    if not ws.authorised(fields.pop("token") or bearer(request)):
+        return analyse_page(request, 401, "a valid access token is required to analyse", **fields)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if uploads:
+        job = await start_upload(ws, uploads)
+        target = f"/jobs/{job.id}"
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse({"job": job.id, "redirect": target}, 202)
+        return RedirectResponse(target, 303)
+    if not fields["text"].strip():
+        return analyse_page(request, 400, "paste a text or choose files to upload", **fields)
+    obj = {k: v.strip() for k, v in fields.items() if k != "text" and v.strip()}
+    obj["text"] = fields["text"].replace("\r\n", "\n")
+    result = await run_in_threadpool(ws.analyzer.analyze_object, obj)
+    if isinstance(result, ReadError):
+        return analyse_page(request, 422, result.reason, **fields)
+    return RedirectResponse(f"/articles/{path_quote(result.id)}", 303)
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str) -> HTMLResponse:
+    job = workspace(request).jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such job (jobs are kept while the server runs)")
+    return render(request, "job.html.j2", nav="analyse", job=job)
+
+
+def dashboard_charts(data: dict[str, Any]) -> dict[str, Any]:
+    """SVG charts from the aggregates."""
+    unit = " per 1,000 words"
+    over_time = [
+        (m["month"], {k: 1000 * v / max(m["words"], 1) for k, v in m["counts"].items()})
+        for m in data["techniques_over_time"]
+    ]
+    used = sorted(
+        {k for s in data["techniques_per_source"] for k in s["per_1000_words"]}
+        | {k for _, parts in over_time for k in parts},
+        key=charts.order,
+    )
+    return {
+        "per_source": charts.stacked_hbars(
+            [(s["source"], s["per_1000_words"]) for s in data["techniques_per_source"]],
+            "Technique spans per 1,000 words, by source",
+            unit,
+        ),
+        "over_time": charts.stacked_columns(
+            over_time, "Technique spans per 1,000 words, by month", unit
+        ),
+        "speakers": charts.hbars(
+            [(s["name"], s["count"]) for s in data["top_speakers"]],
+            "Most quoted speakers",
+            " quotes",
+            width=charts.NARROW,
+        ),
+        "entities": charts.hbars(
+            [(e["name"], e["count"]) for e in data["top_entities"]],
+            "Most mentioned entities",
+            width=charts.NARROW,
+        ),
+        "speech": charts.hbars(
+            [(s["source"], s["share"]) for s in data["reported_speech"]],
+            "Share of text in quotes, by source",
+            percent=True,
+        ),
+        "legend": [(name, technique_class(name)) for name in used],
+    }
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request) -> HTMLResponse:
+    ws: Workspace = workspace(request)
+    data = ws.cache.get("aggregates", lambda: aggregates(ws.store, ws.min_source_words))
+    return render(
+        request,
+        "dashboard.html.j2",
+        nav="dashboard",
+        data=data,
+        charts=dashboard_charts(data),
+        min_words=ws.min_source_words,
+    )
+
+
+@router.get("/api-docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    schema = request.app.openapi()
+    routes = [
+        (method.upper(), path, op.get("summary") or "", op.get("description") or "")
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
+    ]
+    return render(request, "api.html.j2", nav="api", routes=routes, schema=schema)
+
+
+@router.get("/static/layers.css")
+def layers_css() -> Response:
+    return Response(
+        layer_styles(),
+        media_type="text/css",
+        headers={"cache-control": "public, max-age=3600"},
+    )
+
+
+@lru_cache(maxsize=1)
+def layer_styles() -> str:
+    """Colours and legend toggles for every technique and entity label."""
+    lines = []
+    for name, colour in zip(NAMES, TECHNIQUE_COLOURS, strict=True):
+        css = technique_class(name)
+        lines += [
+            f".{css} {{ background: {colour}; }}",
+            f"body:has(#show-{css}:not(:checked)) .text span.{css} "
+            "{ background: none; box-shadow: none; }",
+            f"body:has(#show-{css}:not(:checked)) .text sub.{css} {{ display: none; }}",
+        ]
+    for label, colour in ENTITY_COLOURS.items():
+        lines.append(f".e-{label} {{ --ent: {colour}; }}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,252 @@
+"""Corpus queries over the store's index tables: filtered, sorted, paginated
+listings, filter options and the dashboard's aggregates."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal, TypeVar, get_args
+
+from sqlalchemy import Float, Integer, Select, func, or_, select, text
+from sqlalchemy.exc import OperationalError
+
+from spinlens.facets import article_facets as facets
+from spinlens.facets import article_stats as stats
+from spinlens.facets import facet_totals as totals
+from spinlens.store import Store, articles, fts_query
+from spinlens.techniques import NAMES
+
+Sort = Literal[
+    "relevance",
+    "date",
+    "title",
+    "source",
+    "language",
+    "words",
+    "techniques",
+    "quotes",
+    "claims",
+    "entities",
+]
+SORTS: tuple[str, ...] = get_args(Sort)
+SORT_COLUMNS = {
+    "date": stats.c.day,
+    "title": stats.c.title,
+    "source": stats.c.source,
+    "language": stats.c.language,
+    "words": stats.c.words,
+    "techniques": stats.c.n_techniques,
+    "quotes": stats.c.n_quotes,
+    "claims": stats.c.n_claims,
+    "entities": stats.c.n_entities,
+}
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+T = TypeVar("T")
+
+
+class QueryError(ValueError):
+    """A filter or search the store cannot run (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a corpus listing is restricted to; empty strings mean 'any'."""
+
+    q: str = ""
+    source: str = ""
+    language: str = ""
+    technique: str = ""
+    speaker: str = ""
+    entity: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+    @classmethod
+    def of(cls, params: dict[str, Any]) -> Filters:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: str(v or "").strip()[:500] for k, v in params.items() if k in names})
+
+    def problems(self) -> list[str]:
+        out = [
+            f"{name} must be a date like 2024-05-31"
+            for name in ("date_from", "date_to")
+            if getattr(self, name) and not DAY.fullmatch(getattr(self, name))
+        ]
+        if self.technique and self.technique not in NAMES:
+            out.append(f"unknown technique {self.technique!r}")
+        return out
+
+    def active(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+@dataclass(frozen=True)
+class Listing:
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    order: str
+    rows: list[dict[str, Any]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_articles(
+    store: Store,
+    filters: Filters,
+    sort: str = "",
+    order: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Listing:
+    """One page of stored articles matching `filters` (raises QueryError)."""
+    if problems := filters.problems():
+        raise QueryError("; ".join(problems))
+    sort = sort if sort in SORTS else ("relevance" if filters.q else "date")
+    if sort == "relevance" and not (filters.q and store.is_sqlite):
+        sort = "date"  # ranking needs a query and SQLite's FTS5
+    order = (
+        order if order in ("asc", "desc") else ("asc" if sort in ("title", "source") else "desc")
+    )
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    conditions = conditions_of(store, filters, joined=sort == "relevance")
+    offset = (page - 1) * per_page
+    query = select(stats).where(*conditions)
+    if sort == "relevance" and not conditions:
+        # search alone: FTS5 ranks and pages by itself (ORDER BY rank LIMIT is fast)
+        rank = fts_matches(filters.q, order, per_page, offset)
+        query = query.join(rank, rank.c.doc == stats.c.doc).order_by(
+            rank.c.rank if order == "desc" else rank.c.rank.desc()
+        )
+        counted: Select[Any] = select(func.count()).select_from(fts_matches(filters.q))
+        offset = 0
+    elif sort == "relevance":
+        rank = fts_matches(filters.q)
+        query = query.join(rank, rank.c.doc == stats.c.doc).order_by(
+            rank.c.rank if order == "desc" else rank.c.rank.desc(), stats.c.article_id
+        )
+        counted = (
+            select(func.count())
+            .select_from(stats.join(rank, rank.c.doc == stats.c.doc))
+            .where(*conditions)
+        )
+    else:
+        column = SORT_COLUMNS[sort]
+        keys = (column, stats.c.article_id)
+        query = query.order_by(*(k.desc() if order == "desc" else k.asc() for k in keys))
+        counted = select(func.count()).select_from(stats).where(*conditions)
+        active = filters.active()
+        if len(active) == 1 and (kind := next(iter(active))) in ("technique", "speaker", "entity"):
+            # one facet filter alone: the store-wide totals know the count
+            counted = select(func.coalesce(func.max(totals.c.articles), 0)).where(
+                totals.c.kind == kind, totals.c.value == active[kind]
+            )
+    query = query.limit(per_page).offset(offset)
+    try:
+        with store.engine.connect() as conn:
+            total = int(conn.execute(counted).scalar() or 0)
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+    except OperationalError as exc:
+        raise QueryError(f"search failed: {str(exc.orig).splitlines()[0]}") from exc
+    return Listing(total, page, per_page, sort, order, rows)
+
+
+def conditions_of(store: Store, filters: Filters, joined: bool) -> list[Any]:
+    """WHERE terms for the filters; search is left to the join when `joined`."""
+    out: list[Any] = []
+    if filters.source:
+        out.append(stats.c.source == filters.source)
+    if filters.language:
+        out.append(stats.c.language == filters.language)
+    if filters.date_from:
+        out.append(stats.c.day >= filters.date_from)
+    if filters.date_to:
+        out.append(stats.c.day <= filters.date_to)
+    for kind in ("technique", "speaker", "entity"):
+        if value := getattr(filters, kind):
+            having = select(facets.c.article_id).where(
+                facets.c.kind == kind, facets.c.value == value
+            )
+            out.append(stats.c.article_id.in_(having))
+    if filters.q and not joined:
+        if store.is_sqlite:
+            matching = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q")
+            out.append(stats.c.doc.in_(matching.bindparams(q=fts_query(filters.q))))
+        else:
+            pattern = f"%{filters.q}%"
+            found = select(articles.c.id).where(
+                or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
+            )
+            out.append(stats.c.article_id.in_(found))
+    return out
+
+
+def fts_matches(query: str, order: str = "", limit: int = -1, offset: int = 0) -> Any:
+    """(doc, rank) of full-text matches, best first when `order` is "desc" (FTS5's
+    rank: lower is better), else all of them; `doc` is the article's rowid."""
+    direction = {"desc": "ORDER BY rank", "asc": "ORDER BY rank DESC"}.get(order, "")
+    sql = text(
+        "SELECT rowid AS doc, rank FROM articles_fts WHERE articles_fts MATCH :q "
+        f"{direction} LIMIT :limit OFFSET :offset"
+    )
+    params = {"q": fts_query(query), "limit": limit, "offset": offset}
+    return sql.bindparams(**params).columns(doc=Integer, rank=Float).subquery()
+
+
+def counts_of(row: dict[str, Any]) -> dict[str, int]:
+    return {name: row[f"n_{name}"] for name in ("sentences", "entities", "techniques")} | {
+        "quotes": row["n_quotes"],
+        "claims": row["n_claims"],
+    }
+
+
+class TimedCache:
+    """Computed values kept for `ttl` seconds (or until cleared), one lock per cache."""
+
+    def __init__(self, ttl: float):
+        self.ttl = ttl
+        self.values: dict[str, tuple[float, Any]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        with self.lock:
+            hit = self.values.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.ttl:
+                return hit[1]
+            value = compute()
+            self.values[key] = (time.monotonic(), value)
+            return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
+    """Values offered by the corpus filters: sources, languages, speakers, entities."""
+    with store.engine.connect() as conn:
+
+        def grouped(column: Any, limit: int) -> list[tuple[str, int]]:
+            n = func.count().label("n")
+            query = select(column, n).where(column.is_not(None)).group_by(column).order_by(n.desc())
+            return [(r[0], int(r[1])) for r in conn.execute(query.limit(limit))]
+
+        out = {"sources": grouped(stats.c.source, 500), "languages": grouped(stats.c.language, 100)}
+        for kind, name in (("speaker", "speakers"), ("entity", "entities")):
+            query = (
+                select(totals.c.value, totals.c.articles)
+                .where(totals.c.kind == kind)
+                .order_by(totals.c.articles.desc(), totals.c.value)
+                .limit(300)
+            )
+            out[name] = [(r[0], int(r[1])) for r in conn.execute(query)]
+    return out

@@ -1,0 +1,132 @@
+"""Request and response bodies of the REST API (they make its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ArticleIn(BaseModel):
+    """One article to analyse: `text` or `html`, and optional metadata (the same
+    fields as a JSON Lines input line)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, description="Plain text, analysed exactly as given.")
+    html: str | None = Field(None, description="A web page; its main text is extracted.")
+    id: str | None = Field(None, max_length=500, description="Default: hash of url, else content.")
+    title: str | None = Field(None, max_length=2000)
+    author: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=8000)
+    published: str | None = Field(None, max_length=100)
+    language: str | None = Field(None, max_length=16)
+
+    @model_validator(mode="after")
+    def one_body(self) -> ArticleIn:
+        has_text = bool(self.text and self.text.strip())
+        has_html = bool(self.html and self.html.strip())
+        if has_text == has_html:
+            raise ValueError('give exactly one non-empty "text" or "html"')
+        return self
+
+    def as_object(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class BatchIn(BaseModel):
+    """Many articles, analysed in the background (see `/api/jobs/{id}`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(..., min_length=1)
+
+
+class JobOut(BaseModel):
+    """A background analysis and how far it got."""
+
+    id: str
+    kind: Literal["batch", "upload"]
+    state: Literal["queued", "running", "done", "failed"]
+    total: int | None = Field(None, description="Documents expected, where known.")
+    done: int = Field(0, description="Documents read so far (analysed, duplicate or failed).")
+    analysed: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    errors: list[str] = Field(default_factory=list, description="The first failures.")
+    article_ids: list[str] = Field(default_factory=list, description="The first stored ids.")
+    message: str | None = None
+    created: str
+    finished: str | None = None
+    url: str = Field(..., description="This job's status endpoint.")
+    page: str = Field(..., description="This job's page in the workspace.")
+
+
+class ArticleRow(BaseModel):
+    """One stored article in a listing."""
+
+    id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    day: str | None = Field(None, description="Publication day (YYYY-MM-DD) where readable.")
+    language: str | None
+    words: int
+    counts: dict[str, int] = Field(..., description="Spans per layer.")
+    url: str = Field(..., description="The article's JSON in this API.")
+    page: str = Field(..., description="The article's page in the workspace.")
+
+
+class ArticleList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    sort: str
+    order: Literal["asc", "desc"]
+    items: list[ArticleRow]
+
+
+class Count(BaseModel):
+    name: str
+    count: float
+    label: str | None = None
+
+
+class SourceRate(BaseModel):
+    source: str
+    articles: int
+    words: int
+    per_1000_words: dict[str, float] = Field(..., description="Technique spans per 1,000 words.")
+    total_per_1000_words: float
+
+
+class SourceShare(BaseModel):
+    source: str
+    articles: int
+    share: float = Field(..., description="Share of characters inside quotes (0–1).")
+
+
+class MonthCounts(BaseModel):
+    month: str
+    articles: int
+    words: int
+    counts: dict[str, int] = Field(..., description="Technique spans.")
+
+
+class Aggregates(BaseModel):
+    """What the dashboard draws."""
+
+    articles: int
+    words: int
+    techniques_per_source: list[SourceRate]
+    techniques_over_time: list[MonthCounts]
+    top_speakers: list[Count]
+    top_entities: list[Count]
+    reported_speech: list[SourceShare]
+    languages: list[Count]
+
+
+class ErrorOut(BaseModel):
+    detail: Any

@@ -1,0 +1,220 @@
+"""Quote attribution, entity canonicalisation, the quotes layer in JSON and reports,
+and the attribution scorer."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spinlens.attribution.entities import cluster_entities, name_key
+from spinlens.evaluation.attribution import quote_attributions, read_ann, read_gold_dir, score
+from spinlens.model import Article, Entity, Quote, Span, Speaker
+from spinlens.render.html import HtmlWriter
+from spinlens.render.markdown import markdown_lines
+
+REFERENCE_SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "attribution_score.py"
+
+TEXT = (
+    "Port stays shut\n"
+    "\n"
+    '"We will not be bullied back to work," said Marta Kolar, head of the union.\n'
+    "Transport minister Daniel Okafor visited the harbour on Monday.\n"
+    "He added that the government would not intervene in the dispute.\n"
+    "Mayor Lena Brandt spoke to reporters. She clarified: The bridge stays closed. "
+    "Repairs start next week.\n"
+    "According to the harbour authority, the port lost two million euros.\n"
+    "The strike will spread to other ports, sources said.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def article(pipeline) -> Article:
+    return pipeline([Article.create("port", TEXT)])[0]
+
+
+def said(article: Article, quote: Quote, part: str) -> str | None:
+    span = getattr(quote, part)
+    return article.text[span.start : span.end] if span else None
+
+
+def find(article: Article, content_start: str) -> Quote:
+    for quote in article.layers["quotes"]:
+        assert isinstance(quote, Quote)
+        if said(article, quote, "content").startswith(content_start):  # type: ignore[union-attr]
+            return quote
+    raise AssertionError(f"no attribution of {content_start!r}")
+
+
+def test_direct_quote(article):
+    quote = find(article, '"We will not')
+    assert quote.kind == "direct"
+    assert said(article, quote, "cue") == "said"
+    assert said(article, quote, "source") == "Marta Kolar, head of the union"
+    assert quote.speaker is not None and quote.speaker.name == "Marta Kolar"
+    assert quote.speaker.entity_id is not None
+
+
+def test_indirect_with_pronoun_resolved(article):
+    quote = find(article, "that the government")
+    assert quote.kind == "indirect"
+    assert said(article, quote, "source") == "He"
+    assert said(article, quote, "cue") == "added"
+    assert quote.speaker is not None and quote.speaker.name == "Daniel Okafor"
+
+
+def test_colon_statement_runs_to_the_end_of_the_line(article):
+    quote = find(article, "The bridge stays closed")
+    assert said(article, quote, "content") == "The bridge stays closed. Repairs start next week."
+    assert said(article, quote, "cue") == "clarified"
+    assert quote.speaker is not None and quote.speaker.name == "Lena Brandt"
+
+
+def test_according_to_and_sources_said(article):
+    quote = find(article, "the port lost")
+    assert said(article, quote, "cue") == "According to"
+    assert said(article, quote, "source") == "the harbour authority"
+    sources = find(article, "The strike will spread")
+    assert said(article, sources, "source") == "sources"
+    assert sources.speaker == Speaker("sources", None)
+
+
+def test_no_content_crosses_a_line(article):
+    for quote in article.layers["quotes"]:
+        assert "\n" not in said(article, quote, "content")  # type: ignore[operator]
+
+
+def test_canonicalises_transliteration_variants():
+    names = [
+        ("Sheikh Qais Al-Khazali", "PERSON"),
+        ("al-Khazali", "PERSON"),
+        ("Jaraf al-Nasr", "GPE"),
+        ("Jurf al-Nasr", "GPE"),
+        ("Asa’ib Ahl al-Haq", "ORG"),
+        ("Asaib Ahl al-Haq", "ORG"),
+        ("Iraq", "GPE"),
+        ("Iran", "GPE"),
+    ]
+    text = " ".join(n for n, _ in names)
+    entities, pos = [], 0
+    for name, label in names:
+        start = text.index(name, pos)
+        entities.append(Entity(start, start + len(name), label, name))
+        pos = start + len(name)
+    linked, clusters = cluster_entities(entities)
+    ids = [e.entity_id for e in linked]
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[4] == ids[5]
+    assert len({ids[0], ids[2], ids[4], ids[6], ids[7]}) == 5
+    assert linked[1].canonical == "Qais Al-Khazali"
+    assert len(clusters) == 5
+    assert name_key("Sheikh “Qais Al-Khazali”", "PERSON") == ("qais", "khazali")
+
+
+def test_every_entity_gets_an_id(article):
+    entities = article.layers["entities"]
+    assert entities and all(e.entity_id and e.canonical for e in entities)
+
+
+def test_json_round_trip(article):
+    data = json.loads(json.dumps(article.to_dict()))
+    assert data["quotes"] and {"content", "cue", "source", "speaker", "kind", "score"} <= set(
+        data["quotes"][0]
+    )
+    again = Article.from_dict(data)
+    assert again.layers["quotes"] == article.layers["quotes"]
+    assert again.layers["entities"] == article.layers["entities"]
+    assert again.to_dict() == data
+
+
+def test_old_results_without_new_fields_load():
+    old = {
+        "id": "a",
+        "text": "Ann Lee",
+        "entities": [{"start": 0, "end": 7, "label": "PERSON", "text": "Ann Lee"}],
+        "quotes": [{"content": {"start": 0, "end": 3}}],
+    }
+    article = Article.from_dict(old)
+    assert article.layers["entities"][0] == Entity(0, 7, "PERSON", "Ann Lee")
+    assert "entity_id" not in article.to_dict()["entities"][0]
+    quote = article.layers["quotes"][0]
+    assert isinstance(quote, Quote) and quote.content == Span(0, 3) and quote.speaker is None
+
+
+def test_reports_show_who_said_what(article):
+    stream = io.StringIO()
+    writer = HtmlWriter(stream)
+    writer.write(article)
+    writer.close()
+    html = stream.getvalue()
+    assert "Who said what" in html and "Daniel Okafor" in html
+    markdown = "\n".join(markdown_lines(article))
+    assert "### Who said what" in markdown and "Share of the article" in markdown
+
+
+ANN = (
+    "T1\tSource 0 3\tAnn\n"
+    "T2\tCue 4 8\tsaid\n"
+    "T3\tContent 9 20;21 30\tit was late and\nmore text\n"
+    "T4\tAttribution 4 8\tsaid\n"
+    "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+    "T5\tContent 40 60\tsomething else here\n"
+    "T6\tCue 61 65\tsaid\n"
+    "T7\tAttribution-no-source 61 65\tsaid\n"
+    "E2\tAttribution-no-source:T7 Content:T5 Cue:T6\n"
+)
+PRED = [
+    {
+        "content": {"start": 9, "end": 30},
+        "cue": {"start": 4, "end": 8},
+        "source": {"start": 0, "end": 3},
+    },
+    {"content": {"start": 40, "end": 50}, "cue": None, "source": {"start": 70, "end": 75}},
+    {"content": {"start": 80, "end": 90}, "cue": None, "source": None},
+]
+
+
+def write_gold(folder: Path) -> Path:
+    (folder / "attributions").mkdir(parents=True)
+    (folder / "attributions" / "doc.ann").write_text(ANN, encoding="utf-8")
+    return folder
+
+
+def test_brat_reader_handles_discontinuous_and_wrapped_spans(tmp_path):
+    gold = read_ann(write_gold(tmp_path) / "attributions" / "doc.ann")
+    assert len(gold) == 2
+    assert gold[0]["content"] == frozenset(range(9, 20)) | frozenset(range(21, 30))
+    assert "source" not in gold[1]
+
+
+def test_metrics_on_a_tiny_file(tmp_path):
+    gold = read_gold_dir(write_gold(tmp_path))
+    result = score(gold, {"doc": quote_attributions(PRED)})
+    assert result["attribution"] == {"precision": 0.6667, "recall": 1.0, "f1": 0.8}
+    assert result["attribution_with_source"]["recall"] == 0.5
+    assert result["role_cue_exact"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667}
+
+
+@pytest.mark.skipif(not REFERENCE_SCORER.exists(), reason="../shared not available")
+def test_agrees_with_the_reference_scorer(tmp_path):
+    gold_dir = write_gold(tmp_path / "gold")
+    pred_path = tmp_path / "pred.jsonl"
+    pred_path.write_text(json.dumps({"id": "doc", "quotes": PRED}) + "\n", encoding="utf-8")
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REFERENCE_SCORER),
+            "--gold-dir",
+            str(gold_dir / "attributions"),
+            "--pred",
+            str(pred_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    reference = json.loads(run.stdout.strip().splitlines()[-1])
+    assert score(read_gold_dir(gold_dir), {"doc": quote_attributions(PRED)}) == reference

@@ -1,0 +1,181 @@
+"""End to end in a real headless browser (Debian's chromium driven by Playwright):
+every page loads, a filter narrows the corpus, an article opens, a technique is
+toggled, an upload is analysed with progress, no script from article content runs.
+Screenshots go to docs/screenshots/ (shown by the README).
+
+Skipped when /usr/bin/chromium is missing, except under CI (CI set): then it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from demo_articles import demo_articles
+
+from spinlens.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+HOSTILE = 'evil"><img src=x onerror=window.__pwned=1>'
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (make browser installs Debian's chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, web_articles, pipeline) -> Iterator[str]:
+    """The workspace on a free loopback port, over demo articles and the hostile one."""
+    import uvicorn
+
+    from spinlens.web.app import create_app
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'web.db'}")
+    store.save(demo_articles() + web_articles)
+    app = create_app(store, pipeline_factory=lambda: pipeline, token=None)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    instance.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records dialogs (alert, confirm) and console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server)
+    page = context.new_page()
+    page.dialogs, page.errors = [], []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def shot(page, name: str, full: bool = False) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
+
+
+def test_corpus_filter_article_and_technique_toggle(page):
+    page.goto("/")
+    assert page.locator("table.corpus tbody tr").count() == 29
+    shot(page, "corpus")
+    page.select_option("select[name=technique]", "Flag-Waving")
+    page.fill("input[name=source]", "Wire")
+    page.click("button[type=submit]")
+    page.wait_for_url("**technique=Flag-Waving**")
+    rows = page.locator("table.corpus tbody tr")
+    assert rows.count() >= 1
+    assert all(t == "Wire" for t in rows.locator("td:nth-child(2)").all_inner_texts())
+    page.click("table.corpus tbody tr:first-child td.title a")
+    page.wait_for_url("**/articles/**")
+    assert page.inner_text("h1") == "Dockworkers vow to keep port closed"
+    flag = page.locator(".text span.tech.t7").first
+    assert flag.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.click("label[for=show-t7]")  # untick Flag-Waving
+    assert flag.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    page.click("label[for=show-t7]")
+    assert flag.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.locator(".text span.tech.t8").first.click()  # Loaded_Language inside a quote
+    assert page.is_visible("#inspector")
+    notes = page.inner_text("#inspector-notes")
+    assert "Loaded_Language (0.90)" in notes and "direct quote" in notes
+    assert "Marta Kolar" in page.inner_text("#who-said-what")
+    assert "40 million euros" in page.inner_text("#claims")
+    shot(page, "article")
+    assert page.errors == []
+
+
+def test_no_script_from_article_content_runs(page):
+    for path in ("/", "/?q=Veldhaven", f"/articles/{quote(HOSTILE, safe='')}", "/dashboard"):
+        page.goto(path)
+        for element in page.locator(".text span, td.title a, dd, h1, svg rect").all()[:60]:
+            element.hover(force=True, timeout=2000)
+        for element in page.locator(".text span").all()[:30]:
+            element.click()
+        assert page.evaluate("() => window.__pwned") is None, path
+    page.goto(f"/articles/{quote(HOSTILE, safe='')}")
+    assert page.inner_text("#title").startswith('"><script>window.__pwned=7</script>')
+    assert "<script>window.__pwned = 2</script>" in page.inner_text("#text")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.dialogs == []
+    page.locator(".text span.tech").first.click()  # our own script does run
+    assert page.is_visible("#inspector")
+
+
+def test_analyse_upload_with_progress(page, jsonl):
+    page.goto("/analyse")
+    page.fill("textarea[name=text]", "Harbour talks resume\n\nMarta Kolar said talks resume.")
+    shot(page, "analyse")
+    lines = jsonl(
+        [
+            {"id": f"up-{n}", "text": f"Story {n}: Daniel Okafor spoke in Veldhaven."}
+            for n in range(4)
+        ]
+    )
+    page.set_input_files(
+        "#files", files=[{"name": "batch.jsonl", "mimeType": "application/json", "buffer": lines}]
+    )
+    page.click("button[type=submit]")
+    page.wait_for_url("**/jobs/**")
+    page.wait_for_selector("#job[data-state=done]", timeout=30_000)
+    assert page.inner_text("#job-analysed") == "4"
+    shot(page, "job")
+    page.click("text=up-3")
+    assert "Story 3" in page.inner_text("#text")
+
+
+def test_analyse_pasted_text(page):
+    page.goto("/analyse")
+    page.fill("textarea[name=text]", "Bridge reopens\n\nThe Veldhaven bridge reopened on Friday.")
+    page.fill("input[name=source]", "Desk")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/articles/**")
+    assert page.inner_text("h1") == "Bridge reopens"
+
+
+def test_dashboard_charts(page):
+    page.goto("/dashboard")
+    assert page.locator("figure.chart svg").count() == 5
+    assert "Daniel Okafor" in page.inner_text("#chart-speakers")
+    shot(page, "dashboard", full=True)
+    data = json.loads(page.evaluate("() => fetch('/api/aggregates').then(r => r.text())"))
+    assert data["articles"] >= 29
