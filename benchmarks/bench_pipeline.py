@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import median, require_shared, run_child
@@ -36,6 +37,24 @@ def main() -> None:
     corpus = require_shared("ptc/unlabeled")
     count = len(list(corpus.glob("*.txt")))
     spinlens = str(Path(sys.executable).parent / "spinlens")
+
+    def analyze(name: str, *without: str) -> Callable[[str, int], list[str]]:
+        def argv(tmp: str, i: int) -> list[str]:
+            skip = [arg for component in without for arg in ("--without", component)]
+            out = [f"sqlite:///{tmp}/{name}{i}.db", "-o", f"{tmp}/{name}{i}.jsonl"]
+            return [
+                spinlens,
+                "analyze",
+                str(corpus),
+                "--spacy-model",
+                args.model,
+                "--db",
+                *out,
+                *skip,
+            ]
+
+        return argv
+
     variants = {
         "bare spaCy nlp.pipe": lambda tmp, i: [
             sys.executable,
@@ -44,30 +63,11 @@ def main() -> None:
             str(corpus),
             args.model,
         ],
-        "spinlens analyze --without techniques": lambda tmp, i: [
-            spinlens,
-            "analyze",
-            str(corpus),
-            "--db",
-            f"sqlite:///{tmp}/f{i}.db",
-            "--spacy-model",
-            args.model,
-            "-o",
-            f"{tmp}/f{i}.jsonl",
-            "--without",
-            "techniques",
-        ],
-        "spinlens analyze (full pipeline)": lambda tmp, i: [
-            spinlens,
-            "analyze",
-            str(corpus),
-            "--db",
-            f"sqlite:///{tmp}/a{i}.db",
-            "--spacy-model",
-            args.model,
-            "-o",
-            f"{tmp}/a{i}.jsonl",
-        ],
+        "foundation: analyze --without techniques --without quotes": analyze(
+            "f", "techniques", "quotes"
+        ),
+        "analyze --without techniques (attribution on)": analyze("q", "techniques"),
+        "analyze, full pipeline": analyze("a"),
     }
     runs: dict[str, list] = {name: [] for name in variants}
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from common import PACKAGE_MODELS
 
+from spinlens.encoder import STRIDE
+
 CARD = """# Model card: spinlens propaganda-technique model (`techniques`)
 
 Finds passages that use one of the 14 propaganda techniques of the Propaganda Techniques
@@ -25,8 +27,8 @@ Default component of `spinlens analyze` (layer `techniques`).
 - Decoding: runs of tokens with P ≥ {threshold} joined across gaps of ≤ {gap} tokens,
   widened to whole words, cut at line and sentence boundaries; the best technique per
   span, and the second one when its probability is ≥ {second}.
-- Run time: onnxruntime + tokenizers + numpy, no torch; windows of 256 tokens every 192
-  tokens cover articles of any length.
+- Run time: onnxruntime + tokenizers + numpy, no torch; windows of 256 tokens every
+  {stride} tokens cover articles of any length (training used windows every 192).
 
 ## Training data and terms
 - PTC, SemEval-2020 Task 11 training release (`../shared/data/ptc/train`): {train} articles
@@ -84,6 +86,7 @@ def main(folder: Path = PACKAGE_MODELS / "techniques") -> None:
     epochs = int(info["args"]["epochs"])
     text = CARD.format(
         size_mb=(folder / "encoder.onnx").stat().st_size / 1e6,
+        stride=STRIDE,
         threshold=tuned["threshold"],
         gap=tuned["gap"],
         second=tuned["second_threshold"],

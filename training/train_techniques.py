@@ -33,6 +33,8 @@ from spinlens.techniques.heads import TechniqueHeads
 from spinlens.techniques.predict import predict_spans, predict_techniques_for
 
 torch.set_num_threads(2)
+TRAIN_STRIDE = 192
+"""Windows overlap more in training than at run time: more, varied training windows."""
 
 
 @dataclass
@@ -69,7 +71,7 @@ def build_windows(text: str, labels: list[Label], tokenizer) -> list[Window]:  #
             feats = span_features(text, lowered, start, end, last - first)
             spans.append((first, last, target, feats))
     out, assigned = [], set()
-    for s, e in windows(len(ids)):
+    for s, e in windows(len(ids), stride=TRAIN_STRIDE):
         mine = []
         for i, (first, last, target, feats) in enumerate(spans):
             if i not in assigned and s <= first and last <= e:
@@ -238,6 +240,12 @@ def main() -> None:
     parser.add_argument("--pos-weight", type=float, default=1.0, help="Weight of inside tokens.")
     parser.add_argument("--out", type=Path, default=PACKAGE_MODELS / "techniques")
     parser.add_argument("--max-articles", type=int, help="Use fewer articles (smoke test).")
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=Path(__file__).parent / "checkpoints" / "techniques.pt",
+        help="Where the fp32 weights go (for re-exports; not shipped).",
+    )
     args = parser.parse_args()
     seed_everything(args.seed)
     texts, labels = load_ptc(require_data("ptc"))
@@ -281,6 +289,8 @@ def main() -> None:
     assert best is not None
     _merit, state, heads, scores = best
     net.load_state_dict(state)
+    args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(state, args.checkpoint)
     args.out.mkdir(parents=True, exist_ok=True)
     agreement = export_encoder(net.encoder, args.out)
     heads.save(args.out / "heads.npz")

@@ -20,8 +20,10 @@ from spinlens.model import Article
 
 WINDOW = 256
 """Tokens per window, [CLS] and [SEP] included (as in training)."""
-STRIDE = 192
-"""Tokens between window starts; the overlap gives every token context on both sides."""
+STRIDE = 224
+"""Tokens between window starts; the overlap gives every token at least 15 tokens of
+context on both sides (training used 192; 224 scores the same on the dev fold and
+encodes 15 % fewer tokens)."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,12 @@ def owner_bounds(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 class Encoder:
     """A BERT-style encoder exported to ONNX, with its tokenizer.
 
-    Windows run one at a time by default: dynamic int8 quantisation scales the
-    activations of a whole batch together, so batching windows of different
-    articles would make an article's result depend on its neighbours."""
+    Only windows of the same article share a batch (they all have the same length):
+    dynamic int8 quantisation scales the activations of a whole batch together, so
+    batching windows of different articles would make an article's result depend
+    on its neighbours."""
 
-    def __init__(self, folder: Path, threads: int = 0, batch_size: int = 1):
+    def __init__(self, folder: Path, threads: int = 0, batch_size: int = 8):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -82,23 +85,21 @@ class Encoder:
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
-        """Token vectors for each whole text; windows of all texts share batches."""
+        """Token vectors for each whole text."""
         tokenized = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        jobs = []  # (text index, window, owned range)
         results = []
-        for index, enc in enumerate(tokenized):
+        for enc in tokenized:
             offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
-            results.append(Encoding(np.zeros((len(enc.ids), self.dim), np.float32), offsets))
-            if enc.ids:
-                spans = windows(len(enc.ids))
-                jobs += [(index, w, own) for w, own in zip(spans, owner_bounds(spans), strict=True)]
-        jobs.sort(key=lambda job: job[1][1] - job[1][0])
-        for first in range(0, len(jobs), self.batch_size):
-            group = jobs[first : first + self.batch_size]
-            pieces = [np.asarray(tokenized[i].ids[s:e], dtype=np.int64) for i, (s, e), _ in group]
-            hidden = self.run(pieces)
-            for (index, (s, _e), (lo, hi)), h in zip(group, hidden, strict=True):
-                results[index].vectors[lo:hi] = h[1 + lo - s : 1 + hi - s]
+            ids = np.asarray(enc.ids, dtype=np.int64)
+            vectors = np.zeros((len(ids), self.dim), np.float32)
+            spans = windows(len(ids)) if len(ids) else []
+            owned = owner_bounds(spans)
+            for first in range(0, len(spans), self.batch_size):
+                group = spans[first : first + self.batch_size]
+                hidden = self.run([ids[s:e] for s, e in group])
+                for (s, _e), (lo, hi), h in zip(group, owned[first:], hidden, strict=False):
+                    vectors[lo:hi] = h[1 + lo - s : 1 + hi - s]
+            results.append(Encoding(vectors, offsets))
         return results
 
     def run(self, pieces: Sequence[np.ndarray]) -> np.ndarray:
