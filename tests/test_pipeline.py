@@ -115,3 +115,49 @@ def test_failing_component_only_fails_its_article():
     assert after.seen == ["a", "c"]  # later components skip the failed article
     assert "recorded_by" not in bad.extra
     assert all(a.pipeline == pipe.info for a in articles)
+
+
+def test_concurrent_components_finish_before_an_error_propagates():
+    import threading
+    import time as clock
+
+    from spinlens.pipeline import Pipeline
+    from spinlens.pipeline.parallel import Concurrently
+
+    calls: list[int] = []
+    lock = threading.Lock()
+
+    class Slow:
+        name, version = "slow", "1"
+
+        def __call__(self, articles):
+            clock.sleep(0.2)
+            with lock:
+                calls.append(len(articles))
+            for article in articles:
+                article.encoding = "vectors"
+
+    class Failing:
+        name, version = "failing", "1"
+
+        def __call__(self, articles):
+            if len(articles) > 1:
+                raise RuntimeError("batch failure")
+
+    from spinlens.model import Article
+
+    articles = [Article(id="a", text="One."), Article(id="b", text="Two.")]
+    Pipeline([Concurrently([Slow(), Failing()])])(articles)
+    clock.sleep(0.3)
+    assert sorted(calls) == [1, 1, 2]
+    assert all(article.encoding is None for article in articles)
+
+
+@pytest.mark.parametrize(("given", "expected"), [("EN", "en"), ("en-US", "en"), ("fr_FR", "fr")])
+def test_given_language_tags_are_normalised(given, expected):
+    from spinlens.model import Article
+    from spinlens.pipeline.language import LanguageDetector
+
+    article = Article(id="x", text="Some text here.", language=given)
+    LanguageDetector()([article])
+    assert article.language == expected

@@ -204,3 +204,12 @@ def test_encoding_does_not_depend_on_other_articles_in_the_batch():
     alone = encoder.encode([text])[0].vectors
     together = encoder.encode(["Short note.", text, "Another text " * 200])[1].vectors
     assert np.array_equal(alone, together)
+
+
+def test_span_features_index_the_original_text():
+    from spinlens.techniques.features import span_features
+
+    text = "İstanbul İzmir said the regime lies, the regime lies."
+    start = text.index("regime lies")
+    feats = span_features(text, text.lower(), start, start + len("regime lies"), 2)
+    assert feats[0] > 0  # repeated once more in the article

@@ -152,3 +152,14 @@ def test_cross_site_form_posts_are_refused(web_client):
 )
 def test_upload_names_stay_inside_the_folder(given, safe):
     assert safe_name(given) == safe
+
+
+def test_unknown_host_names_are_refused_when_hosts_are_restricted(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from spinlens.web.app import create_app
+
+    app = create_app(f"sqlite:///{tmp_path}/h.db", allowed_hosts=("127.0.0.1", "testserver"))
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/", headers={"host": "rebound.example.com"}).status_code == 400

@@ -26,6 +26,7 @@ from rich.text import Text
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.batch import FailFast, Summary, analyze_stream
+from spinlens.cli_options import DB_HELP
 from spinlens.config import Settings, load_settings
 from spinlens.export import EXPORT_FORMATS, export
 from spinlens.model import Article
@@ -37,9 +38,6 @@ from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-DB_HELP = (
-    "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
-)
 
 
 def settings_from(ctx: click.Context, **options: object) -> Settings:

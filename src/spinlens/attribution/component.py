@@ -8,6 +8,7 @@ from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.rules import find_attributions
 from spinlens.attribution.speakers import SpeakerResolver
 from spinlens.model import Article, Entity, Quote, Span
+from spinlens.pipeline.language import ENGLISH
 
 VERSION = "rules-1"
 
@@ -36,7 +37,7 @@ class AttributionTagger:
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
-            english = article.doc is not None and article.language in (None, "en")
+            english = article.doc is not None and article.language in ENGLISH
             article.layers["quotes"] = list(attributions(article)) if english else []
 
 

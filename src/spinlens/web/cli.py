@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-DB_HELP = (
-    "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
-)
+from spinlens.cli_options import DB_HELP
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 @click.command()
@@ -21,6 +21,12 @@ DB_HELP = (
     show_default=True,
     help="Largest upload (all files of one request).",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Host name clients may use (default on loopback: 127.0.0.1, localhost, ::1).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -29,6 +35,7 @@ def serve(
     port: int,
     spacy_model: str | None,
     max_upload_mb: int,
+    allowed_hosts: tuple[str, ...],
 ) -> None:
     """Start the web workspace: browse, search, analyse, dashboard, REST API (/api).
 
@@ -45,7 +52,11 @@ def serve(
         settings = load_settings((ctx.obj or {}).get("config"), db=db, spacy_model=spacy_model)
     except (OSError, ValueError) as exc:
         raise click.UsageError(f"configuration: {exc}") from exc
-    app = create_app(settings=settings, max_upload=max_upload_mb * 1_000_000)
+    if not allowed_hosts and host in LOOPBACK:
+        allowed_hosts = LOOPBACK
+    app = create_app(
+        settings=settings, max_upload=max_upload_mb * 1_000_000, allowed_hosts=allowed_hosts
+    )
     store = make_url(app.state.ws.store.url).render_as_string(hide_password=True)
     click.echo(f"spinlens workspace on http://{host}:{port}/ (store: {store})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
