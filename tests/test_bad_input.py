@@ -193,3 +193,19 @@ def test_hostile_feed_text_has_no_script(write, builders):
     for article in reads:
         for needle in ("<script", "alert(", "document.cookie", "onerror", "javascript:", "p{}"):
             assert needle not in article.text
+
+
+def test_overlong_jsonl_line_is_rejected_without_reading_it_whole(tmp_path):
+    import io
+
+    from spinlens.readers.jsonl import bounded_lines
+
+    huge = b'{"text": "' + b"x" * 5000 + b'"}\n'
+    stream = io.BytesIO(b'{"text": "first"}\n' + huge + b'{"text": "last"}\n')
+    lines = list(bounded_lines(stream, 1000))
+    assert [len(line) for line in lines] == [18, 1001, 17]
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b'{"text": "first article"}\n' + huge + b'{"text": "last article"}\n')
+    reads = list(read_paths([str(path)], Limits(max_bytes=1000)))
+    assert [type(r).__name__ for r in reads] == ["Article", "ReadError", "Article"]
+    assert "too large" in reads[1].reason and reads[1].source.endswith(":2")

@@ -24,7 +24,7 @@ from spinlens.readers.base import (
 )
 from spinlens.readers.feed import read_feed
 from spinlens.readers.html import article_from_html
-from spinlens.readers.jsonl import read_jsonl
+from spinlens.readers.jsonl import bounded_lines, read_jsonl
 from spinlens.readers.text import article_from_text
 from spinlens.readers.warc import read_warc
 
@@ -103,7 +103,7 @@ def read_stream(stream: BinaryIO, fmt: str, name: str, limits: Limits) -> Iterat
     if fmt == "warc":
         yield from read_warc(stream, name, limits)
     else:
-        yield from read_jsonl(stream, name, limits)
+        yield from read_jsonl(bounded_lines(stream, limits.max_bytes), name, limits)
 
 
 def read_whole(data: bytes, fmt: str, name: str, article_id: str, limits: Limits) -> Iterator[Read]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from spinlens.model import Article, short_hash
 from spinlens.readers.base import DocumentRejected, Limits, Read, ReadError, check_document
@@ -28,6 +28,16 @@ def read_jsonl(lines: Iterable[bytes], name: str, limits: Limits) -> Iterator[Re
             yield ReadError(where, f"invalid JSON ({exc.msg}, column {exc.colno})")
         except (DocumentRejected, UnicodeDecodeError) as exc:
             yield ReadError(where, str(exc))
+
+
+def bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    """The lines of a stream, never holding more than `max_bytes + 1` bytes of one:
+    a longer line is cut there (and so fails the size check) and the rest skipped."""
+    while line := stream.readline(max_bytes + 1):
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def article_from_object(obj: Any, where: str) -> Article:
