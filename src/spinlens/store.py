@@ -134,10 +134,11 @@ class Store:
         twice, the last one wins)."""
         if not batch:
             return
-        rows = list({row["id"]: row for row in map(row_of, batch)}.values())
+        latest = {article.id: article.to_dict() for article in batch}
+        rows = [row_of(result, article_id) for article_id, result in latest.items()]
         with self.engine.begin() as conn:
             conn.execute(self.upsert(articles, articles.c.id), rows)
-            self.write_index(conn, rows)
+            self.write_index(conn, rows, list(latest.values()))
 
     def upsert(self, table: Table, key: Column) -> Any:
         insert = (sqlite if self.is_sqlite else postgresql).insert(table)
@@ -146,11 +147,20 @@ class Store:
             set_={c.name: insert.excluded[c.name] for c in table.c if c.name != key.name},
         )
 
-    def write_index(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+    def write_index(
+        self,
+        conn: Connection,
+        rows: list[dict[str, Any]],
+        results: list[dict[str, Any]] | None = None,
+    ) -> None:
         """Replace the corpus index rows (and on SQLite the full-text rows) of
-        freshly saved `articles` rows, and bring the store-wide totals up to date."""
+        freshly saved `articles` rows, and bring the store-wide totals up to date.
+        `results` are the rows' parsed JSON results, when the caller has them."""
         ids = [row["id"] for row in rows]
-        new = [index_rows(json.loads(row["result"]), row["stored_at"]) for row in rows]
+        parsed = results or [json.loads(row["result"]) for row in rows]
+        new = [
+            index_rows(result, row["stored_at"]) for row, result in zip(rows, parsed, strict=True)
+        ]
         rowid: dict[str, int] = {}
         if self.is_sqlite:  # stats and FTS rows carry the article's rowid
             for i in range(0, len(ids), LOOKUP_CHUNK):
@@ -301,19 +311,19 @@ class Store:
             return [Hit(r.id, r.title, r.source, r.text[:160]) for r in conn.execute(stmt)]
 
 
-def row_of(article: Article) -> dict[str, object]:
-    result = article.to_dict()
+def row_of(result: dict[str, Any], article_id: str) -> dict[str, object]:
+    """The `articles` row of one article's JSON result."""
     return {
-        "id": article.id,
+        "id": article_id,
         "sha256": result["sha256"],
-        "pipeline_version": article.pipeline.get("version", ""),
-        "title": article.title,
-        "author": article.author,
-        "source": article.source,
-        "url": article.url,
-        "published": article.published,
-        "language": article.language,
-        "text": article.text,
+        "pipeline_version": result["pipeline"].get("version", ""),
+        "title": result["title"],
+        "author": result["author"],
+        "source": result["source"],
+        "url": result["url"],
+        "published": result["published"],
+        "language": result["language"],
+        "text": result["text"],
         "result": json.dumps(result, ensure_ascii=False),
         "n_sentences": len(result.get("sentences", [])),
         "n_entities": len(result.get("entities", [])),
