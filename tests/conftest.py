@@ -110,6 +110,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     for key in list(os.environ):
         if key.startswith("SPINLENS_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("SPINLENS_WORKERS", "1")  # in-process; worker tests ask for more
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("SPINLENS_CONFIG", str(home / "absent-config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -233,7 +234,17 @@ def enrich(article: Article, **meta: str) -> Article:
         claim = span_of(text, "The port of Veldhaven stayed shut on Tuesday")
         copy.set_layer(
             "claims",
-            [claim | {"score": 0.78, "speaker": None, "quantities": [], "entities": ["Veldhaven"]}],
+            [
+                claim
+                | {
+                    "score": 0.78,
+                    "speaker": None,
+                    "quantities": [],
+                    "entities": [
+                        span_of(text, "Veldhaven") | {"label": "GPE", "text": "Veldhaven"}
+                    ],
+                }
+            ],
         )
     return copy
 

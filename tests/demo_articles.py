@@ -213,7 +213,17 @@ def story(n: int, number: int, source: str, month: str) -> Article:
         for content, cue, name, kind in data.quotes
     ]
     claims = [
-        span(text, needle) | {"score": score, "speaker": None, "quantities": q, "entities": []}
+        span(text, needle)
+        | {
+            "score": score,
+            "speaker": None,
+            "quantities": [
+                span(text, quantity)
+                | {"text": quantity, "kind": "number", "value": None, "unit": None}
+                for quantity in q
+            ],
+            "entities": [],
+        }
         for needle, q, score in data.claims
     ]
     article.set_layer("quotes", quotes)

@@ -1,4 +1,5 @@
-"""Corpus export from the store: JSON Lines, CSV or Parquet, streamed."""
+"""Corpus export from the store: JSON Lines, CSV or Parquet, streamed; one row per
+article, or with `claims=True` one row per check-worthy claim."""
 
 from __future__ import annotations
 
@@ -16,6 +17,22 @@ from spinlens.render import JsonLinesWriter
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_ROWS = 1000
+CLAIM_COLUMNS = [
+    "article_id",
+    "title",
+    "source",
+    "published",
+    "url",
+    "start",
+    "end",
+    "score",
+    "speaker",
+    "speaker_entity_id",
+    "claim",
+    "quantities",
+    "entities",
+]
+"""One row per claim; quantities and entities are JSON lists."""
 
 
 def columns() -> list[str]:
@@ -43,30 +60,70 @@ def flat_row(article: Article) -> dict[str, Any]:
     return row
 
 
-def export(articles: Iterable[Article], fmt: str, path: str) -> int:
-    """Write every article to `path` in `fmt`; returns how many were written."""
+def claim_rows(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
+    """Every claim of every article, most check-worthy first within an article."""
+    for article in articles:
+        claims = [c.to_dict() for c in article.layers.get("claims", [])]
+        for claim in sorted(claims, key=lambda c: -c["score"]):
+            speaker = claim["speaker"] or {}
+            yield {
+                "article_id": article.id,
+                "title": article.title,
+                "source": article.source,
+                "published": article.published,
+                "url": article.url,
+                "start": claim["start"],
+                "end": claim["end"],
+                "score": claim["score"],
+                "speaker": speaker.get("name"),
+                "speaker_entity_id": speaker.get("entity_id"),
+                "claim": article.text[claim["start"] : claim["end"]],
+                "quantities": json.dumps(claim["quantities"], ensure_ascii=False),
+                "entities": json.dumps(claim["entities"], ensure_ascii=False),
+            }
+
+
+def export(articles: Iterable[Article], fmt: str, path: str, claims: bool = False) -> int:
+    """Write every article (or every claim) to `path` in `fmt`; returns how many
+    rows were written."""
+    rows, names = (claim_rows(articles), CLAIM_COLUMNS) if claims else (None, columns())
     if fmt == "parquet":
-        return write_parquet(map(flat_row, articles), path)
+        return write_parquet(rows or map(flat_row, articles), path, names)
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as stream:
         if fmt == "jsonl":
+            if rows is not None:
+                for row in rows:
+                    stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    count += 1
+                return count
             writer = JsonLinesWriter(stream)
             for article in articles:
                 writer.write(article)
                 count += 1
         else:
-            table = csv.DictWriter(stream, fieldnames=columns())
+            table = csv.DictWriter(stream, fieldnames=names)
             table.writeheader()
-            for article in articles:
-                table.writerow(flat_row(article))
+            for row in rows or map(flat_row, articles):
+                table.writerow(row)
                 count += 1
     return count
 
 
-def write_parquet(rows: Iterator[dict[str, Any]], path: str) -> int:
-    counts = {f"n_{name}" for name in Article.layer_types}
+def write_parquet(rows: Iterator[dict[str, Any]], path: str, names: list[str]) -> int:
+    integers = {f"n_{name}" for name in Article.layer_types} | {"start", "end"}
     schema = pa.schema(
-        [(name, pa.int64() if name in counts else pa.string()) for name in columns()]
+        [
+            (
+                name,
+                pa.int64()
+                if name in integers
+                else pa.float64()
+                if name == "score"
+                else pa.string(),
+            )
+            for name in names
+        ]
     )
     count = 0
     with pq.ParquetWriter(path, schema) as writer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 META_FIELDS = ("id", "title", "author", "source", "url", "published", "language")
 
@@ -24,7 +24,7 @@ class Span:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Span:
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -73,6 +73,10 @@ def _span_or_none(data: Any) -> Span | None:
     return Span(int(data["start"]), int(data["end"])) if isinstance(data, dict) else None
 
 
+def _speaker_or_none(data: Any) -> Speaker | None:
+    return Speaker(str(data["name"]), data.get("entity_id")) if isinstance(data, dict) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Quote(Span):
     """An attribution ("who said what"): content, cue and source spans, the resolved
@@ -101,18 +105,63 @@ class Quote(Span):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Quote:
         content = Span(int(data["content"]["start"]), int(data["content"]["end"]))
-        speaker = data.get("speaker")
         return cls(
             int(data.get("start", content.start)),
             int(data.get("end", content.end)),
             content,
             _span_or_none(data.get("cue")),
             _span_or_none(data.get("source")),
-            Speaker(str(speaker["name"]), speaker.get("entity_id"))
-            if isinstance(speaker, dict)
-            else None,
+            _speaker_or_none(data.get("speaker")),
             str(data.get("kind", "indirect")),
             float(data.get("score", 0.5)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity(Span):
+    """A number, amount, percentage, measure or date asserted in a claim.
+
+    ``kind`` is one of number, money, percent, measure, date. ``value`` is the
+    normalised value: a number, or for dates an ISO 8601 date of the precision
+    the text gives ("2017", "2019-03", "2020-01-07"); None when it cannot be
+    resolved (a relative date in an article without a publication date).
+    ``unit`` is the unit or the counted noun ("dollar", "fighters")."""
+
+    text: str
+    kind: str
+    value: float | str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim(Span):
+    """A sentence worth fact-checking: a calibrated score in [0, 1], the speaker when
+    it sits inside an attribution, and the quantities and entities it asserts."""
+
+    score: float
+    speaker: Speaker | None = None
+    quantities: tuple[Quantity, ...] = ()
+    entities: tuple[Entity, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+            "speaker": asdict(self.speaker) if self.speaker else None,
+            "quantities": [q.to_dict() for q in self.quantities],
+            "entities": [e.to_dict() for e in self.entities],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        return cls(
+            int(data["start"]),
+            int(data["end"]),
+            float(data.get("score", 0.0)),
+            _speaker_or_none(data.get("speaker")),
+            tuple(Quantity.from_dict(q) for q in data.get("quantities") or []),
+            tuple(Entity.from_dict(e) for e in data.get("entities") or []),
         )
 
 
@@ -143,6 +192,7 @@ class Article:
         "entities": Entity,
         "techniques": Technique,
         "quotes": Quote,
+        "claims": Claim,
     }
 
     @classmethod
@@ -190,12 +240,15 @@ class Article:
 
     def set_layer(self, name: str, items: list[dict[str, Any]]) -> None:
         """Set a layer from its JSON objects: typed where this version models the
-        layer, carried along in `extra` where it does not."""
+        layer and its shape, carried along in `extra` where it does not."""
         span_type = self.layer_types.get(name)
-        if span_type is None:
-            self.extra[name] = items
-        else:
-            self.layers[name] = [span_type.from_dict(item) for item in items]
+        try:
+            if span_type is not None:
+                self.layers[name] = [span_type.from_dict(item) for item in items]
+                return
+        except (AttributeError, KeyError, TypeError, ValueError):
+            pass  # a shape this version does not model: carried along as given
+        self.extra[name] = items
 
 
 def content_hash(text: str) -> str:

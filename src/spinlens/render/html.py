@@ -12,8 +12,8 @@ import jinja2
 from spinlens import __version__
 from spinlens.attribution.report import speaker_shares, who_said_what
 from spinlens.model import Article
-from spinlens.render.marks import describe, marks_of, segments, technique_class
-from spinlens.render.summaries import label_counts, technique_summary, top_mentions
+from spinlens.render.marks import REPORT_LAYERS, describe, marks_of, segments, technique_class
+from spinlens.render.summaries import claims_to_check, label_counts, technique_summary, top_mentions
 from spinlens.techniques import NAMES
 
 TECHNIQUE_COLOURS = (
@@ -107,11 +107,12 @@ class HtmlWriter:
             template.render(
                 number=self.count,
                 article=article,
-                segments=segments(article.text, marks_of(article)),
+                segments=segments(article.text, marks_of(article, (*REPORT_LAYERS, "claims"))),
                 entity_counts=label_counts(article, "entities").most_common(),
                 top_entities=top_mentions(article),
                 techniques=technique_summary(article),
                 said=who_said_what(article),
+                claims=claims_to_check(article),
                 shares=speaker_shares(article),
             )
         )

@@ -9,7 +9,12 @@ from typing import TextIO
 from spinlens.attribution.report import speaker_shares, who_said_what
 from spinlens.model import Article, Technique
 from spinlens.render.marks import marks_of, segments
-from spinlens.render.summaries import label_counts, technique_summary, top_mentions
+from spinlens.render.summaries import (
+    claims_to_check,
+    label_counts,
+    technique_summary,
+    top_mentions,
+)
 
 PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$])")
 
@@ -63,6 +68,7 @@ def markdown_lines(article: Article) -> list[str]:
             if isinstance(s, Technique)
         ]
     lines += said_lines(article)
+    lines += claim_lines(article)
     mentions = top_mentions(article)
     if mentions:
         lines += ["", "| entity | label | times |", "|---|---|---|"]
@@ -110,3 +116,30 @@ def said_lines(article: Article) -> list[str]:
     )
     lines += ["", f"Share of the article's text: {shares}."]
     return lines
+
+
+def claim_lines(article: Article) -> list[str]:
+    """The "Claims to check" table, most check-worthy first, with where each is."""
+    claims = claims_to_check(article)
+    if not claims:
+        return []
+    lines = [
+        "",
+        "### Claims to check",
+        "",
+        "| # | score | speaker | claim | quantities | paragraph |",
+    ]
+    lines.append("|---|---|---|---|---|---|")
+    for rank, claim in enumerate(claims, 1):
+        quantities = escape(", ".join(claim.quantities))
+        lines.append(
+            f"| {rank} | {claim.score or 0:.2f} | {escape(claim.speaker or '')} | "
+            f"{escape(claim.text)} | {quantities} | {paragraph_number(article.text, claim.start)} |"
+        )
+    return lines
+
+
+def paragraph_number(text: str, offset: int) -> int:
+    """1-based number, among non-blank lines (the blocks `annotated_paragraphs`
+    prints), of the line holding `offset`."""
+    return sum(1 for line in text[:offset].split("\n")[:-1] if line.strip()) + 1

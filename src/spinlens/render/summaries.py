@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from spinlens.model import Article
+from spinlens.render.marks import layer_items, speaker_name, valid_span
+
+EXCERPT = 280
 
 
 @dataclass(frozen=True)
@@ -43,3 +47,62 @@ def top_mentions(article: Article, limit: int = 25) -> list[tuple[str, str, int]
 def label_counts(article: Article, layer: str) -> Counter[str]:
     """How many spans of each label a layer holds."""
     return Counter(getattr(span, "label", "") for span in article.layers.get(layer, []))
+
+
+@dataclass(frozen=True)
+class ClaimItem:
+    start: int
+    anchor: str | None
+    text: str
+    score: float | None
+    speaker: str | None
+    quantities: list[str]
+    entities: list[str]
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def anchor(layer: str, span: dict[str, Any]) -> str:
+    """The element id of a highlighted span (see the article template)."""
+    return f"m-{layer}-{span['start']}-{span['end']}"
+
+
+def score_of(item: dict[str, Any]) -> float | None:
+    score = item.get("score")
+    return float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None
+
+
+def as_text(item: Any, text: str) -> str:
+    """A claim's quantity or entity, shown as text whatever its shape."""
+    if isinstance(item, dict):
+        if isinstance(item.get("text"), str):
+            return excerpt(item["text"], 80)
+        if valid_span(item, len(text)):
+            return excerpt(text[item["start"] : item["end"]], 80)
+        for key in ("name", "canonical", "value"):
+            if isinstance(item.get(key), str | int | float):
+                return excerpt(str(item[key]), 80)
+    return excerpt(str(item), 80)
+
+
+def claims_to_check(article: Article) -> list[ClaimItem]:
+    """Check-worthy claims, most check-worthy first."""
+    out = []
+    for claim in layer_items(article, "claims"):
+        if not valid_span(claim, len(article.text)):
+            continue
+        out.append(
+            ClaimItem(
+                claim["start"],
+                anchor("claims", claim),
+                excerpt(article.text[claim["start"] : claim["end"]]),
+                score_of(claim),
+                speaker_name(claim.get("speaker")),
+                [as_text(q, article.text) for q in claim.get("quantities") or []][:8],
+                [as_text(e, article.text) for e in claim.get("entities") or []][:8],
+            )
+        )
+    return sorted(out, key=lambda c: -(c.score or 0.0))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from spinlens.model import Article
 from spinlens.render.marks import (
@@ -18,14 +17,18 @@ from spinlens.render.marks import (
     valid_span,
 )
 from spinlens.render.summaries import (
+    ClaimItem,
     TechniqueSummary,
+    anchor,
+    claims_to_check,
+    excerpt,
     label_counts,
+    score_of,
     technique_summary,
     top_mentions,
 )
 from spinlens.techniques import NAMES
 
-EXCERPT = 280
 PRODUCERS = {
     "techniques": ("technique",),
     "quotes": ("quote", "attribution"),
@@ -58,16 +61,6 @@ class Speaker:
 
 
 @dataclass(frozen=True)
-class ClaimItem:
-    anchor: str | None
-    text: str
-    score: float | None
-    speaker: str | None
-    quantities: list[str]
-    entities: list[str]
-
-
-@dataclass(frozen=True)
 class ArticleView:
     article: Article
     segments: list[Segment]
@@ -80,34 +73,6 @@ class ArticleView:
     entity_counts: list[tuple[str, int]]
     top_entities: list[tuple[str, str, int]]
     counts: dict[str, int]
-
-
-def excerpt(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def anchor(layer: str, span: dict[str, Any]) -> str:
-    """The element id of a highlighted span (see the article template)."""
-    return f"m-{layer}-{span['start']}-{span['end']}"
-
-
-def score_of(item: dict[str, Any]) -> float | None:
-    score = item.get("score")
-    return float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None
-
-
-def as_text(item: Any, text: str) -> str:
-    """A claim's quantity or entity, shown as text whatever its shape."""
-    if isinstance(item, dict):
-        if isinstance(item.get("text"), str):
-            return excerpt(item["text"], 80)
-        if valid_span(item, len(text)):
-            return excerpt(text[item["start"] : item["end"]], 80)
-        for key in ("name", "canonical", "value"):
-            if isinstance(item.get(key), str | int | float):
-                return excerpt(str(item[key]), 80)
-    return excerpt(str(item), 80)
 
 
 def who_said_what(article: Article) -> list[Speaker]:
@@ -131,25 +96,6 @@ def who_said_what(article: Article) -> list[Speaker]:
             )
         )
     return sorted(speakers.values(), key=lambda s: (s.name == "", -len(s.quotes), s.name))
-
-
-def claims_to_check(article: Article) -> list[ClaimItem]:
-    """Check-worthy claims, most check-worthy first."""
-    out = []
-    for claim in layer_items(article, "claims"):
-        if not valid_span(claim, len(article.text)):
-            continue
-        out.append(
-            ClaimItem(
-                anchor("claims", claim),
-                excerpt(article.text[claim["start"] : claim["end"]]),
-                score_of(claim),
-                speaker_name(claim.get("speaker")),
-                [as_text(q, article.text) for q in claim.get("quantities") or []][:8],
-                [as_text(e, article.text) for e in claim.get("entities") or []][:8],
-            )
-        )
-    return sorted(out, key=lambda c: -(c.score or 0.0))
 
 
 def article_view(article: Article) -> ArticleView:

@@ -1,0 +1,1 @@
+"""Claims worth checking: check-worthy sentences, ranked, attributed, with their quantities."""

@@ -1,0 +1,127 @@
+"""The `claims` pipeline component: check-worthy sentences, ranked and attributed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spinlens.claims.quantities import quantities_in, reference_date
+from spinlens.claims.scorer import ClaimScorer
+from spinlens.model import Article, Claim, Entity, Quote, Sentence, Speaker
+from spinlens.pipeline.language import ENGLISH
+
+NUMERIC = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+"""spaCy entity labels that are quantities, listed under `quantities` instead."""
+ATTRIBUTED = 0.4
+"""Share of a sentence that an attribution's content must cover to give it its speaker."""
+
+
+class ClaimFinder:
+    """Adds the `claims` layer: sentences whose calibrated check-worthiness reaches
+    the model's threshold, with speaker (from the `quotes` layer), quantities and
+    entities. English articles only, like the model's training data."""
+
+    name = "claims"
+
+    def __init__(self, scorer: ClaimScorer, version: str, threshold: float | None = None):
+        self.scorer = scorer
+        self.version = version
+        self.threshold = scorer.head.threshold if threshold is None else threshold
+
+    def __call__(self, articles: Sequence[Article]) -> None:
+        for article in articles:
+            english = article.language in ENGLISH
+            article.layers["claims"] = list(self.claims_of(article)) if english else []
+
+    def claims_of(self, article: Article) -> list[Claim]:
+        sentences = [s for s in article.layers.get("sentences", []) if isinstance(s, Sentence)]
+        scores = self.scorer.probabilities([article.text[s.start : s.end] for s in sentences])
+        entities = [e for e in article.layers.get("entities", []) if isinstance(e, Entity)]
+        quotes = [q for q in article.layers.get("quotes", []) if isinstance(q, Quote)]
+        reference = reference_date(article.published)
+        counted = counted_nouns(article.doc)
+        speakers = sentence_speakers(sentences, quotes, article.text)
+        claims = []
+        for sentence, score, speaker in zip(sentences, scores, speakers, strict=True):
+            if score < self.threshold:
+                continue
+            start, end = sentence.start, sentence.end
+            claims.append(
+                Claim(
+                    start,
+                    end,
+                    round(float(score), 4),
+                    speaker,
+                    quantities_in(article.text, start, end, entities, reference, counted),
+                    tuple(
+                        e
+                        for e in entities
+                        if start <= e.start and e.end <= end and e.label not in NUMERIC
+                    ),
+                )
+            )
+        return claims
+
+
+def sentence_speakers(
+    sentences: Sequence[Sentence], quotes: Sequence[Quote], text: str
+) -> list[Speaker | None]:
+    """Who states each sentence, from the attributions: the speaker of a quote
+    whose content covers much of the sentence or whose cue is in it; else, inside a
+    paragraph, the speaker of the sentence before (reported speech goes on until
+    the paragraph ends or another attribution starts)."""
+    speakers: list[Speaker | None] = []
+    for i, sentence in enumerate(sentences):
+        quote = attribution_of(sentence, quotes)
+        if quote is not None:
+            speakers.append(speaker_name_of(quote, text))
+        elif i and speakers[-1] and same_paragraph(text, sentences[i - 1].end, sentence.start):
+            speakers.append(speakers[-1])
+        else:
+            speakers.append(None)
+    return speakers
+
+
+def attribution_of(sentence: Sentence, quotes: Sequence[Quote]) -> Quote | None:
+    """The attribution that states this sentence, if any."""
+    best, covered = None, ATTRIBUTED * (sentence.end - sentence.start)
+    for quote in quotes:
+        content = quote.content
+        overlap = min(sentence.end, content.end) - max(sentence.start, content.start)
+        if overlap >= covered:
+            best, covered = quote, overlap
+    if best is not None:
+        return best
+    return next(
+        (
+            q
+            for q in quotes
+            if q.cue is not None and sentence.start <= q.cue.start and q.cue.end <= sentence.end
+        ),
+        None,
+    )
+
+
+def speaker_name_of(quote: Quote, text: str) -> Speaker | None:
+    """The resolved speaker, else the source mention as written."""
+    if quote.speaker is not None:
+        return quote.speaker
+    if quote.source is not None:
+        return Speaker(text[quote.source.start : quote.source.end])
+    return None
+
+
+def same_paragraph(text: str, end: int, start: int) -> bool:
+    """No blank line between two offsets."""
+    return text.count("\n", end, start) < 2
+
+
+def counted_nouns(doc: Any) -> dict[int, str]:
+    """End offset of each number → the noun it counts ("8 fighters"), from the parse."""
+    if doc is None:
+        return {}
+    return {
+        tok.idx + len(tok): tok.head.text
+        for tok in doc
+        if tok.dep_ == "nummod" and tok.head.pos_ in ("NOUN", "PROPN")
+    }

@@ -1,0 +1,118 @@
+"""The numbers, amounts and dates a claim asserts, normalised.
+
+Numbers, money, percentages and measures come from quantulum3; dates are the
+spaCy DATE entities, resolved by dateparser against the article's publication
+date when they are relative ("a few days ago", "Tuesday", "last year").
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from spinlens.model import Entity, Quantity
+
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+DECADE = re.compile(r"^(?:the\s+)?(1[5-9]\d|20\d)0'?s$", re.IGNORECASE)
+ANCHORED = re.compile(
+    r"\b(ago|yesterday|today|tonight|tomorrow|last|this|next|past|previous|coming|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+"""Words that make a date expression point at a day, not name a duration ("two weeks")."""
+VAGUE = ((re.compile(r"\ba (?:few|couple of)\b|\bseveral\b", re.IGNORECASE), "3"),)
+"""Vague counts read as a number so that "a few days ago" resolves to a day."""
+PRECISION = {"year": "%Y", "month": "%Y-%m"}
+
+
+def reference_date(published: str | None) -> datetime | None:
+    """The article's publication date, from an ISO 8601 string, if it has one."""
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published.strip()[:10])
+    except ValueError:
+        return None
+
+
+def normalise_date(text: str, reference: datetime | None) -> str | None:
+    """An ISO 8601 date of the precision the text gives, or None."""
+    text = " ".join(text.split())
+    decade = DECADE.match(text)
+    if decade:
+        first = int(decade.group(1)) * 10
+        return f"{first}/{first + 9}"
+    year = YEAR.search(text)
+    if not ANCHORED.search(text):
+        return year.group(1) if year else None
+    if reference is None and not year:
+        return None
+    for pattern, number in VAGUE:
+        text = pattern.sub(number, text)
+    data = date_parser(reference).get_date_data(text)
+    if data.date_obj is None:
+        return year.group(1) if year else None
+    return data.date_obj.strftime(PRECISION.get(data.period or "day", "%Y-%m-%d"))
+
+
+@cache
+def date_parser(reference: datetime | None) -> Any:
+    from dateparser.date import DateDataParser
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
+    if reference is not None:
+        settings["RELATIVE_BASE"] = reference
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+@cache
+def quantity_parser() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the optional unit classifier is not installed
+        from quantulum3 import parser
+    return parser
+
+
+def quantities_in(
+    text: str,
+    start: int,
+    end: int,
+    entities: Sequence[Entity],
+    reference: datetime | None,
+    counted: dict[int, str] | None = None,
+) -> tuple[Quantity, ...]:
+    """Quantities in ``text[start:end]``: its DATE entities and every number
+    quantulum3 finds outside them. ``counted`` maps a number's end offset to the
+    noun it counts ("8" → "fighters"), from the parse."""
+    dates = [e for e in entities if e.label == "DATE" and start <= e.start and e.end <= end]
+    found = [
+        Quantity(e.start, e.end, e.text, "date", normalise_date(e.text, reference)) for e in dates
+    ]
+    for q in quantity_parser().parse(text[start:end]):
+        q_start, q_end = start + q.span[0], start + q.span[1]
+        if any(d.start < q_end and q_start < d.end for d in dates):
+            continue
+        kind, unit = unit_kind(q)
+        if kind == "number" and counted:
+            unit = counted.get(q_end)
+        value = int(q.value) if float(q.value).is_integer() else float(q.value)
+        found.append(Quantity(q_start, q_end, text[q_start:q_end], kind, value, unit))
+    return tuple(sorted(found, key=lambda q: q.start))
+
+
+def unit_kind(q: Any) -> tuple[str, str | None]:
+    """(kind, unit name) of a quantulum3 quantity."""
+    name = q.unit.name
+    if name == "dimensionless":
+        return "number", None
+    if name == "percentage":
+        return "percent", None
+    if q.unit.entity.name == "currency":
+        return "money", name
+    return "measure", name
