@@ -43,3 +43,44 @@ def run_child(argv: list[str]) -> Run:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        kb = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+        rss[pid] = int(kb[0]) if kb else 0
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree) / 1024
+
+
+def run_tree(argv: list[str], interval: float = 0.5) -> Run:
+    """Run a command; its wall time and the peak summed memory of its process tree
+    (the command and every worker it starts), sampled every `interval` seconds."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(interval)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{argv[:3]} failed ({proc.returncode}):\n{stderr[-2000:]}")
+    return Run(seconds, peak)

@@ -63,10 +63,14 @@ def main() -> None:
             str(corpus),
             args.model,
         ],
-        "foundation: analyze --without techniques --without quotes": analyze(
-            "f", "techniques", "quotes"
+        "foundation: analyze --without techniques --without quotes --without claims": analyze(
+            "f", "techniques", "quotes", "claims"
         ),
-        "analyze --without techniques (attribution on)": analyze("q", "techniques"),
+        "analyze --without techniques --without claims (attribution)": analyze(
+            "q", "techniques", "claims"
+        ),
+        "analyze --without techniques (attribution + claims)": analyze("c", "techniques"),
+        "analyze --without claims (techniques + attribution)": analyze("t", "claims"),
         "analyze, full pipeline": analyze("a"),
     }
     runs: dict[str, list] = {name: [] for name in variants}

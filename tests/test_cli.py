@@ -47,6 +47,7 @@ class Cli:
         self.db = f"sqlite:///{root / 'store.db'}"
         self.env = {"SPINLENS_CONFIG": str(root / "absent.toml"), "SPINLENS_DB": None}
         self.env |= {"SPINLENS_BATCH_SIZE": None, "SPINLENS_MAX_BYTES": None}
+        self.env |= {"SPINLENS_WORKERS": "1"}
 
     def __call__(self, *args: str, db: bool = True) -> Result:
         command = list(args) + (["--db", self.db] if db else [])
@@ -73,7 +74,7 @@ def first_run(cli) -> Result:
 
 @pytest.fixture
 def fast(monkeypatch, pipeline):
-    monkeypatch.setattr("spinlens.cli.build_pipeline", lambda *args, **kwargs: pipeline)
+    monkeypatch.setattr("spinlens.workers.build_pipeline", lambda *args, **kwargs: pipeline)
 
 
 def test_analyze_with_a_failure_exits_1(first_run, cli):

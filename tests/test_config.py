@@ -14,7 +14,14 @@ db = "sqlite:////data/news.db"
 spacy_model = "en_core_web_md"
 max_bytes = 20000000
 batch_size = 64
+workers = 3
 """
+
+
+@pytest.fixture(autouse=True)
+def no_workers_variable(monkeypatch):
+    """The suite sets SPINLENS_WORKERS=1 (conftest); these tests read the defaults."""
+    monkeypatch.delenv("SPINLENS_WORKERS")
 
 
 @pytest.fixture
@@ -26,12 +33,12 @@ def config(tmp_path):
 
 def test_defaults_without_any_file():
     assert load_settings() == Settings()
-    assert Settings() == Settings(None, DEFAULT_MODEL, DEFAULT_MAX_BYTES, DEFAULT_BATCH_SIZE)
+    assert Settings() == Settings(None, DEFAULT_MODEL, DEFAULT_MAX_BYTES, DEFAULT_BATCH_SIZE, None)
 
 
 def test_toml_file(config):
     settings = load_settings(str(config))
-    assert settings == Settings("sqlite:////data/news.db", "en_core_web_md", 20_000_000, 64)
+    assert settings == Settings("sqlite:////data/news.db", "en_core_web_md", 20_000_000, 64, 3)
 
 
 def test_config_from_environment_variable(config, monkeypatch):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from spinlens.model import Article
-from spinlens.pipeline import Pipeline
 from spinlens.readers import Read, ReadError
 from spinlens.store import Store
 
@@ -38,9 +38,28 @@ class FailFast(Exception):
         self.error = error
 
 
+class Runner(Protocol):
+    """Runs the pipeline over batches, in order: a `Pipeline` (this process) or a
+    `spinlens.workers.ProcessRunner` (worker processes)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def map(self, batches: Iterable[Sequence[Article]]) -> Iterator[list[Article]]: ...
+
+
+@dataclass
+class Plan:
+    """One input batch: the ids already stored, and the positions to analyse."""
+
+    batch: tuple[Read, ...]
+    known: set[str]
+    fresh: list[int]
+
+
 def analyze_stream(
     reads: Iterable[Read],
-    pipeline: Pipeline,
+    runner: Runner,
     store: Store | None,
     summary: Summary,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -49,20 +68,31 @@ def analyze_stream(
     """Yield, in input order, each analysed (or already stored) Article or error.
 
     Articles whose id, content hash and pipeline version are already in the
-    store are not analysed again: their stored result is yielded. Each batch
-    is stored in one transaction before its results are yielded.
+    store are not analysed again: their stored result is yielded, so re-running
+    an interrupted command resumes it. Each batch is stored in one transaction
+    before its results are yielded. Input is read lazily, a few batches ahead.
     """
-    for batch in batched(reads, batch_size):
-        summary.read += len(batch)
-        articles = [r for r in batch if isinstance(r, Article)]
-        keys = [(a.id, a.sha256, pipeline.version) for a in articles]
-        known = store.stored(keys) if store else set()
-        fresh = [a for a in articles if a.id not in known]
-        pipeline(fresh)
+    plans: deque[Plan] = deque()
+
+    def fresh_batches() -> Iterator[list[Article]]:
+        for batch in batched(reads, batch_size):
+            articles = [r for r in batch if isinstance(r, Article)]
+            keys = [(a.id, a.sha256, runner.version) for a in articles]
+            known = store.stored(keys) if store else set()
+            fresh = [i for i, r in enumerate(batch) if isinstance(r, Article) and r.id not in known]
+            plans.append(Plan(batch, known, fresh))
+            yield [batch[i] for i in fresh]  # type: ignore[misc]
+
+    for analysed in runner.map(fresh_batches()):
+        plan = plans.popleft()
+        summary.read += len(plan.batch)
         if store:
-            store.save([a for a in fresh if not a.errors])
-        stored = store.get_many(known) if store else {}
-        for item in batch:
+            store.save([a for a in analysed if not a.errors])
+        stored = store.get_many(plan.known) if store else {}
+        results: list[Read] = list(plan.batch)
+        for i, article in zip(plan.fresh, analysed, strict=True):
+            results[i] = article
+        for item in results:
             result = outcome(item, stored, summary)
             if fail_fast and isinstance(result, ReadError):
                 raise FailFast(result)

@@ -5,39 +5,32 @@ Exit codes: 0 all went well, 1 some documents failed, 2 usage errors.
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TextIO
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.text import Text
 
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
-from spinlens.batch import FailFast, Summary, analyze_stream
+from spinlens.batch import FailFast, Runner, Summary, analyze_stream
+from spinlens.claims.cli import claims, evaluate_claims
 from spinlens.cli_options import DB_HELP
+from spinlens.cli_progress import progress_bar, report, stderr
 from spinlens.config import Settings, load_settings
 from spinlens.export import EXPORT_FORMATS, export
 from spinlens.model import Article
-from spinlens.pipeline.factory import COMPONENTS, build_pipeline
-from spinlens.readers import Limits, ReadError, read_paths
+from spinlens.pipeline.factory import COMPONENTS
+from spinlens.readers import Limits, ReadError, count_documents, read_paths
 from spinlens.render import FORMATS, open_writer
 from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
-
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+from spinlens.workers import PipelineSpec, cores, open_runner
 
 
 def settings_from(ctx: click.Context, **options: object) -> Settings:
@@ -67,6 +60,25 @@ def main(ctx: click.Context, config: str | None) -> None:
 @click.option("--spacy-model", help="Installed spaCy pipeline for English articles.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), help="Articles per batch.")
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    help="Processes running the pipeline, each loading the models once (default: one per core).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: this machine's processes; ray: Ray Data batch inference (pip extra 'ray').",
+)
+@click.option("--ray-address", help="Ray cluster to join (default: start a local instance).")
+@click.option(
+    "--failures",
+    "failures_file",
+    type=click.Path(dir_okay=False),
+    help="Also write each failed document (SOURCE <TAB> REASON) to this file.",
+)
+@click.option(
     "--without", multiple=True, type=click.Choice(COMPONENTS), help="Skip an optional component."
 )
 @click.pass_context
@@ -81,39 +93,61 @@ def analyze(
     max_bytes: int | None,
     spacy_model: str | None,
     batch_size: int | None,
+    workers: int | None,
+    engine: str,
+    ray_address: str | None,
+    failures_file: str | None,
     without: tuple[str, ...],
 ) -> None:
     """Analyse articles in files, folders (recursively) or - (stdin).
 
     Formats: .txt, .html/.htm, .jsonl, RSS/Atom feeds, .warc/.warc.gz; other
-    files are recognised by their content.
+    files are recognised by their content. Re-running the same command after an
+    interruption resumes it: what is already stored is not analysed again.
     """
     settings = settings_from(
-        ctx, db=db, max_bytes=max_bytes, spacy_model=spacy_model, batch_size=batch_size
+        ctx,
+        db=db,
+        max_bytes=max_bytes,
+        spacy_model=spacy_model,
+        batch_size=batch_size,
+        workers=workers,
     )
-    try:
-        pipeline = build_pipeline(settings.spacy_model, without)
-    except RuntimeError as exc:
-        raise click.UsageError(str(exc)) from exc
     store = None if no_store else Store(settings.db)
     reads = read_paths(paths, Limits(max_bytes=settings.max_bytes))
+    total = count_documents(paths)
     summary = Summary()
     stopped: ReadError | None = None
-    with open_output(output) as stream, progress_bar() as progress:
-        task = progress.add_task("analysing", total=None)
-        writer = open_writer(fmt, stream)
-        results = analyze_stream(reads, pipeline, store, summary, settings.batch_size, fail_fast)
-        try:
-            for result in results:
-                if isinstance(result, Article):
-                    writer.write(result)
-                else:
-                    progress.console.print(f"[red]error[/red] {escape(str(result))}")
-                progress.advance(task)
-        except FailFast as exc:
-            stopped = exc.error
-        writer.close()
-    report(summary, stopped)
+    spec = PipelineSpec(settings.spacy_model, without)
+    workers = needed_workers(settings.workers or cores(), total, settings.batch_size)
+    try:
+        with (
+            open_engine(engine, spec, workers, ray_address) as runner,
+            open_output(output) as stream,
+            open_failures(failures_file) as failures,
+            progress_bar(total is not None) as progress,
+        ):
+            task = progress.add_task("analysing", total=total)
+            writer = open_writer(fmt, stream)
+            results = analyze_stream(reads, runner, store, summary, settings.batch_size, fail_fast)
+            try:
+                for result in results:
+                    if isinstance(result, Article):
+                        writer.write(result)
+                    else:
+                        progress.console.print(f"[red]error[/red] {escape(str(result))}")
+                        failures.write(f"{result.source}\t{result.reason}\n")
+                    progress.advance(task)
+            except FailFast as exc:
+                stopped = exc.error
+            writer.close()
+    except RuntimeError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except KeyboardInterrupt:
+        stderr.print("[red]interrupted[/red]: re-run the same command to resume")
+        report(summary, None, failures_file)
+        sys.exit(130)
+    report(summary, stopped, failures_file)
     sys.exit(1 if summary.failed else 0)
 
 
@@ -154,15 +188,52 @@ def show(ctx: click.Context, article_id: str, db: str | None, fmt: str) -> None:
 
 @main.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Default: jsonl for articles, csv with --claims.",
 )
+@click.option("--claims", is_flag=True, help="One row per check-worthy claim, across the corpus.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output file.")
 @click.option("--db", help=DB_HELP)
 @click.pass_context
-def export_command(ctx: click.Context, fmt: str, output: str, db: str | None) -> None:
-    """Export every stored article (jsonl: the same objects as `analyze` writes)."""
-    count = export(Store(settings_from(ctx, db=db).db), fmt, output)
-    stderr.print(f"exported {count} article{'s' if count != 1 else ''} to {escape(output)}")
+def export_command(
+    ctx: click.Context, fmt: str | None, claims: bool, output: str, db: str | None
+) -> None:
+    """Export every stored article (jsonl: the same objects as `analyze` writes), or
+    with --claims every claim: article, offsets, score, speaker, text, quantities."""
+    fmt = fmt or ("csv" if claims else "jsonl")
+    count = export(Store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
+    noun = "claim" if claims else "article"
+    stderr.print(f"exported {count} {noun}{'s' if count != 1 else ''} to {escape(output)}")
+
+
+def needed_workers(workers: int, total: int | None, batch_size: int) -> int:
+    """No more workers than there are batches, when the input size is known."""
+    return workers if total is None else max(1, min(workers, -(-total // batch_size)))
+
+
+def open_engine(
+    engine: str, spec: PipelineSpec, workers: int | None, ray_address: str | None
+) -> AbstractContextManager[Runner]:
+    """The runner of the chosen engine."""
+    if engine == "local":
+        return open_runner(spec, workers)
+    if importlib.util.find_spec("ray") is None:
+        raise click.UsageError("--engine ray needs Ray: pip install 'spinlens[ray]'")
+    from spinlens.ray_engine import open_ray_runner
+
+    return open_ray_runner(spec, workers, ray_address)
+
+
+@contextmanager
+def open_failures(path: str | None) -> Iterator[TextIO]:
+    """The failures file, written line by line (a sink when none is asked for)."""
+    if path is None:
+        yield io.StringIO()
+        return
+    with open(path, "w", encoding="utf-8", buffering=1) as stream:
+        yield stream
 
 
 @contextmanager
@@ -174,41 +245,9 @@ def open_output(path: str) -> Iterator[TextIO]:
         yield stream
 
 
-class RateColumn(ProgressColumn):
-    """Articles per second."""
-
-    def render(self, task: Task) -> Text:
-        elapsed = task.finished_time or task.elapsed
-        if not elapsed or not task.completed:
-            return Text("… articles/s", style="cyan")
-        return Text(f"{task.completed / elapsed:.1f} articles/s", style="cyan")
-
-
-def progress_bar() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TextColumn("{task.completed} documents"),
-        RateColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=False,
-    )
-
-
-def report(summary: Summary, stopped: ReadError | None) -> None:
-    """The closing summary on standard error."""
-    stderr.print(
-        f"read {summary.read} · analysed {summary.analysed} · "
-        f"skipped as duplicate {summary.duplicates} · failed {summary.failed}"
-    )
-    for failure in summary.failures:
-        stderr.print(f"  failed: {escape(str(failure))}")
-    if stopped is not None:
-        stderr.print("[red]stopped at the first failure (--fail-fast)[/red]")
-
-
 main.add_command(techniques)
 evaluate.add_command(evaluate_attribution)
+evaluate.add_command(evaluate_claims)
+main.add_command(claims)
 main.add_command(evaluate)
 main.add_command(serve)

@@ -6,6 +6,7 @@ Example ``spinlens.toml``::
     spacy_model = "en_core_web_md"
     max_bytes = 20000000
     batch_size = 64
+    workers = 2
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Settings:
     """Largest document (file, JSON line or WARC record) read, in bytes."""
     batch_size: int = DEFAULT_BATCH_SIZE
     """Articles analysed and stored per transaction."""
+    workers: int | None = None
+    """Processes running the pipeline; None: one per core."""
 
 
 def default_config_path() -> Path:
@@ -63,7 +66,7 @@ def merge(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
         raise ValueError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}")
     typed: dict[str, Any] = {}
     for name, value in values.items():
-        kind = int if name in ("max_bytes", "batch_size") else str
+        kind = int if name in ("max_bytes", "batch_size", "workers") else str
         try:
             typed[name] = kind(value)
         except ValueError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from spinlens import __version__
@@ -52,3 +52,9 @@ class Pipeline:
             article.doc = None
             article.encoding = None
         return list(articles)
+
+    def map(self, batches: Iterable[Sequence[Article]]) -> Iterator[list[Article]]:
+        """Analyse batches one after another in this process (see `spinlens.workers`
+        for the same in worker processes)."""
+        for batch in batches:
+            yield self(batch)

@@ -28,7 +28,15 @@ from spinlens.readers.jsonl import bounded_lines, read_jsonl
 from spinlens.readers.text import article_from_text
 from spinlens.readers.warc import read_warc
 
-__all__ = ["Limits", "Read", "ReadError", "read_bytes", "read_paths", "read_path"]
+__all__ = [
+    "Limits",
+    "Read",
+    "ReadError",
+    "count_documents",
+    "read_bytes",
+    "read_paths",
+    "read_path",
+]
 
 SUFFIX_FORMATS = {
     ".txt": "text",
@@ -57,13 +65,36 @@ def read_paths(paths: Iterable[str], limits: Limits | None = None) -> Iterator[R
             continue
         path = Path(given)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield from read_path(child, limits)
+            for child in files_in(path):
+                yield from read_path(child, limits)
         elif path.is_file():
             yield from read_path(path, limits)
         else:
             yield ReadError(given, "no such file or folder")
+
+
+def files_in(folder: Path) -> list[Path]:
+    """The files under a folder, recursively, in name order; hidden ones left out."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def count_documents(paths: Iterable[str]) -> int | None:
+    """How many documents `read_paths` will yield, when every input is a file of one
+    document (text, HTML); None when a container format or stdin makes it unknown."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        files = files_in(path) if path.is_dir() else [path]
+        if given == "-" or any(
+            SUFFIX_FORMATS.get(f.suffix.lower()) not in ("text", "html") for f in files
+        ):
+            return None
+        total += len(files)
+    return total
 
 
 def read_path(path: Path, limits: Limits) -> Iterator[Read]:

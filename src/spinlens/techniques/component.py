@@ -17,13 +17,14 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
 
 
 @cache
-def load_model(folder: Path = MODEL_DIR) -> tuple[Encoder, TechniqueHeads, str]:
-    """The shipped encoder and heads, loaded once per process, and their version."""
+def load_model(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, TechniqueHeads, str]:
+    """The shipped encoder and heads, loaded once per process, and their version;
+    `threads` intra-op threads for ONNX Runtime (0: one per core)."""
     heads_path = folder / "heads.npz"
     if not heads_path.exists():
         raise RuntimeError(f"technique model missing: {heads_path}")
     version = hashlib.sha256(heads_path.read_bytes()).hexdigest()[:8]
-    return Encoder(folder), TechniqueHeads.load(heads_path), f"ptc-minilm-{version}"
+    return Encoder(folder, threads), TechniqueHeads.load(heads_path), f"ptc-minilm-{version}"
 
 
 class EnglishEncoderComponent(EncoderComponent):

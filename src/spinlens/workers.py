@@ -1,0 +1,113 @@
+"""The pipeline in worker processes: each loads the models once, batches go out
+a few at a time and come back in input order.
+
+Workers are started with "spawn" (a clean interpreter: no threads or locks
+inherited from the parent) and ignore Ctrl-C, which the parent handles.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from types import TracebackType
+from typing import Any
+
+from spinlens.batch import Runner
+from spinlens.model import Article
+from spinlens.pipeline import Pipeline
+from spinlens.pipeline.factory import build_pipeline
+from spinlens.pipeline.linguistic import DEFAULT_MODEL
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to build the same pipeline as the parent would."""
+
+    spacy_model: str = DEFAULT_MODEL
+    without: tuple[str, ...] = ()
+    threads: int = 0
+    """ONNX Runtime threads per model (0: one per core)."""
+
+    def build(self) -> Pipeline:
+        return build_pipeline(self.spacy_model, self.without, self.threads)
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_pipeline: Pipeline | None = None
+
+
+def _start(spec: PipelineSpec) -> None:
+    global _pipeline
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _pipeline = spec.build()
+
+
+def _info() -> dict[str, Any]:
+    assert _pipeline is not None
+    return _pipeline.info
+
+
+def _run(batch: Sequence[Article]) -> list[Article]:
+    assert _pipeline is not None
+    return _pipeline(batch)
+
+
+class ProcessRunner:
+    """Runs batches in `workers` processes, at most `ahead` batches per worker in
+    flight, so memory does not grow with the input."""
+
+    def __init__(self, spec: PipelineSpec, workers: int, ahead: int = 2):
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, str(max(spec.threads, 1)))
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=get_context("spawn"), initializer=_start, initargs=(spec,)
+        )
+        self.window = workers * ahead
+        self.info: dict[str, Any] = self.pool.submit(_info).result()
+
+    @property
+    def version(self) -> str:
+        return str(self.info["version"])
+
+    def map(self, batches: Iterable[Sequence[Article]]) -> Iterator[list[Article]]:
+        pending: deque[Future[list[Article]]] = deque()
+        for batch in batches:
+            pending.append(self.pool.submit(_run, list(batch)))
+            if len(pending) >= self.window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ProcessRunner:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+@contextmanager
+def open_runner(spec: PipelineSpec, workers: int | None = None) -> Iterator[Runner]:
+    """The pipeline in this process (one worker) or in `workers` processes (default:
+    one per core), each with its share of the cores for ONNX Runtime."""
+    workers = workers or cores()
+    if workers == 1:
+        yield spec.build()
+        return
+    threads = spec.threads or max(1, cores() // workers)
+    with ProcessRunner(PipelineSpec(spec.spacy_model, spec.without, threads), workers) as runner:
+        yield runner
