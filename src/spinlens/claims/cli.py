@@ -22,6 +22,8 @@ from spinlens.evaluation.checkworthy import (
 
 CHUNK = 32
 """Consecutive sentences scored together (the same file always gets the same scores)."""
+DECIMALS = 6
+"""Scores are written, and evaluated, with this many decimals."""
 
 
 def score_all(scorer: ClaimScorer, sentences: list[str]) -> np.ndarray:
@@ -67,7 +69,7 @@ def score(input_file: TextIO, output: TextIO, threshold: float | None) -> None:
     cut = scorer.head.threshold if threshold is None else threshold
     probs = score_all(scorer, [s for _, s in good])
     for (key, _), p in zip(good, probs, strict=True):
-        output.write(f"{key}\t{p:.4f}\t{int(p >= cut)}\n")
+        output.write(f"{key}\t{p:.{DECIMALS}f}\t{int(p >= cut)}\n")
     if bad:
         raise click.exceptions.Exit(1)
 
@@ -91,7 +93,7 @@ def evaluate_claims(claimbuster: Path | None, clef: Path | None, pred_out: TextI
     predicted = (probs >= scorer.head.threshold).astype(int)
     if pred_out is not None:
         for key, p, label in zip(gold.keys, probs, predicted, strict=True):
-            pred_out.write(f"{key}\t{p:.4f}\t{label}\n")
+            pred_out.write(f"{key}\t{p:.{DECIMALS}f}\t{label}\n")
     if claimbuster:
         result = classification(probs, predicted, gold.labels)
         result["ece"] = expected_calibration_error(probs, gold.labels)
