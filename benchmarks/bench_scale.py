@@ -34,24 +34,30 @@ def replicate(corpus: Path, size: int, out: Path) -> Path:
     return out
 
 
-def analyze(inputs: Path, db: str, *options: str) -> list[str]:
-    return [SPINLENS, "analyze", str(inputs), "--db", db, "-o", "/dev/null", *options]
+def analyze(inputs: Path, db: str, *options: str, prefix: tuple[str, ...] = ()) -> list[str]:
+    return [*prefix, SPINLENS, "analyze", str(inputs), "--db", db, "-o", "/dev/null", *options]
 
 
-def throughput(corpus: Path, repeat: int) -> None:
+ONE_CORE = ("taskset", "-c", "0")
+"""One worker on one core: what each of N workers gets when N = cores."""
+
+
+def throughput(corpus: Path, repeat: int, only: list[str]) -> None:
     count = len(list(corpus.glob("*.txt")))
     variants = {
-        "--workers 1": ["--workers", "1"],
-        "--workers 2": ["--workers", "2"],
-        "--engine ray --workers 2": ["--engine", "ray", "--workers", "2"],
+        "--workers 1": ((), ["--workers", "1"]),
+        "--workers 1, one core (taskset -c 0)": (ONE_CORE, ["--workers", "1"]),
+        "--workers 2": ((), ["--workers", "2"]),
+        "--engine ray --workers 2": ((), ["--engine", "ray", "--workers", "2"]),
     }
+    variants = {k: v for k, v in variants.items() if not only or any(o in k for o in only)}
     runs: dict[str, list] = {name: [] for name in variants}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeat):
-            for k, (name, options) in enumerate(variants.items()):
+            for k, (name, (prefix, options)) in enumerate(variants.items()):
                 db = f"sqlite:///{tmp}/t{i}-{k}.db"
-                runs[name].append(run_tree(analyze(corpus, db, *options)))
-    one = median([r.seconds for r in runs["--workers 1"]])
+                runs[name].append(run_tree(analyze(corpus, db, *options, prefix=prefix)))
+    one = median([r.seconds for r in next(iter(runs.values()))])
     print(f"corpus: {corpus} ({count} articles), full pipeline, {repeat} runs each, medians")
     print(
         "| engine | seconds | articles/s | peak RSS, all processes (MB) | speed-up over 1 worker |"
@@ -82,6 +88,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     speed = sub.add_parser("throughput")
     speed.add_argument("--repeat", type=int, default=3)
+    speed.add_argument("--only", nargs="*", default=[], help="Variants whose name holds this.")
     mem = sub.add_parser("memory")
     mem.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
     mem.add_argument("--without", action="append", default=[])
@@ -89,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = require_shared("ptc/unlabeled")
     if args.what == "throughput":
-        throughput(corpus, args.repeat)
+        throughput(corpus, args.repeat, args.only)
     else:
         memory(corpus, args.sizes, args.without, args.workers)
 

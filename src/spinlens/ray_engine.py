@@ -75,7 +75,7 @@ class RayRunner:
         ]
         if not rows:
             return results
-        size = max(len(batch) for batch in chunk)
+        size = max(1, -(-max(len(batch) for batch in chunk) // self.workers))
         dataset = self.ray.data.from_items(rows).map_batches(
             Analyser,
             fn_constructor_args=(self.spec,),

@@ -62,9 +62,17 @@ def _run(batch: Sequence[Article]) -> list[Article]:
     return _pipeline(batch)
 
 
+def split(batch: Sequence[Article], parts: int) -> list[list[Article]]:
+    """Consecutive, near-equal parts (fewer when the batch is short; one when empty)."""
+    parts = max(1, min(parts, len(batch)))
+    size, extra = divmod(len(batch), parts)
+    bounds = [i * size + min(i, extra) for i in range(parts + 1)]
+    return [list(batch[bounds[i] : bounds[i + 1]]) for i in range(parts)]
+
+
 class ProcessRunner:
-    """Runs batches in `workers` processes, at most `ahead` batches per worker in
-    flight, so memory does not grow with the input."""
+    """Runs batches in `workers` processes, about `ahead` batches' worth of work per
+    worker in flight, so memory does not grow with the input."""
 
     def __init__(self, spec: PipelineSpec, workers: int, ahead: int = 2):
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -72,6 +80,7 @@ class ProcessRunner:
         self.pool = ProcessPoolExecutor(
             workers, mp_context=get_context("spawn"), initializer=_start, initargs=(spec,)
         )
+        self.workers = workers
         self.window = workers * ahead
         self.info: dict[str, Any] = self.pool.submit(_info).result()
 
@@ -80,13 +89,20 @@ class ProcessRunner:
         return str(self.info["version"])
 
     def map(self, batches: Iterable[Sequence[Article]]) -> Iterator[list[Article]]:
-        pending: deque[Future[list[Article]]] = deque()
+        """Each batch is cut into one part per worker (so that a short last batch
+        does not leave workers idle); results come back whole, in order."""
+        pending: deque[list[Future[list[Article]]]] = deque()
+        in_flight = 0
         for batch in batches:
-            pending.append(self.pool.submit(_run, list(batch)))
-            if len(pending) >= self.window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+            parts = [self.pool.submit(_run, part) for part in split(batch, self.workers)]
+            pending.append(parts)
+            in_flight += len(parts)
+            while pending and in_flight >= self.window:
+                done = pending.popleft()
+                in_flight -= len(done)
+                yield [article for part in done for article in part.result()]
+        for done in pending:
+            yield [article for part in done for article in part.result()]
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -103,11 +119,13 @@ class ProcessRunner:
 @contextmanager
 def open_runner(spec: PipelineSpec, workers: int | None = None) -> Iterator[Runner]:
     """The pipeline in this process (one worker) or in `workers` processes (default:
-    one per core), each with its share of the cores for ONNX Runtime."""
+    one per core), each with its share of the cores this process may use for ONNX
+    Runtime (whose own default ignores CPU affinity)."""
     workers = workers or cores()
+    threads = spec.threads or max(1, cores() // workers)
+    spec = PipelineSpec(spec.spacy_model, spec.without, threads)
     if workers == 1:
         yield spec.build()
         return
-    threads = spec.threads or max(1, cores() // workers)
-    with ProcessRunner(PipelineSpec(spec.spacy_model, spec.without, threads), workers) as runner:
+    with ProcessRunner(spec, workers) as runner:
         yield runner
