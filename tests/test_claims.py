@@ -43,6 +43,8 @@ CHATTER = "Thank you very much, it is good to be here tonight."
         ("last year", datetime(2020, 1, 10), "2019"),
         ("a few days ago", None, None),
         ("two weeks", datetime(2020, 1, 10), None),
+        ("Tuesday", datetime(2026, 6, 9), "2026-06-09"),
+        ("Monday", datetime(2026, 6, 9), "2026-06-08"),
     ],
 )
 def test_dates_are_normalised_to_the_precision_given(text, reference, expected):
@@ -68,6 +70,13 @@ def test_quantities_numbers_money_percent_and_dates():
         ("2017", "date", "2017", None),
     ]
     assert all(text[q.start : q.end] == q.text for q in found)
+
+
+def test_cardinals_quantulum_misses_are_kept():
+    text = "The council voted 31 to 14 on Tuesday."
+    cardinals = [Entity(text.index(n), text.index(n) + 2, "CARDINAL", n) for n in ("31", "14")]
+    found = quantities_in(text, 0, len(text), cardinals, None)
+    assert [(q.text, q.value) for q in found if q.kind == "number"] == [("31", 31), ("14", 14)]
 
 
 def test_speakers_from_attributions_carry_on_within_a_paragraph():

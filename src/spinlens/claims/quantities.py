@@ -26,6 +26,9 @@ ANCHORED = re.compile(
     re.IGNORECASE,
 )
 """Words that make a date expression point at a day, not name a duration ("two weeks")."""
+WEEKDAY = re.compile(
+    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)", re.IGNORECASE
+)
 VAGUE = ((re.compile(r"\ba (?:few|couple of)\b|\bseveral\b", re.IGNORECASE), "3"),)
 """Vague counts read as a number so that "a few days ago" resolves to a day."""
 PRECISION = {"year": "%Y", "month": "%Y-%m"}
@@ -58,7 +61,10 @@ def normalise_date(text: str, reference: datetime | None) -> str | None:
     data = date_parser(reference).get_date_data(text)
     if data.date_obj is None:
         return year.group(1) if year else None
-    return data.date_obj.strftime(PRECISION.get(data.period or "day", "%Y-%m-%d"))
+    date = data.date_obj
+    if reference is not None and WEEKDAY.fullmatch(text) and (reference - date).days == 7:
+        date = reference  # "on Tuesday" in an article of a Tuesday is that day
+    return date.strftime(PRECISION.get(data.period or "day", "%Y-%m-%d"))
 
 
 @cache
@@ -87,9 +93,10 @@ def quantities_in(
     reference: datetime | None,
     counted: dict[int, str] | None = None,
 ) -> tuple[Quantity, ...]:
-    """Quantities in ``text[start:end]``: its DATE entities and every number
-    quantulum3 finds outside them. ``counted`` maps a number's end offset to the
-    noun it counts ("8" → "fighters"), from the parse."""
+    """Quantities in ``text[start:end]``: its DATE entities, every number quantulum3
+    finds outside them, and CARDINAL entities it missed ("voted 31 to 14").
+    ``counted`` maps a number's end offset to the noun it counts ("8" → "fighters"),
+    from the parse."""
     dates = [e for e in entities if e.label == "DATE" and start <= e.start and e.end <= end]
     found = [
         Quantity(e.start, e.end, e.text, "date", normalise_date(e.text, reference)) for e in dates
@@ -103,7 +110,21 @@ def quantities_in(
             unit = counted.get(q_end)
         value = int(q.value) if float(q.value).is_integer() else float(q.value)
         found.append(Quantity(q_start, q_end, text[q_start:q_end], kind, value, unit))
+    for e in entities:
+        inside = start <= e.start and e.end <= end and e.label == "CARDINAL"
+        if inside and not any(q.start < e.end and e.start < q.end for q in found):
+            noun = (counted or {}).get(e.end)
+            found.append(Quantity(e.start, e.end, e.text, "number", plain_number(e.text), noun))
     return tuple(sorted(found, key=lambda q: q.start))
+
+
+def plain_number(text: str) -> int | float | None:
+    """The value of a number written in digits ("1,200", "3.5"), else None."""
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
 
 
 def unit_kind(q: Any) -> tuple[str, str | None]:
