@@ -82,7 +82,10 @@ class ProcessRunner:
         )
         self.workers = workers
         self.window = workers * ahead
-        self.info: dict[str, Any] = self.pool.submit(_info).result()
+        # One call per worker: the pool starts processes on demand, so this starts them
+        # all now, loading their models side by side, instead of one after another.
+        started = [self.pool.submit(_info) for _ in range(workers)]
+        self.info: dict[str, Any] = [future.result() for future in started][0]
 
     @property
     def version(self) -> str:
