@@ -90,10 +90,14 @@ class ClaimScorer:
         return self.head.probability(self.logits(sentences))
 
 
-@cache
 def load_scorer(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[ClaimScorer, str]:
     """The shipped claim model, loaded once per process, and its version; `threads`
     intra-op threads for ONNX Runtime (0: one per core)."""
+    return _load_scorer(folder, threads)
+
+
+@cache
+def _load_scorer(folder: Path, threads: int) -> tuple[ClaimScorer, str]:
     head = folder / "head.npz"
     if not head.exists():
         raise RuntimeError(f"claim model missing: {head}")

@@ -16,10 +16,14 @@ from spinlens.techniques.predict import predict_spans
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
 
 
-@cache
 def load_model(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, TechniqueHeads, str]:
     """The shipped encoder and heads, loaded once per process, and their version;
     `threads` intra-op threads for ONNX Runtime (0: one per core)."""
+    return _load_model(folder, threads)
+
+
+@cache
+def _load_model(folder: Path, threads: int) -> tuple[Encoder, TechniqueHeads, str]:
     heads_path = folder / "heads.npz"
     if not heads_path.exists():
         raise RuntimeError(f"technique model missing: {heads_path}")
