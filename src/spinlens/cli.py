@@ -19,11 +19,12 @@ from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.batch import FailFast, Runner, Summary, analyze_stream
 from spinlens.claims.cli import claims, evaluate_claims
-from spinlens.cli_options import DB_HELP
+from spinlens.cli_options import DB_HELP, research_models_option, taxonomy_option
 from spinlens.cli_progress import progress_bar, report, stderr
 from spinlens.config import Settings, load_settings
 from spinlens.export import EXPORT_FORMATS, export
 from spinlens.model import Article
+from spinlens.persuasion.cli import evaluate_semeval23
 from spinlens.pipeline.factory import COMPONENTS
 from spinlens.readers import Limits, ReadError, count_documents, read_paths
 from spinlens.render import FORMATS, open_writer
@@ -81,6 +82,8 @@ def main(ctx: click.Context, config: str | None) -> None:
 @click.option(
     "--without", multiple=True, type=click.Choice(COMPONENTS), help="Skip an optional component."
 )
+@research_models_option
+@taxonomy_option
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -98,6 +101,8 @@ def analyze(
     ray_address: str | None,
     failures_file: str | None,
     without: tuple[str, ...],
+    research_models: bool | None,
+    taxonomy: str,
 ) -> None:
     """Analyse articles in files, folders (recursively) or - (stdin).
 
@@ -112,13 +117,14 @@ def analyze(
         spacy_model=spacy_model,
         batch_size=batch_size,
         workers=workers,
+        research_models=research_models,
     )
     store = None if no_store else Store(settings.db)
     reads = read_paths(paths, Limits(max_bytes=settings.max_bytes))
     total = count_documents(paths)
     summary = Summary()
     stopped: ReadError | None = None
-    spec = PipelineSpec(settings.spacy_model, without)
+    spec = PipelineSpec(settings.spacy_model, without, research_models=settings.research_models)
     workers = needed_workers(settings.workers or cores(), total, settings.batch_size)
     try:
         with (
@@ -128,7 +134,7 @@ def analyze(
             progress_bar(total is not None) as progress,
         ):
             task = progress.add_task("analysing", total=total)
-            writer = open_writer(fmt, stream)
+            writer = open_writer(fmt, stream, taxonomy)
             results = analyze_stream(reads, runner, store, summary, settings.batch_size, fail_fast)
             try:
                 for result in results:
@@ -174,14 +180,15 @@ def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
 @click.argument("article_id")
 @click.option("--db", help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@taxonomy_option
 @click.pass_context
-def show(ctx: click.Context, article_id: str, db: str | None, fmt: str) -> None:
+def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy: str) -> None:
     """Print one stored article."""
     article = Store(settings_from(ctx, db=db).db).get(article_id)
     if article is None:
         stderr.print(f"[red]error[/red] no stored article with id {escape(article_id)}")
         sys.exit(1)
-    writer = open_writer(fmt, sys.stdout)
+    writer = open_writer(fmt, sys.stdout, taxonomy)
     writer.write(article)
     writer.close()
 
@@ -248,6 +255,7 @@ def open_output(path: str) -> Iterator[TextIO]:
 main.add_command(techniques)
 evaluate.add_command(evaluate_attribution)
 evaluate.add_command(evaluate_claims)
+evaluate.add_command(evaluate_semeval23)
 main.add_command(claims)
 main.add_command(evaluate)
 main.add_command(serve)

@@ -1,5 +1,28 @@
 """Option texts shared by the command-line modules."""
 
+import click
+
+from spinlens.render.marks import TAXONOMIES
+
 DB_HELP = (
     "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
 )
+
+research_models_option = click.option(
+    "--research-models",
+    is_flag=True,
+    default=None,
+    help="Also run models trained on research-only data (SemEval-2023 genre, frames, "
+    "persuasion); for scientific research only, see their model cards.",
+)
+"""The opt-in to research-only models (config key `research_models`)."""
+
+taxonomy_option = click.option(
+    "--taxonomy",
+    type=click.Choice(TAXONOMIES),
+    default="all",
+    show_default=True,
+    help="Technique layers the html and md reports show: PTC `techniques`, "
+    "SemEval-2023 `persuasion`, or all.",
+)
+"""Which taxonomy the reports show (docs/taxonomies.md)."""

@@ -7,6 +7,7 @@ Example ``spinlens.toml``::
     max_bytes = 20000000
     batch_size = 64
     workers = 2
+    research_models = true
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Settings:
     """Articles analysed and stored per transaction."""
     workers: int | None = None
     """Processes running the pipeline; None: one per core."""
+    research_models: bool = False
+    """Also run models trained on research-only data (SemEval-2023: genre, frames,
+    persuasion techniques); see their model cards."""
 
 
 def default_config_path() -> Path:
@@ -66,6 +70,9 @@ def merge(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
         raise ValueError(f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}")
     typed: dict[str, Any] = {}
     for name, value in values.items():
+        if known[name].type in (bool, "bool"):
+            typed[name] = as_bool(value, f"{origin}: {name}")
+            continue
         kind = int if name in ("max_bytes", "batch_size", "workers") else str
         try:
             typed[name] = kind(value)
@@ -74,3 +81,15 @@ def merge(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
         if kind is int and typed[name] < 1:
             raise ValueError(f"{origin}: {name} must be at least 1")
     return replace(settings, **typed)
+
+
+def as_bool(value: Any, where: str) -> bool:
+    """A TOML boolean, or an environment value such as 1/0, true/false, yes/no."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{where} must be true or false")

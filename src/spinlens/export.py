@@ -36,12 +36,15 @@ CLAIM_COLUMNS = [
 
 
 def columns() -> list[str]:
-    """Flat columns: metadata, hashes, per layer a count and its spans as JSON."""
+    """Flat columns: metadata, hashes, the genre and frames (JSON) where the opt-in
+    SemEval-2023 model ran, per layer a count and its spans as JSON."""
     layers = list(Article.layer_types)
     return [
         *META_FIELDS,
         "sha256",
         "pipeline_version",
+        "genre",
+        "frames",
         *(f"n_{name}" for name in layers),
         *layers,
         "text",
@@ -53,6 +56,8 @@ def flat_row(article: Article) -> dict[str, Any]:
     row: dict[str, Any] = {name: data.get(name) for name in META_FIELDS}
     row["sha256"] = data["sha256"]
     row["pipeline_version"] = article.pipeline.get("version")
+    row["genre"] = article.genre.label if article.genre else None
+    row["frames"] = json.dumps(data["frames"], ensure_ascii=False) if article.genre else None
     for name in Article.layer_types:
         row[f"n_{name}"] = len(data.get(name, []))
         row[name] = json.dumps(data.get(name, []), ensure_ascii=False)

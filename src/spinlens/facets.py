@@ -23,7 +23,7 @@ Caseless = String().with_variant(String(collation="NOCASE"), "sqlite")
 """Text compared case-insensitively on SQLite (PostgreSQL: as is)."""
 
 COUNTED_LAYERS = ("sentences", "entities", "techniques", "quotes", "claims")
-FACET_KINDS = ("technique", "entity", "speaker")
+FACET_KINDS = ("technique", "entity", "speaker", "genre", "frame", "persuasion")
 NAMED_LABELS = frozenset(
     ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
 )
@@ -179,6 +179,13 @@ def index_rows(data: dict[str, Any], stored_at: str) -> tuple[dict[str, Any], li
     for quote in quotes:
         if speaker := name_of(quote.get("speaker")):
             add("speaker", speaker)
+    genre = data.get("genre")
+    if isinstance(genre, dict) and isinstance(genre.get("label"), str):
+        add("genre", genre["label"])
+    for frame in data.get("frames") or []:
+        add("frame", str(frame.get("label")))
+    for span in data.get("persuasion") or []:
+        add("persuasion", str(span.get("technique")))
     rows = []
     for row in facets.values():
         labels = row.pop("labels")

@@ -165,6 +165,35 @@ class Claim(Span):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Persuasion(Span):
+    """A passage using a persuasion technique (SemEval-2023 taxonomy): a paragraph,
+    or a sentence of it where the model can place the technique, with a probability."""
+
+    technique: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """An article-level label (a frame) and its probability."""
+
+    label: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Genre:
+    """The article's genre (opinion, reporting or satire) and every genre's probability."""
+
+    label: str
+    scores: dict[str, float]
+
+
+OPTIONAL_LAYERS = frozenset({"persuasion"})
+"""Layers written only when their (opt-in) component ran."""
+
+
 @dataclass
 class Article:
     """One news article and everything spinlens has found in it."""
@@ -179,6 +208,9 @@ class Article:
     language: str | None = None
     pipeline: dict[str, Any] = field(default_factory=dict)
     layers: dict[str, list[Span]] = field(default_factory=dict)
+    genre: Genre | None = None
+    """Set, with `frames`, by the opt-in SemEval-2023 component only."""
+    frames: list[Label] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     """Top-level result fields from components this version does not model."""
@@ -193,6 +225,7 @@ class Article:
         "techniques": Technique,
         "quotes": Quote,
         "claims": Claim,
+        "persuasion": Persuasion,
     }
 
     @classmethod
@@ -216,7 +249,11 @@ class Article:
         out["sha256"] = self.sha256
         out["pipeline"] = self.pipeline
         for name in self.layer_types:
-            out[name] = [span.to_dict() for span in self.layers.get(name, [])]
+            if name in self.layers or name not in OPTIONAL_LAYERS:
+                out[name] = [span.to_dict() for span in self.layers.get(name, [])]
+        if self.genre is not None:
+            out["genre"] = asdict(self.genre)
+            out["frames"] = [asdict(frame) for frame in self.frames]
         for name, spans in self.layers.items():
             if name not in self.layer_types:
                 out[name] = [span.to_dict() for span in spans]
@@ -233,8 +270,12 @@ class Article:
         )
         article.pipeline = data.get("pipeline") or {}
         article.errors = list(data.get("errors") or [])
+        genre = data.get("genre")
+        if isinstance(genre, dict) and "label" in genre:
+            article.genre = Genre(str(genre["label"]), dict(genre.get("scores") or {}))
+            article.frames = [Label(str(f["label"]), float(f["score"])) for f in data["frames"]]
         for key, value in data.items():
-            if key not in known:
+            if key not in known | {"genre", "frames"}:
                 article.set_layer(key, value)
         return article
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -97,9 +98,7 @@ def open_ray_runner(
     spec: PipelineSpec, workers: int | None, address: str | None
 ) -> Iterator[Runner]:
     """A Ray runner; each actor gets ONNX Runtime threads for one core."""
-    runner = RayRunner(
-        PipelineSpec(spec.spacy_model, spec.without, spec.threads or 1), workers, address
-    )
+    runner = RayRunner(replace(spec, threads=spec.threads or 1), workers, address)
     try:
         yield runner
     finally:

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from types import TracebackType
 from typing import Any
@@ -33,9 +33,10 @@ class PipelineSpec:
     without: tuple[str, ...] = ()
     threads: int = 0
     """ONNX Runtime threads per model (0: one per core)."""
+    research_models: bool = False
 
     def build(self) -> Pipeline:
-        return build_pipeline(self.spacy_model, self.without, self.threads)
+        return build_pipeline(self.spacy_model, self.without, self.threads, self.research_models)
 
 
 def cores() -> int:
@@ -126,7 +127,7 @@ def open_runner(spec: PipelineSpec, workers: int | None = None) -> Iterator[Runn
     Runtime (whose own default ignores CPU affinity)."""
     workers = workers or cores()
     threads = spec.threads or max(1, cores() // workers)
-    spec = PipelineSpec(spec.spacy_model, spec.without, threads)
+    spec = replace(spec, threads=threads)
     if workers == 1:
         yield spec.build()
         return

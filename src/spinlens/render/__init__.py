@@ -13,8 +13,10 @@ from typing import Protocol, TextIO
 from spinlens.model import Article, Technique
 from spinlens.render.html import HtmlWriter
 from spinlens.render.markdown import MarkdownWriter
+from spinlens.render.marks import TAXONOMIES
 
 FORMATS = ("jsonl", "json", "html", "md", "ptc")
+__all__ = ["FORMATS", "TAXONOMIES", "Writer", "open_writer"]
 
 
 class Writer(Protocol):
@@ -68,13 +70,16 @@ class PtcWriter:
         self.stream.flush()
 
 
-def open_writer(fmt: str, stream: TextIO) -> Writer:
-    """A writer of format `fmt` (one of FORMATS) over `stream`."""
+def open_writer(fmt: str, stream: TextIO, taxonomy: str = "all") -> Writer:
+    """A writer of format `fmt` (one of FORMATS) over `stream`; the reports (html,
+    md) show the technique layers of `taxonomy` (one of TAXONOMIES)."""
+    if fmt == "html":
+        return HtmlWriter(stream, taxonomy)
+    if fmt == "md":
+        return MarkdownWriter(stream, taxonomy)
     writers: dict[str, Callable[[TextIO], Writer]] = {
         "jsonl": JsonLinesWriter,
         "json": JsonWriter,
-        "html": HtmlWriter,
-        "md": MarkdownWriter,
         "ptc": PtcWriter,
     }
     return writers[fmt](stream)

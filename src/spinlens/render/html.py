@@ -12,8 +12,23 @@ import jinja2
 from spinlens import __version__
 from spinlens.attribution.report import speaker_shares, who_said_what
 from spinlens.model import Article
-from spinlens.render.marks import REPORT_LAYERS, describe, marks_of, segments, technique_class
-from spinlens.render.summaries import claims_to_check, label_counts, technique_summary, top_mentions
+from spinlens.persuasion import NAMES as PERSUASION_NAMES
+from spinlens.render.marks import (
+    REPORT_LAYERS,
+    describe,
+    marks_of,
+    persuasion_class,
+    segments,
+    shown_layers,
+    technique_class,
+)
+from spinlens.render.summaries import (
+    claims_to_check,
+    label_counts,
+    persuasion_summary,
+    technique_summary,
+    top_mentions,
+)
 from spinlens.techniques import NAMES
 
 TECHNIQUE_COLOURS = (
@@ -83,20 +98,25 @@ environment.filters["colour"] = colour
 environment.filters["describe"] = describe
 environment.filters["safe_url"] = safe_url
 environment.filters["technique_class"] = technique_class
+environment.filters["persuasion_class"] = persuasion_class
 
 
 class HtmlWriter:
-    """Writes one HTML report with a section per article, streamed."""
+    """Writes one HTML report with a section per article, streamed. `taxonomy`:
+    which technique layers to show (see `TAXONOMIES`)."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, taxonomy: str = "all"):
         self.stream = stream
         self.count = 0
+        self.layers = shown_layers((*REPORT_LAYERS, "claims"), taxonomy)
         self.stream.write(
             environment.get_template("head.html.j2").render(
                 version=__version__,
                 created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 entity_colours=ENTITY_COLOURS,
                 techniques=list(zip(NAMES, TECHNIQUE_COLOURS, strict=True)),
+                persuasion=[(name, colour(name)) for name in PERSUASION_NAMES],
+                layers=self.layers,
             )
         )
 
@@ -107,7 +127,9 @@ class HtmlWriter:
             template.render(
                 number=self.count,
                 article=article,
-                segments=segments(article.text, marks_of(article, (*REPORT_LAYERS, "claims"))),
+                segments=segments(article.text, marks_of(article, self.layers)),
+                layers=self.layers,
+                persuasion=persuasion_summary(article) if "persuasion" in self.layers else None,
                 entity_counts=label_counts(article, "entities").most_common(),
                 top_entities=top_mentions(article),
                 techniques=technique_summary(article),

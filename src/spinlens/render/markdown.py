@@ -7,11 +7,13 @@ import re
 from typing import TextIO
 
 from spinlens.attribution.report import speaker_shares, who_said_what
-from spinlens.model import Article, Technique
-from spinlens.render.marks import marks_of, segments
+from spinlens.model import Article, Persuasion, Technique
+from spinlens.render.marks import marks_of, segments, shown_layers
 from spinlens.render.summaries import (
     claims_to_check,
+    excerpt,
     label_counts,
+    persuasion_summary,
     technique_summary,
     top_mentions,
 )
@@ -25,19 +27,23 @@ def escape(text: str) -> str:
 
 
 class MarkdownWriter:
-    """One Markdown section per article: metadata, annotated text, entity table."""
+    """One Markdown section per article: metadata, annotated text, entity table.
+    `taxonomy`: which technique layers to show (see `TAXONOMIES`)."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, taxonomy: str = "all"):
         self.stream = stream
+        self.layers = shown_layers(("techniques", "persuasion"), taxonomy)
 
     def write(self, article: Article) -> None:
-        self.stream.write("\n".join(markdown_lines(article)) + "\n\n")
+        self.stream.write("\n".join(markdown_lines(article, self.layers)) + "\n\n")
 
     def close(self) -> None:
         self.stream.flush()
 
 
-def markdown_lines(article: Article) -> list[str]:
+def markdown_lines(
+    article: Article, layers: tuple[str, ...] = ("techniques", "persuasion")
+) -> list[str]:
     lines = [f"## {escape(article.title or article.id)}", ""]
     for key in ("id", "source", "author", "published", "url", "language"):
         value = getattr(article, key)
@@ -47,26 +53,31 @@ def markdown_lines(article: Article) -> list[str]:
     entities = label_counts(article, "entities").most_common()
     lines.append(f"- **sentences**: {summary.sentences}")
     lines.append("- **entities**: " + ", ".join(f"{label} {n}" for label, n in entities))
-    lines.append(
-        f"- **propaganda techniques**: {summary.sentences_with_technique} of "
-        f"{summary.sentences} sentences ({100 * summary.share:.0f} %); "
-        + ", ".join(f"{escape(name)} {n}" for name, n in summary.counts)
-    )
+    if "techniques" in layers:
+        lines.append(
+            f"- **propaganda techniques**: {summary.sentences_with_technique} of "
+            f"{summary.sentences} sentences ({100 * summary.share:.0f} %); "
+            + ", ".join(f"{escape(name)} {n}" for name, n in summary.counts)
+        )
+    if "persuasion" in layers:
+        lines += persuasion_header(article)
     lines += [
         "",
         "Passages using a technique are in bold, the technique and the model's "
         "confidence follow in brackets.",
         "",
     ]
-    lines.extend(annotated_paragraphs(article))
+    lines.extend(annotated_paragraphs(article) if "techniques" in layers else plain(article))
     spans = sorted(article.layers.get("techniques", []), key=lambda s: (s.start, s.end))
-    if spans:
+    if spans and "techniques" in layers:
         lines += ["", "| technique | confidence | passage |", "|---|---|---|"]
         lines += [
             f"| {escape(s.technique)} | {s.score:.2f} | {escape(article.text[s.start : s.end])} |"
             for s in spans
             if isinstance(s, Technique)
         ]
+    if "persuasion" in layers:
+        lines += persuasion_lines(article)
     lines += said_lines(article)
     lines += claim_lines(article)
     mentions = top_mentions(article)
@@ -91,6 +102,42 @@ def annotated_paragraphs(article: Article) -> list[str]:
         pieces.append(piece)
     paragraphs = re.split(r"\n\s*\n|\n", "".join(pieces))
     return [p.strip() + "\n" for p in paragraphs if p.strip()]
+
+
+def plain(article: Article) -> list[str]:
+    """The text, one paragraph a block, escaped."""
+    return [escape(line.strip()) + "\n" for line in article.text.split("\n") if line.strip()]
+
+
+def persuasion_header(article: Article) -> list[str]:
+    """Genre, frames and the count of each persuasion technique (SemEval-2023)."""
+    summary = persuasion_summary(article)
+    if summary is None:
+        return []
+    scores = ", ".join(f"{name} {p:.2f}" for name, p in summary.genre.scores.items())
+    frames = ", ".join(f"{escape(f.label)} {f.score:.2f}" for f in summary.frames) or "none"
+    counts = ", ".join(f"{escape(name)} {n}" for name, n in summary.counts) or "none"
+    return [
+        f"- **genre** (SemEval-2023): {summary.genre.label} ({scores})",
+        f"- **frames**: {frames}",
+        f"- **persuasion techniques**: {summary.paragraphs_with_technique} of "
+        f"{summary.paragraphs} paragraphs; {counts}",
+    ]
+
+
+def persuasion_lines(article: Article) -> list[str]:
+    """The persuasion passages, with the paragraph each is in."""
+    spans = [s for s in article.layers.get("persuasion", []) if isinstance(s, Persuasion)]
+    if not spans:
+        return []
+    lines = ["", "### Persuasion techniques (SemEval-2023)", ""]
+    lines += ["| technique | probability | paragraph | passage |", "|---|---|---|---|"]
+    lines += [
+        f"| {escape(s.technique)} | {s.score:.2f} | {paragraph_number(article.text, s.start)} | "
+        f"{escape(excerpt(article.text[s.start : s.end], 160))} |"
+        for s in spans
+    ]
+    return lines
 
 
 def embolden(line: str) -> str:

@@ -10,7 +10,9 @@ from typing import Any, TypeGuard
 import spacy
 from spacy.glossary import GLOSSARY
 
-from spinlens.model import Article, Entity, Technique
+from spinlens.model import Article, Entity, Persuasion, Technique
+from spinlens.persuasion import NAMES as PERSUASION_NAMES
+from spinlens.persuasion import TECHNIQUES as PERSUASION
 from spinlens.techniques import NAMES, TECHNIQUES
 
 
@@ -37,7 +39,12 @@ class Segment:
 def describe(label: str) -> str:
     """A one-line definition of an annotation label (technique or entity type)."""
     known = label in GLOSSARY  # spacy.explain warns about any other label
-    return TECHNIQUES.get(label) or (spacy.explain(label) if known else None) or label
+    return (
+        TECHNIQUES.get(label)
+        or PERSUASION.get(label)
+        or (spacy.explain(label) if known else None)
+        or label
+    )
 
 
 def technique_class(name: str) -> str:
@@ -45,8 +52,21 @@ def technique_class(name: str) -> str:
     return f"t{NAMES.index(name)}" if name in NAMES else "t-other"
 
 
-REPORT_LAYERS = ("entities", "techniques")
-ALL_LAYERS = ("entities", "techniques", "quotes", "claims")
+def persuasion_class(name: str) -> str:
+    """A CSS class per SemEval-2023 technique."""
+    return f"p{PERSUASION_NAMES.index(name)}" if name in PERSUASION_NAMES else "p-other"
+
+
+TAXONOMIES = ("all", "ptc", "semeval23")
+"""Which technique layers a report shows: both, PTC `techniques`, SemEval-2023 `persuasion`."""
+REPORT_LAYERS = ("entities", "techniques", "persuasion")
+ALL_LAYERS = ("entities", "techniques", "persuasion", "quotes", "claims")
+
+
+def shown_layers(layers: tuple[str, ...], taxonomy: str) -> tuple[str, ...]:
+    """The layers a report draws for the chosen taxonomy."""
+    hidden = {"ptc": "persuasion", "semeval23": "techniques"}.get(taxonomy)
+    return tuple(layer for layer in layers if layer != hidden)
 
 
 def marks_of(article: Article, layers: tuple[str, ...] = REPORT_LAYERS) -> list[Mark]:
@@ -72,6 +92,19 @@ def marks_of(article: Article, layers: tuple[str, ...] = REPORT_LAYERS) -> list[
         )
         for s in article.layers.get("techniques", [])
         if isinstance(s, Technique) and "techniques" in layers
+    ]
+    marks += [
+        Mark(
+            s.start,
+            s.end,
+            "persuasion",
+            s.technique,
+            f"{s.technique} ({s.score:.2f}, SemEval-2023): {describe(s.technique)}",
+            f"pers {persuasion_class(s.technique)}",
+            s.score,
+        )
+        for s in article.layers.get("persuasion", [])
+        if isinstance(s, Persuasion) and "persuasion" in layers
     ]
     return sorted(marks, key=lambda m: (m.start, -m.end, m.layer))
 

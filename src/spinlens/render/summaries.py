@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from spinlens.model import Article
+from spinlens.model import Article, Genre, Label, Persuasion
 from spinlens.render.marks import layer_items, speaker_name, valid_span
+from spinlens.textspans import lines_within
 
 EXCERPT = 280
 
@@ -106,3 +107,27 @@ def claims_to_check(article: Article) -> list[ClaimItem]:
             )
         )
     return sorted(out, key=lambda c: -(c.score or 0.0))
+
+
+@dataclass(frozen=True)
+class PersuasionSummary:
+    """The SemEval-2023 view of an article: genre, frames, techniques."""
+
+    genre: Genre
+    frames: list[Label]
+    counts: list[tuple[str, int]]
+    """Marked passages per technique, most frequent first."""
+    paragraphs_with_technique: int
+    paragraphs: int
+
+
+def persuasion_summary(article: Article) -> PersuasionSummary | None:
+    """None when the SemEval-2023 model did not run on the article."""
+    if article.genre is None:
+        return None
+    spans = [s for s in article.layers.get("persuasion", []) if isinstance(s, Persuasion)]
+    counts = Counter(s.technique for s in spans)
+    paragraphs = list(lines_within(article.text, 0, len(article.text)))
+    hit = sum(1 for a, b in paragraphs if any(s.start < b and a < s.end for s in spans))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return PersuasionSummary(article.genre, list(article.frames), ranked, hit, len(paragraphs))

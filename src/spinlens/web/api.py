@@ -172,6 +172,11 @@ def articles(
     technique: Annotated[str, Query(max_length=100)] = "",
     speaker: Annotated[str, Query(max_length=500)] = "",
     entity: Annotated[str, Query(max_length=500)] = "",
+    genre: Annotated[str, Query(max_length=16, description="SemEval-2023 genre")] = "",
+    frame: Annotated[str, Query(max_length=100, description="SemEval-2023 frame")] = "",
+    persuasion: Annotated[
+        str, Query(max_length=100, description="SemEval-2023 persuasion technique")
+    ] = "",
     date_from: Annotated[str, Query(pattern=DAY)] = "",
     date_to: Annotated[str, Query(pattern=DAY)] = "",
     sort: Sort | None = None,
@@ -180,7 +185,19 @@ def articles(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
 ) -> ArticleList:
     """Stored articles, newest first by default (best match first when searching)."""
-    filters = Filters(q, source, language, technique, speaker, entity, date_from, date_to)
+    filters = Filters(
+        q,
+        source,
+        language,
+        technique,
+        speaker,
+        entity,
+        genre,
+        frame,
+        persuasion,
+        date_from,
+        date_to,
+    )
     try:
         listing = list_articles(
             ws_of(request).store, filters, sort or "", order or "", page, per_page
@@ -234,10 +251,13 @@ def attachment(article_id: str, suffix: str) -> dict[str, str]:
     response_class=Response,
     responses={200: {"content": {"text/html": {}}}, 404: {"model": ErrorOut}},
 )
-def report(article_id: str, request: Request) -> Response:
-    """The offline report (as `spinlens show --format html`), as a download."""
+def report(
+    article_id: str, request: Request, taxonomy: Literal["all", "ptc", "semeval23"] = "all"
+) -> Response:
+    """The offline report (as `spinlens show --format html`), as a download;
+    `taxonomy` picks the technique layers it shows."""
     buffer = io.StringIO()
-    writer = open_writer("html", buffer)
+    writer = open_writer("html", buffer, taxonomy)
     writer.write(stored(request, article_id))
     writer.close()
     headers = attachment(article_id, ".html")

@@ -24,7 +24,7 @@ from spinlens.config import Settings
 from spinlens.pipeline import Pipeline
 from spinlens.readers import Limits
 from spinlens.render.html import colour, safe_url
-from spinlens.render.marks import describe, technique_class
+from spinlens.render.marks import describe, persuasion_class, technique_class
 from spinlens.store import Store
 from spinlens.web.aggregates import MIN_WORDS
 from spinlens.web.analysis import Analyzer, Jobs
@@ -101,6 +101,7 @@ def templates() -> jinja2.Environment:
         q=path_quote,
         safe_url=safe_url,
         technique_class=technique_class,
+        persuasion_class=persuasion_class,
         describe=describe,
         colour=colour,
     )
@@ -112,7 +113,7 @@ def default_pipeline(settings: Settings) -> Callable[[], Pipeline]:
     def build() -> Pipeline:
         from spinlens.pipeline.factory import build_pipeline
 
-        return build_pipeline(settings.spacy_model)
+        return build_pipeline(settings.spacy_model, research_models=settings.research_models)
 
     return build
 

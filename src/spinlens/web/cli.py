@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from spinlens.cli_options import DB_HELP
+from spinlens.cli_options import DB_HELP, research_models_option
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -27,6 +27,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
     multiple=True,
     help="Host name clients may use (default on loopback: 127.0.0.1, localhost, ::1).",
 )
+@research_models_option
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -36,6 +37,7 @@ def serve(
     spacy_model: str | None,
     max_upload_mb: int,
     allowed_hosts: tuple[str, ...],
+    research_models: bool | None,
 ) -> None:
     """Start the web workspace: browse, search, analyse, dashboard, REST API (/api).
 
@@ -49,7 +51,12 @@ def serve(
     from spinlens.web.app import create_app
 
     try:
-        settings = load_settings((ctx.obj or {}).get("config"), db=db, spacy_model=spacy_model)
+        settings = load_settings(
+            (ctx.obj or {}).get("config"),
+            db=db,
+            spacy_model=spacy_model,
+            research_models=research_models,
+        )
     except (OSError, ValueError) as exc:
         raise click.UsageError(f"configuration: {exc}") from exc
     if not allowed_hosts and host in LOOPBACK:

@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from spinlens.persuasion import NAMES as PERSUASION_NAMES
 from spinlens.readers import ReadError
-from spinlens.render.html import ENTITY_COLOURS, TECHNIQUE_COLOURS
-from spinlens.render.marks import technique_class
+from spinlens.render.html import ENTITY_COLOURS, TECHNIQUE_COLOURS, colour
+from spinlens.render.marks import persuasion_class, technique_class
 from spinlens.techniques import NAMES
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
@@ -243,14 +244,20 @@ def layers_css() -> Response:
 def layer_styles() -> str:
     """Colours and legend toggles for every technique and entity label."""
     lines = []
-    for name, colour in zip(NAMES, TECHNIQUE_COLOURS, strict=True):
+    for name, shade in zip(NAMES, TECHNIQUE_COLOURS, strict=True):
         css = technique_class(name)
         lines += [
-            f".{css} {{ background: {colour}; }}",
+            f".{css} {{ background: {shade}; }}",
             f"body:has(#show-{css}:not(:checked)) .text span.{css} "
             "{ background: none; box-shadow: none; }",
             f"body:has(#show-{css}:not(:checked)) .text sub.{css} {{ display: none; }}",
         ]
-    for label, colour in ENTITY_COLOURS.items():
-        lines.append(f".e-{label} {{ --ent: {colour}; }}")
+    for name in PERSUASION_NAMES:
+        css = persuasion_class(name)
+        lines += [
+            f".{css} {{ --pc: {colour(name)}; }}",
+            f"span.chip.{css} {{ background: {colour(name)}; }}",
+        ]
+    for label, shade in ENTITY_COLOURS.items():
+        lines.append(f".e-{label} {{ --ent: {shade}; }}")
     return "\n".join(lines) + "\n"

@@ -13,9 +13,12 @@ from typing import Any, Literal, TypeVar, get_args
 from sqlalchemy import Float, Integer, Select, func, or_, select, text
 from sqlalchemy.exc import OperationalError
 
+from spinlens.facets import FACET_KINDS
 from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
+from spinlens.persuasion import FRAMES, GENRES
+from spinlens.persuasion import NAMES as PERSUASION_NAMES
 from spinlens.store import Store, articles, fts_query
 from spinlens.techniques import NAMES
 
@@ -63,6 +66,9 @@ class Filters:
     technique: str = ""
     speaker: str = ""
     entity: str = ""
+    genre: str = ""
+    frame: str = ""
+    persuasion: str = ""
     date_from: str = ""
     date_to: str = ""
 
@@ -77,8 +83,13 @@ class Filters:
             for name in ("date_from", "date_to")
             if getattr(self, name) and not DAY.fullmatch(getattr(self, name))
         ]
-        if self.technique and self.technique not in NAMES:
-            out.append(f"unknown technique {self.technique!r}")
+        known = {"technique": NAMES, "genre": GENRES, "frame": FRAMES}
+        known["persuasion"] = PERSUASION_NAMES
+        out += [
+            f"unknown {name} {getattr(self, name)!r}"
+            for name, names in known.items()
+            if getattr(self, name) and getattr(self, name) not in names
+        ]
         return out
 
     def active(self) -> dict[str, str]:
@@ -145,7 +156,7 @@ def list_articles(
         query = query.order_by(*(k.desc() if order == "desc" else k.asc() for k in keys))
         counted = select(func.count()).select_from(stats).where(*conditions)
         active = filters.active()
-        if len(active) == 1 and (kind := next(iter(active))) in ("technique", "speaker", "entity"):
+        if len(active) == 1 and (kind := next(iter(active))) in FACET_KINDS:
             # one facet filter alone: the store-wide totals know the count
             counted = select(func.coalesce(func.max(totals.c.articles), 0)).where(
                 totals.c.kind == kind, totals.c.value == active[kind]
@@ -171,7 +182,7 @@ def conditions_of(store: Store, filters: Filters, joined: bool) -> list[Any]:
         out.append(stats.c.day >= filters.date_from)
     if filters.date_to:
         out.append(stats.c.day <= filters.date_to)
-    for kind in ("technique", "speaker", "entity"):
+    for kind in FACET_KINDS:
         if value := getattr(filters, kind):
             having = select(facets.c.article_id).where(
                 facets.c.kind == kind, facets.c.value == value
@@ -232,7 +243,8 @@ class TimedCache:
 
 
 def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
-    """Values offered by the corpus filters: sources, languages, speakers, entities."""
+    """Values offered by the corpus filters: sources, languages, speakers, entities,
+    and the SemEval-2023 genres, frames and persuasion techniques found."""
     with store.engine.connect() as conn:
 
         def grouped(column: Any, limit: int) -> list[tuple[str, int]]:
@@ -241,7 +253,8 @@ def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
             return [(r[0], int(r[1])) for r in conn.execute(query.limit(limit))]
 
         out = {"sources": grouped(stats.c.source, 500), "languages": grouped(stats.c.language, 100)}
-        for kind, name in (("speaker", "speakers"), ("entity", "entities")):
+        kinds = (("speaker", "speakers"), ("entity", "entities"), ("genre", "genres"))
+        for kind, name in (*kinds, ("frame", "frames"), ("persuasion", "persuasion")):
             query = (
                 select(totals.c.value, totals.c.articles)
                 .where(totals.c.kind == kind)

@@ -18,11 +18,13 @@ from spinlens.render.marks import (
 )
 from spinlens.render.summaries import (
     ClaimItem,
+    PersuasionSummary,
     TechniqueSummary,
     anchor,
     claims_to_check,
     excerpt,
     label_counts,
+    persuasion_summary,
     score_of,
     technique_summary,
     top_mentions,
@@ -73,6 +75,8 @@ class ArticleView:
     entity_counts: list[tuple[str, int]]
     top_entities: list[tuple[str, str, int]]
     counts: dict[str, int]
+    persuasion: PersuasionSummary | None = None
+    """Genre, frames and persuasion techniques, where the SemEval-2023 model ran."""
 
 
 def who_said_what(article: Article) -> list[Speaker]:
@@ -141,4 +145,5 @@ def article_view(article: Article) -> ArticleView:
             "quotes": sum(len(s.quotes) for s in speakers),
             "claims": len(claims),
         },
+        persuasion=persuasion_summary(article),
     )

@@ -1,0 +1,89 @@
+"""The opt-in `semeval23` pipeline component: genre, frames and persuasion spans."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from spinlens.model import Article, Genre, Label, Persuasion, Sentence
+from spinlens.persuasion.heads import PersuasionModel
+from spinlens.textspans import lines_within
+
+
+class PersuasionTagger:
+    """Sets `genre` and `frames` and adds the `persuasion` layer, in any language
+    (the model reads character n-grams, trained on six languages).
+
+    A paragraph is a non-blank line, as in the training data. For each technique a
+    paragraph carries, the sentences that carry it on their own are marked; when
+    none does, the whole paragraph is."""
+
+    name = "semeval23"
+
+    def __init__(self, model: PersuasionModel):
+        self.model = model
+        self.version = model.version
+
+    def __call__(self, articles: Sequence[Article]) -> None:
+        for article in articles:
+            self.annotate(article)
+
+    def annotate(self, article: Article) -> None:
+        model, text = self.model, article.text
+        paragraphs = list(lines_within(text, 0, len(text)))
+        counts = [model.features.counts(text[start:end]) for start, end in paragraphs]
+        whole = model.features.weights(sum(counts, Counter()))
+        genre = model.genre.softmax(*whole)
+        labels = model.genre.labels
+        article.genre = Genre(
+            labels[int(genre.argmax())],
+            {label: round(float(p), 4) for label, p in zip(labels, genre, strict=True)},
+        )
+        frames = model.frames.sigmoid(*whole)
+        article.frames = sorted(
+            (
+                Label(label, round(float(p), 4))
+                for label, p, cut in zip(
+                    model.frames.labels, frames, model.frames.threshold, strict=True
+                )
+                if p >= cut
+            ),
+            key=lambda frame: -frame.score,
+        )
+        sentences = [s for s in article.layers.get("sentences", []) if isinstance(s, Sentence)]
+        spans: list[Persuasion] = []
+        for (start, end), paragraph in zip(paragraphs, counts, strict=True):
+            inside = [s for s in sentences if start <= s.start and s.end <= end]
+            spans += self.paragraph_spans(text, start, end, paragraph, inside)
+        spans.sort(key=lambda s: (s.start, s.end, s.technique))
+        article.layers["persuasion"] = list(spans)
+
+    def paragraph_spans(
+        self, text: str, start: int, end: int, counts: Counter[int], sentences: list[Sentence]
+    ) -> list[Persuasion]:
+        """The techniques found in one paragraph, placed on sentences where possible."""
+        head, features = self.model.techniques, self.model.features
+        probabilities = head.sigmoid(*features.weights(counts))
+        found = [j for j, p in enumerate(probabilities) if p >= head.threshold[j]]
+        if not found:
+            return []
+        by_sentence = (
+            [
+                head.sigmoid(*features.weights(features.counts(text[s.start : s.end])))
+                for s in sentences
+            ]
+            if len(sentences) > 1
+            else []
+        )
+        spans = []
+        for j in found:
+            technique = head.labels[j]
+            placed = [
+                Persuasion(s.start, s.end, technique, round(float(p[j]), 4))
+                for s, p in zip(sentences, by_sentence, strict=True)
+                if p[j] >= head.threshold[j]
+            ]
+            spans += placed or [
+                Persuasion(start, end, technique, round(float(probabilities[j]), 4))
+            ]
+        return spans
