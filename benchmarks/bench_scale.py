@@ -4,7 +4,7 @@ large corpus made by replicating the 165 PTC unlabeled texts with distinct ids.
 
 Needs ../shared/data/ptc/unlabeled. Usage:
 
-    .venv/bin/python benchmarks/bench_scale.py throughput [--repeat 3]
+    .venv/bin/python benchmarks/bench_scale.py throughput [--repeat 3] [--copies 2]
     .venv/bin/python benchmarks/bench_scale.py memory [--sizes 1000 20000] [--without ...]
 
 Every run is a whole process (start-up and model loads included); medians.
@@ -42,8 +42,10 @@ ONE_CORE = ("taskset", "-c", "0")
 """One worker on one core: what each of N workers gets when N = cores."""
 
 
-def throughput(corpus: Path, repeat: int, only: list[str]) -> None:
-    count = len(list(corpus.glob("*.txt")))
+def throughput(corpus: Path, repeat: int, only: list[str], copies: int) -> None:
+    """`copies` > 1: the texts that many times over (distinct ids), so that start-up
+    weighs less against steady work, as in a long run."""
+    count = len(list(corpus.glob("*.txt"))) * copies
     variants = {
         "--workers 1": ((), ["--workers", "1"]),
         "--workers 1, one core (taskset -c 0)": (ONE_CORE, ["--workers", "1"]),
@@ -53,12 +55,13 @@ def throughput(corpus: Path, repeat: int, only: list[str]) -> None:
     variants = {k: v for k, v in variants.items() if not only or any(o in k for o in only)}
     runs: dict[str, list] = {name: [] for name in variants}
     with tempfile.TemporaryDirectory() as tmp:
+        inputs = corpus if copies == 1 else replicate(corpus, count, Path(tmp) / "corpus.jsonl")
         for i in range(repeat):
             for k, (name, (prefix, options)) in enumerate(variants.items()):
                 db = f"sqlite:///{tmp}/t{i}-{k}.db"
-                runs[name].append(run_tree(analyze(corpus, db, *options, prefix=prefix)))
+                runs[name].append(run_tree(analyze(inputs, db, *options, prefix=prefix)))
     one = median([r.seconds for r in next(iter(runs.values()))])
-    print(f"corpus: {corpus} ({count} articles), full pipeline, {repeat} runs each, medians")
+    print(f"corpus: {inputs} ({count} articles), full pipeline, {repeat} runs each, medians")
     print(
         "| engine | seconds | articles/s | peak RSS, all processes (MB) | speed-up over 1 worker |"
     )
@@ -89,6 +92,7 @@ def main() -> None:
     speed = sub.add_parser("throughput")
     speed.add_argument("--repeat", type=int, default=3)
     speed.add_argument("--only", nargs="*", default=[], help="Variants whose name holds this.")
+    speed.add_argument("--copies", type=int, default=1, help="Replicate the texts this often.")
     mem = sub.add_parser("memory")
     mem.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
     mem.add_argument("--without", action="append", default=[])
@@ -96,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = require_shared("ptc/unlabeled")
     if args.what == "throughput":
-        throughput(corpus, args.repeat, args.only)
+        throughput(corpus, args.repeat, args.only, args.copies)
     else:
         memory(corpus, args.sizes, args.without, args.workers)
 

@@ -66,11 +66,12 @@ def toy_model() -> PersuasionModel:
 def test_component_sets_genre_frames_and_places_spans_on_sentences():
     text = "The economy grew.\n\nThey are traitors. The rest is calm.\nOnly traitors, all of them"
     article = Article.create("a", text)
-    second = text.index("They")
+    second, third = text.index("They"), text.index("Only")
     article.layers["sentences"] = [
         Sentence(0, 17),
         Sentence(second, second + 18),
         Sentence(second + 19, second + 35),
+        Sentence(third, len(text)),
     ]
     PersuasionTagger(toy_model()).annotate(article)
     assert article.genre is not None and article.genre.label == "opinion"

@@ -32,7 +32,10 @@ class PersuasionTagger:
         model, text = self.model, article.text
         paragraphs = list(lines_within(text, 0, len(text)))
         counts = [model.features.counts(text[start:end]) for start, end in paragraphs]
-        whole = model.features.weights(sum(counts, Counter()))
+        total: Counter[int] = Counter()
+        for paragraph in counts:
+            total.update(paragraph)
+        whole = model.features.weights(total)
         genre = model.genre.softmax(*whole)
         labels = model.genre.labels
         article.genre = Genre(
@@ -67,23 +70,22 @@ class PersuasionTagger:
         found = [j for j, p in enumerate(probabilities) if p >= head.threshold[j]]
         if not found:
             return []
-        by_sentence = (
-            [
-                head.sigmoid(*features.weights(features.counts(text[s.start : s.end])))
-                for s in sentences
-            ]
-            if len(sentences) > 1
-            else []
-        )
+        whole = {
+            j: Persuasion(start, end, head.labels[j], round(float(probabilities[j]), 4))
+            for j in found
+        }
+        if len(sentences) < 2:
+            return list(whole.values())
+        by_sentence = [
+            head.sigmoid(*features.weights(features.counts(text[s.start : s.end])))
+            for s in sentences
+        ]
         spans = []
         for j in found:
-            technique = head.labels[j]
             placed = [
-                Persuasion(s.start, s.end, technique, round(float(p[j]), 4))
+                Persuasion(s.start, s.end, head.labels[j], round(float(p[j]), 4))
                 for s, p in zip(sentences, by_sentence, strict=True)
                 if p[j] >= head.threshold[j]
             ]
-            spans += placed or [
-                Persuasion(start, end, technique, round(float(probabilities[j]), 4))
-            ]
+            spans += placed or [whole[j]]
         return spans
