@@ -27,11 +27,11 @@ SCHEMA = Path(__file__).resolve().parents[1] / "src" / "spinlens" / "schema" / "
 
 
 def test_char_ngrams_pad_words_and_lower_case():
-    grams = char_ngrams("Ab  c")
+    grams = list(char_ngrams("Ab  c"))
     assert grams[:3] == [" a", "ab", "b "]
     assert " ab " in grams and " c " in grams
     assert Counter(grams)[" c "] == 3  # the padded word itself, for n = 3, 4 and 5
-    assert char_ngrams("") == []
+    assert list(char_ngrams("")) == []
 
 
 def test_tfidf_weights_are_sublinear_and_unit_length():
@@ -176,13 +176,18 @@ def split_folder(root: Path) -> Path:
     return root
 
 
+def run_eval(split: Path, out: Path, lang: str) -> list[str]:
+    """`spinlens eval semeval23` on a split; its output lines."""
+    args = ["eval", "semeval23", "--lang", lang, "--split-dir", str(split), "--pred-dir", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()
+
+
 def test_eval_semeval23_scores_and_writes_predictions(tmp_path):
     split = split_folder(tmp_path / "split")
     out = tmp_path / "pred"
-    args = ["eval", "semeval23", "--lang", "fr", "--split-dir", str(split), "--pred-dir", str(out)]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = run_eval(split, out, "fr")
     assert lines[0].startswith("model semeval23-")
     tasks = [json.loads(line) for line in lines[1:]]
     assert [t["task"] for t in tasks] == ["genre", "framing", "techniques"]
@@ -194,10 +199,7 @@ def test_eval_semeval23_scores_and_writes_predictions(tmp_path):
 def test_eval_semeval23_agrees_with_reference_scorer(tmp_path):
     split = split_folder(tmp_path / "split")
     out = tmp_path / "pred"
-    args = ["eval", "semeval23", "--lang", "en", "--split-dir", str(split), "--pred-dir", str(out)]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    ours = [json.loads(line) for line in result.output.strip().splitlines()[1:]]
+    ours = [json.loads(line) for line in run_eval(split, out, "en")[1:]]
     for task, name in (
         ("genre", "genre.tsv"),
         ("framing", "framing.tsv"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
@@ -54,9 +55,11 @@ class PersuasionTagger:
             key=lambda frame: -frame.score,
         )
         sentences = [s for s in article.layers.get("sentences", []) if isinstance(s, Sentence)]
+        starts = [s.start for s in sentences]
         spans: list[Persuasion] = []
         for (start, end), paragraph in zip(paragraphs, counts, strict=True):
-            inside = [s for s in sentences if start <= s.start and s.end <= end]
+            nearby = sentences[bisect_left(starts, start) : bisect_right(starts, end)]
+            inside = [s for s in nearby if s.end <= end]
             spans += self.paragraph_spans(text, start, end, paragraph, inside)
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         article.layers["persuasion"] = list(spans)

@@ -8,6 +8,7 @@ shipped linear models see exactly the features they were trained on.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,19 +18,18 @@ SIZES = (2, 3, 4, 5)
 """Lengths of the n-grams taken from each word padded with one space each side."""
 
 
-def char_ngrams(text: str) -> list[str]:
+def char_ngrams(text: str) -> Iterator[str]:
     """The character n-grams of every white-space separated word, lower-cased and
-    padded (" word "); a word shorter than n gives itself once for that n."""
-    grams: list[str] = []
+    padded (" word "); a word shorter than n gives itself once for that n. A
+    generator, so that a huge text is never held as a list of n-grams."""
     for word in text.lower().split():
         padded = f" {word} "
         length = len(padded)
         for n in SIZES:
             if length <= n:
-                grams.append(padded)
+                yield padded
                 continue
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
-    return grams
+            yield from (padded[i : i + n] for i in range(length - n + 1))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ so that overlapping marks can be drawn (each segment knows every mark over it)."
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -80,33 +81,36 @@ def marks_of(article: Article, layers: tuple[str, ...] = REPORT_LAYERS) -> list[
         marks += quote_marks(article)
     if "claims" in layers:
         marks += claim_marks(article)
-    marks += [
-        Mark(
-            s.start,
-            s.end,
-            "techniques",
-            s.technique,
-            f"{s.technique} ({s.score:.2f}): {describe(s.technique)}",
-            f"tech {technique_class(s.technique)}",
-            s.score,
+    if "techniques" in layers:
+        marks += technique_marks(article, "techniques", Technique, "", technique_class)
+    if "persuasion" in layers:
+        marks += technique_marks(
+            article, "persuasion", Persuasion, ", SemEval-2023", persuasion_class
         )
-        for s in article.layers.get("techniques", [])
-        if isinstance(s, Technique) and "techniques" in layers
-    ]
-    marks += [
-        Mark(
-            s.start,
-            s.end,
-            "persuasion",
-            s.technique,
-            f"{s.technique} ({s.score:.2f}, SemEval-2023): {describe(s.technique)}",
-            f"pers {persuasion_class(s.technique)}",
-            s.score,
-        )
-        for s in article.layers.get("persuasion", [])
-        if isinstance(s, Persuasion) and "persuasion" in layers
-    ]
     return sorted(marks, key=lambda m: (m.start, -m.end, m.layer))
+
+
+def technique_marks(
+    article: Article,
+    layer: str,
+    kind: type[Technique] | type[Persuasion],
+    taxonomy: str,
+    css_of: Callable[[str], str],
+) -> list[Mark]:
+    """Marks of a technique layer (PTC `techniques` or SemEval-2023 `persuasion`)."""
+    return [
+        Mark(
+            s.start,
+            s.end,
+            layer,
+            s.technique,
+            f"{s.technique} ({s.score:.2f}{taxonomy}): {describe(s.technique)}",
+            f"{'tech' if layer == 'techniques' else 'pers'} {css_of(s.technique)}",
+            s.score,
+        )
+        for s in article.layers.get(layer, [])
+        if isinstance(s, kind)
+    ]
 
 
 def layer_items(article: Article, name: str) -> list[dict[str, Any]]:
