@@ -68,6 +68,11 @@ most {agreement:.1e} in genre probability on 50 articles.
 - English genre labels are few and uneven (315 opinion, 34 reporting, 10 satire); the
   genre of English articles is weak (see the table). Satire is rarely recognised.
 - Frames and genre read the whole article; one long quoted passage can dominate them.
+- Character n-grams carry topic as well as wording: names of countries, armies and
+  groups pull paragraphs towards Flag_Waving and Appeal_to_Fear-Prejudice. On the
+  sample statement of an Iraqi armed group's leader, 13 of 19 marked passages are
+  Flag_Waving, most of them paragraphs that name Iraq and America. Read the marks as
+  "worth a look", never as a verdict, and compare outlets on the same topic.
 - Spans outside English were annotated loosely in the release; only paragraph labels are
   learnt, so spans are sentences or paragraphs, never phrases.
 """
