@@ -6,7 +6,7 @@ OUT ?= out
 
 TRAIN_VENV ?= .venv-train
 
-.PHONY: setup demo test lint clean train-env browser
+.PHONY: setup demo test lint clean train-env browser postgres
 
 setup: $(VENV)/.installed
 
@@ -31,7 +31,11 @@ lint: setup
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: lint browser
+# The PostgreSQL store tests start a private server from Debian's binaries.
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
+test: lint browser postgres
 	$(BIN)/pytest
 
 # Training environment (torch CPU build first, so nothing pulls a CUDA build; the base

@@ -1,0 +1,101 @@
+"""The store on PostgreSQL (the shared store of docs/scale.md): a private server is
+started for the session where the PostgreSQL binaries and psycopg are installed."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spinlens.model import Article
+from spinlens.store import Store
+
+PORT = "54329"
+
+
+def postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def as_server_user(argv: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run it as the `postgres` user then."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    binaries = postgres_bin()
+    pytest.importorskip("psycopg")
+    if binaries is None:
+        pytest.skip("PostgreSQL binaries are not installed")
+    folder = Path(tempfile.mkdtemp(prefix="spinlens-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    subprocess.run(
+        as_server_user([str(binaries / "initdb"), "-D", str(data), "-A", "trust"])
+        + ["-U", "spinlens", "-E", "UTF8", "--locale=C.UTF-8"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-k {folder} -c listen_addresses='' -p {PORT}"
+    ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-w"]
+    log = ["-l", str(folder / "log")]
+    subprocess.run(as_server_user([*ctl, "-o", options, *log, "start"]), check=True)
+    import psycopg
+
+    with psycopg.connect(host=str(folder), port=PORT, user="spinlens", dbname="postgres") as conn:
+        conn.autocommit = True
+        conn.execute("CREATE DATABASE news")
+    try:
+        yield f"postgresql+psycopg://spinlens@/news?host={folder}&port={PORT}"
+    finally:
+        subprocess.run(as_server_user([*ctl, "-m", "fast", "stop"]), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analysed, tmp_path):
+    from spinlens.export import export
+    from spinlens.web.queries import Filters, filter_options, list_articles
+
+    store = Store(postgres_url)
+    try:
+        store.save(analysed)
+        again = Article.from_dict(analysed[0].to_dict())
+        assert store.get(again.id) is not None
+        assert store.get(again.id).to_dict() == again.to_dict()  # type: ignore[union-attr]
+        store.save([again])  # saving again replaces, never duplicates
+        assert store.count() == len(analysed)
+        everything = list_articles(store, Filters()).rows
+        assert {r["article_id"] for r in everything} == {a.id for a in analysed}
+        veldhaven = list_articles(store, Filters(q="Veldhaven", entity="Veldhaven")).rows
+        assert [r["article_id"] for r in veldhaven] == ["harbour"]
+        assert ("Veldhaven", 1) in filter_options(store)["entities"]
+        assert [hit.id for hit in store.search("Veldhaven")] == ["harbour"]
+        rows = export(iter(store), "parquet", str(tmp_path / "all.parquet"))
+        assert rows == len(analysed)
+    finally:
+        store.close()
+
+
+def test_analyze_resumes_on_postgresql(postgres_url, tmp_path):
+    from click.testing import CliRunner
+
+    from spinlens.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"s{n}.txt").write_text(f"Story {n}\n\nThe port stayed shut.\n", "utf-8")
+    args = ["analyze", str(folder), "--db", postgres_url, "-o", os.devnull]
+    args += ["--without", "techniques", "--without", "claims"]
+    first, second = CliRunner().invoke(main, args), CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and "analysed 3 · skipped as duplicate 0" in first.stderr
+    assert second.exit_code == 0 and "analysed 0 · skipped as duplicate 3" in second.stderr
