@@ -18,7 +18,7 @@ from spinlens.evaluation.semeval23 import read_labels, score
 from spinlens.model import Article, Genre, Label, Persuasion, Sentence
 from spinlens.persuasion import FRAMES, GENRES, NAMES
 from spinlens.persuasion.component import PersuasionTagger
-from spinlens.persuasion.features import NgramFeatures, char_ngrams
+from spinlens.persuasion.features import NgramFeatures, char_ngrams, word_ngrams
 from spinlens.persuasion.heads import LinearHead, PersuasionModel, load_model
 from spinlens.render import open_writer
 
@@ -32,6 +32,29 @@ def test_char_ngrams_pad_words_and_lower_case():
     assert " ab " in grams and " c " in grams
     assert Counter(grams)[" c "] == 3  # the padded word itself, for n = 3, 4 and 5
     assert list(char_ngrams("")) == []
+
+
+def test_word_ngrams_pair_words_within_a_line_only():
+    grams = list(word_ngrams("The cat sat.\nOn mats"))
+    assert grams == ["w the", "w cat", "w sat", "w the cat", "w cat sat", "w on", "w mats"] + [
+        "w on mats"
+    ]
+    features = NgramFeatures({"w sat on": 0, "w cat sat": 1}, np.ones(2, np.float32))
+    assert features.counts("The cat sat.\nOn mats") == Counter({1: 1})
+
+
+def test_thresholds_by_language_and_a_saved_model_loads(tmp_path):
+    model = toy_model()
+    head = LinearHead(NAMES, model.techniques.weight, model.techniques.bias, np.full(23, 0.5))
+    tuned = LinearHead(head.labels, head.weight, head.bias, head.threshold, {"fr": 0.3})
+    assert tuned.cutoff("fr")[0] == pytest.approx(0.3) and tuned.cutoff("es")[0] == 0.5
+    saved = PersuasionModel(model.features, model.genre, model.frames, tuned, "toy")
+    saved.save(tmp_path)
+    (tmp_path / "training.json").write_text('{"name": "toy"}', encoding="utf-8")
+    loaded = load_model(tmp_path)
+    assert loaded.techniques.by_language == {"fr": pytest.approx(0.3)}
+    assert loaded.frames.by_language == {} and loaded.version.startswith("toy-")
+    assert loaded.features.vocabulary == model.features.vocabulary
 
 
 def test_tfidf_weights_are_sublinear_and_unit_length():

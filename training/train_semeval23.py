@@ -32,14 +32,16 @@ from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
 from spinlens.evaluation.semeval23 import GOLD_FILES, KEY_COLUMNS, read_labels, score
-from spinlens.persuasion.features import NgramFeatures, char_ngrams
+from spinlens.persuasion.features import NgramFeatures, ngrams
 from spinlens.persuasion.heads import LinearHead, PersuasionModel
 
 LANGUAGES = ("en", "fr", "ge", "it", "po", "ru")
 GENRES = ("opinion", "reporting", "satire")
-MAX_FEATURES = 150_000
+MAX_FEATURES = 250_000
 C_GENRE, C_FRAMES, C_TECHNIQUES = 10.0, 4.0, 1.0
 THRESHOLDS = np.round(np.arange(0.2, 0.91, 0.05), 2)
+Cutoffs = tuple[float, dict[str, float]]
+"""A head's threshold: the default, and one per training language."""
 
 
 @dataclass
@@ -85,12 +87,12 @@ def fit_model(
     ids: list[str],
     frames: tuple[str, ...],
     techniques: tuple[str, ...],
-    thresholds: tuple[float, float] = (0.5, 0.5),
+    thresholds: tuple[Cutoffs, Cutoffs] = ((0.5, {}), (0.5, {})),
     version: str = "fold",
 ) -> PersuasionModel:
     """Features and heads fitted on the given articles."""
     vectorizer = TfidfVectorizer(
-        analyzer=char_ngrams,
+        analyzer=ngrams,
         sublinear_tf=True,
         min_df=2,
         max_features=MAX_FEATURES,
@@ -131,7 +133,7 @@ def one_vs_rest(
     targets: list[set[str]],
     labels: tuple[str, ...],
     c: float,  # type: ignore[no-untyped-def]
-    threshold: float,
+    cutoffs: Cutoffs,
 ) -> LinearHead:
     weight = np.zeros((x.shape[1], len(labels)), np.float32)
     bias = np.full(len(labels), -10.0, np.float32)
@@ -140,7 +142,10 @@ def one_vs_rest(
         if y.sum() >= 2:
             model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced").fit(x, y)
             weight[:, j], bias[j] = model.coef_[0], model.intercept_[0]
-    return LinearHead(labels, weight, bias, np.full(len(labels), threshold, np.float32))
+    default, by_language = cutoffs
+    return LinearHead(
+        labels, weight, bias, np.full(len(labels), default, np.float32), dict(by_language)
+    )
 
 
 def probabilities(model: PersuasionModel, corpus: Corpus, ids: list[str]):  # type: ignore[no-untyped-def]
@@ -156,19 +161,36 @@ def probabilities(model: PersuasionModel, corpus: Corpus, ids: list[str]):  # ty
     return out
 
 
-def best_threshold(
-    probs: dict[tuple[str, ...], np.ndarray], gold, labels: tuple[str, ...]
-) -> float:  # type: ignore[no-untyped-def]
-    """The threshold with the best micro-F1 over all languages' out-of-fold items."""
+def tune(
+    probs: dict[tuple[str, ...], np.ndarray], gold, labels: tuple[str, ...], corpus: Corpus
+) -> Cutoffs:  # type: ignore[no-untyped-def]
+    """The thresholds with the best out-of-fold micro-F1: over all languages (the
+    default), and for each training language alone."""
 
-    def f1(cut: float) -> float:
-        return float(score("x", gold, decide(probs, labels, cut))["micro_f1"])
+    def best(keys: list[tuple[str, ...]]) -> float:
+        part = {k: gold[k] for k in keys}
 
-    return float(max(THRESHOLDS, key=f1))
+        def f1(cut: float) -> float:
+            return float(
+                score("x", part, decide({k: probs[k] for k in keys}, labels, cut))["micro_f1"]
+            )
+
+        return float(max(THRESHOLDS, key=f1))
+
+    by_language = {
+        lang: best([k for k in gold if corpus.language[k[0]] == lang]) for lang in LANGUAGES
+    }
+    return best(list(gold)), by_language
 
 
 def decide(probs: dict[tuple[str, ...], np.ndarray], labels: tuple[str, ...], cut: float):  # type: ignore[no-untyped-def]
     return {key: {labels[j] for j in np.flatnonzero(p >= cut)} for key, p in probs.items()}
+
+
+def decide_by_language(probs, gold, labels, cutoffs: Cutoffs, corpus: Corpus):  # type: ignore[no-untyped-def]
+    """Labels of the gold items, each at its language's threshold."""
+    by_language = cutoffs[1]
+    return {k: decide({k: probs[k]}, labels, by_language[corpus.language[k[0]]])[k] for k in gold}
 
 
 def per_language(task: str, corpus: Corpus, predicted) -> dict[str, dict]:  # type: ignore[no-untyped-def]
@@ -278,16 +300,14 @@ def main() -> None:
         print(f"fold {i + 1}/{len(folds)} {time.time() - started:.0f} s", flush=True)
     gold = corpus.gold
     cuts = (
-        best_threshold({k: oof["framing"][k] for k in gold["framing"]}, gold["framing"], frames),
-        best_threshold(
-            {k: oof["techniques"][k] for k in gold["techniques"]}, gold["techniques"], techniques
-        ),
+        tune(oof["framing"], gold["framing"], frames, corpus),
+        tune(oof["techniques"], gold["techniques"], techniques, corpus),
     )
     predicted = {
         "genre": {k: {GENRES[int(oof["genre"][k].argmax())]} for k in gold["genre"]},
-        "framing": decide({k: oof["framing"][k] for k in gold["framing"]}, frames, cuts[0]),
-        "techniques": decide(
-            {k: oof["techniques"][k] for k in gold["techniques"]}, techniques, cuts[1]
+        "framing": decide_by_language(oof["framing"], gold["framing"], frames, cuts[0], corpus),
+        "techniques": decide_by_language(
+            oof["techniques"], gold["techniques"], techniques, cuts[1], corpus
         ),
     }
     cv = {task: per_language(task, corpus, predicted[task]) for task in GOLD_FILES}
@@ -295,12 +315,12 @@ def main() -> None:
     baselines = {task: per_language(task, corpus, base[task]) for task in GOLD_FILES}
     print(f"cross-validation done {time.time() - started:.0f} s", flush=True)
     model = fit_model(
-        corpus, sorted(corpus.texts), frames, techniques, cuts, "semeval23-char-ngram-linear"
+        corpus, sorted(corpus.texts), frames, techniques, cuts, "semeval23-ngram-linear"
     )
     out = PACKAGE_MODELS / "semeval23"
     model.save(out)
     summary = {
-        "name": "semeval23-char-ngram-linear",
+        "name": "semeval23-ngram-linear",
         "data": "SemEval-2023 Task 3 training folders of en, fr, ge, it, po, ru",
         "licence": "research-only",
         "articles": {
@@ -308,11 +328,15 @@ def main() -> None:
         },
         "features": {
             "ngram_sizes": [2, 3, 4, 5],
+            "words": "words and pairs of adjacent words in a line",
             "max_features": MAX_FEATURES,
             "vocabulary": len(model.features.vocabulary),
         },
         "c": {"genre": C_GENRE, "frames": C_FRAMES, "techniques": C_TECHNIQUES},
-        "thresholds": {"frames": cuts[0], "techniques": cuts[1]},
+        "thresholds": {
+            "frames": {"default": cuts[0][0], **cuts[0][1]},
+            "techniques": {"default": cuts[1][0], **cuts[1][1]},
+        },
         "folds": args.folds,
         "cross_validation": cv,
         "baseline": baselines,

@@ -6,6 +6,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from spinlens.model import Article, Genre, Label, Persuasion, Sentence
 from spinlens.persuasion.heads import PersuasionModel
 from spinlens.textspans import lines_within
@@ -48,7 +50,7 @@ class PersuasionTagger:
             (
                 Label(label, round(float(p), 4))
                 for label, p, cut in zip(
-                    model.frames.labels, frames, model.frames.threshold, strict=True
+                    model.frames.labels, frames, model.frames.cutoff(article.language), strict=True
                 )
                 if p >= cut
             ),
@@ -56,21 +58,28 @@ class PersuasionTagger:
         )
         sentences = [s for s in article.layers.get("sentences", []) if isinstance(s, Sentence)]
         starts = [s.start for s in sentences]
+        cutoff = model.techniques.cutoff(article.language)
         spans: list[Persuasion] = []
         for (start, end), paragraph in zip(paragraphs, counts, strict=True):
             nearby = sentences[bisect_left(starts, start) : bisect_right(starts, end)]
             inside = [s for s in nearby if s.end <= end]
-            spans += self.paragraph_spans(text, start, end, paragraph, inside)
+            spans += self.paragraph_spans(text, (start, end), paragraph, inside, cutoff)
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         article.layers["persuasion"] = list(spans)
 
     def paragraph_spans(
-        self, text: str, start: int, end: int, counts: Counter[int], sentences: list[Sentence]
+        self,
+        text: str,
+        paragraph: tuple[int, int],
+        counts: Counter[int],
+        sentences: list[Sentence],
+        cutoff: np.ndarray,
     ) -> list[Persuasion]:
         """The techniques found in one paragraph, placed on sentences where possible."""
         head, features = self.model.techniques, self.model.features
+        start, end = paragraph
         probabilities = head.sigmoid(*features.weights(counts))
-        found = [j for j, p in enumerate(probabilities) if p >= head.threshold[j]]
+        found = [j for j, p in enumerate(probabilities) if p >= cutoff[j]]
         if not found:
             return []
         whole = {
@@ -88,7 +97,7 @@ class PersuasionTagger:
             placed = [
                 Persuasion(s.start, s.end, head.labels[j], round(float(p[j]), 4))
                 for s, p in zip(sentences, by_sentence, strict=True)
-                if p[j] >= head.threshold[j]
+                if p[j] >= cutoff[j]
             ]
             spans += placed or [whole[j]]
         return spans

@@ -1,12 +1,14 @@
-"""Translation-free text features: TF-IDF over character n-grams of words.
+"""Translation-free text features: TF-IDF over character n-grams of words, and
+over words and word pairs.
 
-The same function, `char_ngrams`, is the analyzer of the vectorizer in training
+The same function, `ngrams`, is the analyzer of the vectorizer in training
 (scikit-learn) and of `NgramFeatures` at run time (numpy only), so that the
 shipped linear models see exactly the features they were trained on.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from spinlens.textspans import lines_within
+
+WORD = re.compile(r"\w+")
 SIZES = (2, 3, 4, 5)
 """Lengths of the n-grams taken from each word padded with one space each side."""
 
@@ -30,6 +35,24 @@ def char_ngrams(text: str) -> Iterator[str]:
                 yield padded
                 continue
             yield from (padded[i : i + n] for i in range(length - n + 1))
+
+
+def word_ngrams(text: str) -> Iterator[str]:
+    """Lower-cased words and pairs of adjacent words in one line, marked "w word"
+    and "w word word" (a character n-gram never holds an inner space). Pairs never
+    cross a line break, so a text's n-grams are the sum of its lines'."""
+    for start, end in lines_within(text, 0, len(text)):
+        words = WORD.findall(text[start:end].lower())
+        for word in words:
+            yield f"w {word}"
+        for first, second in zip(words, words[1:], strict=False):
+            yield f"w {first} {second}"
+
+
+def ngrams(text: str) -> Iterator[str]:
+    """Every feature of a text: its character n-grams, then its words and pairs."""
+    yield from char_ngrams(text)
+    yield from word_ngrams(text)
 
 
 @dataclass(frozen=True)
@@ -58,7 +81,7 @@ class NgramFeatures:
     def counts(self, text: str) -> Counter[int]:
         """Known n-gram → occurrences in the text."""
         vocabulary = self.vocabulary
-        return Counter(i for gram in char_ngrams(text) if (i := vocabulary.get(gram)) is not None)
+        return Counter(i for gram in ngrams(text) if (i := vocabulary.get(gram)) is not None)
 
     def weights(self, counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
         """Feature indices and their TF-IDF values (unit length) for n-gram counts."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +26,14 @@ class LinearHead:
     weight: np.ndarray
     bias: np.ndarray
     threshold: np.ndarray
+    by_language: dict[str, float] = field(default_factory=dict)
+    """One threshold for every label, for the languages it was tuned on."""
+
+    def cutoff(self, language: str | None) -> np.ndarray:
+        """Per-label thresholds for an article in this language."""
+        if language in self.by_language:
+            return np.full(len(self.labels), self.by_language[language], np.float32)
+        return self.threshold
 
     def logits(self, index: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Scores of one text from its sparse features (see `NgramFeatures.weights`)."""
@@ -48,6 +56,10 @@ class LinearHead:
             f"{name}_weight": self.weight.astype(np.float16),
             f"{name}_bias": self.bias.astype(np.float32),
             f"{name}_threshold": self.threshold.astype(np.float32),
+            f"{name}_languages": np.array(sorted(self.by_language), dtype=str),
+            f"{name}_language_threshold": np.array(
+                [self.by_language[k] for k in sorted(self.by_language)], np.float32
+            ),
         }
 
     @classmethod
@@ -57,6 +69,12 @@ class LinearHead:
             data[f"{name}_weight"],
             data[f"{name}_bias"],
             data[f"{name}_threshold"],
+            {
+                str(language): float(cut)
+                for language, cut in zip(
+                    data[f"{name}_languages"], data[f"{name}_language_threshold"], strict=True
+                )
+            },
         )
 
 
