@@ -28,8 +28,9 @@ seen in at least two training articles.
 - Features (`vocabulary.txt`, `idf.npy`): TF-IDF over the character n-grams of
   {n_sizes} lengths of each lower-cased word padded with spaces, and over the words and
   pairs of adjacent words of each line; the {vocabulary:,} most frequent of the training
-  articles, sublinear term frequency, unit length (`spinlens.persuasion.features`). No translation and no pretrained weights: no
-  multilingual encoder is installable from the package registries (docs/decisions.md).
+  articles, sublinear term frequency, unit length (`spinlens.persuasion.features`).
+  No translation and no pretrained weights: no multilingual encoder is installable
+  from the package registries (docs/decisions.md).
 - Heads (`heads.npz`, float16 weights, numpy at run time): genre — multinomial
   logistic regression (C {c_genre}, balanced classes) on the article; frames — one
   logistic regression per frame (C {c_frames}, balanced); techniques — one logistic
@@ -51,8 +52,9 @@ cross-validation).
 
 ## Evaluation: {folds}-fold cross-validation on the training data, per language
 Folds by article; each language's thresholds were chosen on the same out-of-fold
-predictions (two numbers per language), which flatters the figures a little. Baseline: the organisers' kind of baseline (word TF-IDF and a linear
-SVM, one model per language) on the same folds. Scores as `spinlens eval semeval23`
+predictions (two numbers per language), which flatters the figures a little.
+Baseline: the organisers' kind of baseline (word TF-IDF and a linear SVM, one model per
+language) on the same folds. Scores as `spinlens eval semeval23`
 and `../shared/eval/semeval23_score.py` compute them.
 
 | lang | genre macro-F1 | baseline | frames micro-F1 | baseline | techniques micro-F1 | baseline |
