@@ -74,7 +74,7 @@ most {agreement:.1e} in genre probability on 50 articles.
 - Frames and genre read the whole article; one long quoted passage can dominate them.
 - Character n-grams carry topic as well as wording: names of countries, armies and
   groups pull paragraphs towards Flag_Waving and Appeal_to_Fear-Prejudice. On the
-  sample statement of an Iraqi armed group's leader, 13 of 19 marked passages are
+  sample statement of an Iraqi armed group's leader, 13 of 29 marked passages are
   Flag_Waving, most of them paragraphs that name Iraq and America. Read the marks as
   "worth a look", never as a verdict, and compare outlets on the same topic.
 - Spans outside English were annotated loosely in the release; only paragraph labels are
