@@ -83,8 +83,12 @@ class Filters:
             for name in ("date_from", "date_to")
             if getattr(self, name) and not DAY.fullmatch(getattr(self, name))
         ]
-        known = {"technique": NAMES, "genre": GENRES, "frame": FRAMES}
-        known["persuasion"] = PERSUASION_NAMES
+        known = {
+            "technique": NAMES,
+            "genre": GENRES,
+            "frame": FRAMES,
+            "persuasion": PERSUASION_NAMES,
+        }
         out += [
             f"unknown {name} {getattr(self, name)!r}"
             for name, names in known.items()
