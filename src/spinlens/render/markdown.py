@@ -61,13 +61,14 @@ def markdown_lines(
         )
     if "persuasion" in layers:
         lines += persuasion_header(article)
-    lines += [
-        "",
-        "Passages using a technique are in bold, the technique and the model's "
-        "confidence follow in brackets.",
-        "",
-    ]
-    lines.extend(annotated_paragraphs(article) if "techniques" in layers else plain(article))
+    if "techniques" in layers:
+        lines += [
+            "",
+            "Passages using a technique are in bold, the technique and the model's "
+            "confidence follow in brackets.",
+        ]
+    lines.append("")
+    lines.extend(annotated_paragraphs(article, "techniques" in layers))
     spans = sorted(article.layers.get("techniques", []), key=lambda s: (s.start, s.end))
     if spans and "techniques" in layers:
         lines += ["", "| technique | confidence | passage |", "|---|---|---|"]
@@ -87,10 +88,10 @@ def markdown_lines(
     return lines
 
 
-def annotated_paragraphs(article: Article) -> list[str]:
+def annotated_paragraphs(article: Article, techniques: bool = True) -> list[str]:
     """The text, one paragraph a block, technique passages in bold with
-    ``[Technique 0.83]`` after each."""
-    marks = [m for m in marks_of(article) if m.layer == "techniques"]
+    ``[Technique 0.83]`` after each (plain text when `techniques` is off)."""
+    marks = [m for m in marks_of(article) if m.layer == "techniques"] if techniques else []
     pieces = []
     for seg in segments(article.text, marks):
         piece = escape(seg.text)
@@ -102,11 +103,6 @@ def annotated_paragraphs(article: Article) -> list[str]:
         pieces.append(piece)
     paragraphs = re.split(r"\n\s*\n|\n", "".join(pieces))
     return [p.strip() + "\n" for p in paragraphs if p.strip()]
-
-
-def plain(article: Article) -> list[str]:
-    """The text, one paragraph a block, escaped."""
-    return [escape(line.strip()) + "\n" for line in article.text.split("\n") if line.strip()]
 
 
 def persuasion_header(article: Article) -> list[str]:

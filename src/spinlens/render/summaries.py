@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -127,7 +128,7 @@ def persuasion_summary(article: Article) -> PersuasionSummary | None:
         return None
     spans = [s for s in article.layers.get("persuasion", []) if isinstance(s, Persuasion)]
     counts = Counter(s.technique for s in spans)
-    paragraphs = list(lines_within(article.text, 0, len(article.text)))
-    hit = sum(1 for a, b in paragraphs if any(s.start < b and a < s.end for s in spans))
+    starts = [start for start, _ in lines_within(article.text, 0, len(article.text))]
+    hit = len({bisect_right(starts, s.start) - 1 for s in spans})  # a span stays in its paragraph
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return PersuasionSummary(article.genre, list(article.frames), ranked, hit, len(paragraphs))
+    return PersuasionSummary(article.genre, list(article.frames), ranked, hit, len(starts))
