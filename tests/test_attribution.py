@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities, name_key
 from spinlens.evaluation.attribution import quote_attributions, read_ann, read_gold_dir, score
 from spinlens.model import Article, Entity, Quote, Span, Speaker
+from spinlens.pipeline.linguistic import DEFAULT_MODEL
+from spinlens.pipeline.linguistic import load_model as load_spacy
 from spinlens.render.html import HtmlWriter
 from spinlens.render.markdown import markdown_lines
 
@@ -69,7 +72,9 @@ def test_indirect_with_pronoun_resolved(article):
 
 def test_colon_statement_runs_to_the_end_of_the_line(article):
     quote = find(article, "The bridge stays closed")
-    assert said(article, quote, "content") == "The bridge stays closed. Repairs start next week."
+    content = said(article, quote, "content")
+    assert content is not None
+    assert content.rstrip(".") == "The bridge stays closed. Repairs start next week"
     assert said(article, quote, "cue") == "clarified"
     assert quote.speaker is not None and quote.speaker.name == "Lena Brandt"
 
@@ -112,6 +117,49 @@ def test_canonicalises_transliteration_variants():
     assert linked[1].canonical == "Qais Al-Khazali"
     assert len(clusters) == 5
     assert name_key("Sheikh “Qais Al-Khazali”", "PERSON") == ("qais", "khazali")
+
+
+def test_a_title_split_from_its_name_joins_it():
+    text = "Sheikh “Qais Al-Khazali” spoke. Sheikh Naim Qassem did not."
+    entities = [
+        Entity(0, 6, "PERSON", "Sheikh"),
+        Entity(8, 23, "PERSON", "Qais Al-Khazali"),
+        Entity(39, 45, "PERSON", "Sheikh"),
+    ]
+    assert text[8:23] == "Qais Al-Khazali"
+    linked, _ = cluster_entities(entities)
+    assert linked[0].entity_id == linked[1].entity_id
+    assert linked[2].entity_id != linked[1].entity_id
+
+
+def test_attributions_inside_reported_speech_are_by_the_reporter():
+    doc = load_spacy(DEFAULT_MODEL)(
+        "Daniel Okafor spoke on Monday.\n"
+        "He added that the port would reopen. Everyone knows that the strike failed. "
+        "The union, which says it won, disagrees.\nOfficials want a deal."
+    )
+    text = doc.text
+    okafor = Speaker("Daniel Okafor", "E1")
+
+    def quote(source: str, cue: str, content: str, speaker: Speaker) -> Quote:
+        spans = [Span(text.index(p), text.index(p) + len(p)) for p in (source, cue, content)]
+        return Quote(
+            min(s.start for s in spans),
+            max(s.end for s in spans),
+            spans[2],
+            spans[1],
+            spans[0],
+            speaker,
+        )
+
+    quotes = [
+        quote("He", "added", "that the port would reopen", okafor),
+        quote("Everyone", "knows", "that the strike failed", Speaker("Everyone")),
+        quote("which", "says", "it won", Speaker("The union")),
+        quote("Officials", "want", "a deal", Speaker("Officials")),
+    ]
+    reporters = [q.reported_by for q in with_reporters(doc, quotes)]
+    assert reporters == [None, okafor, okafor, None]
 
 
 def test_every_entity_gets_an_id(article):

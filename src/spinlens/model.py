@@ -80,8 +80,9 @@ def _speaker_or_none(data: Any) -> Speaker | None:
 @dataclass(frozen=True, slots=True)
 class Quote(Span):
     """An attribution ("who said what"): content, cue and source spans, the resolved
-    speaker, ``kind`` (direct, indirect or mixed) and a confidence. ``start``/``end``
-    cover all its parts."""
+    speaker, ``kind`` (direct, indirect or mixed), a confidence and, for an attribution
+    embedded in someone's reported speech, who reports it. ``start``/``end`` cover all
+    its parts."""
 
     content: Span
     cue: Span | None = None
@@ -89,6 +90,9 @@ class Quote(Span):
     speaker: Speaker | None = None
     kind: str = "indirect"
     score: float = 0.5
+    reported_by: Speaker | None = None
+    """The speaker in whose reported speech this attribution is embedded ("He added
+    that … Everyone knows that …": everyone knows, by his account)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +104,7 @@ class Quote(Span):
             "speaker": asdict(self.speaker) if self.speaker else None,
             "kind": self.kind,
             "score": self.score,
+            "reported_by": asdict(self.reported_by) if self.reported_by else None,
         }
 
     @classmethod
@@ -114,6 +119,7 @@ class Quote(Span):
             _speaker_or_none(data.get("speaker")),
             str(data.get("kind", "indirect")),
             float(data.get("score", 0.5)),
+            _speaker_or_none(data.get("reported_by")),
         )
 
 

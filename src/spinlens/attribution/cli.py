@@ -1,4 +1,4 @@
-"""`spinlens eval attribution`: score the attribution rules on brat gold (PolNeAR)."""
+"""`spinlens eval attribution`: score the attribution component on brat gold (PolNeAR)."""
 
 from __future__ import annotations
 
@@ -18,16 +18,26 @@ from spinlens.evaluation.attribution import (
 from spinlens.model import Article
 from spinlens.pipeline import Pipeline
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
+from spinlens.pipeline.parallel import Concurrently
+from spinlens.techniques.component import EnglishEncoderComponent, load_model
 
 
 def analyse_gold_texts(folder: Path, ids: list[str], spacy_model: str) -> list[Article]:
-    """The gold articles (read as Python str, UTF-8) through spaCy, entities and quotes."""
+    """The gold articles (read as Python str, UTF-8) through spaCy and the encoder,
+    entities and quotes."""
     texts = text_dir(folder)
     articles = [
         Article.create(i, (texts / f"{i}.txt").read_text(encoding="utf-8"), language="en")
         for i in ids
     ]
-    pipeline = Pipeline([SpacyAnnotator(spacy_model), EntityLinker(), AttributionTagger()])
+    encoder, _, version = load_model()
+    pipeline = Pipeline(
+        [
+            Concurrently([SpacyAnnotator(spacy_model), EnglishEncoderComponent(encoder, version)]),
+            EntityLinker(),
+            AttributionTagger(),
+        ]
+    )
     for start in range(0, len(articles), 16):
         pipeline(articles[start : start + 16])
     return articles

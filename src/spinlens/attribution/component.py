@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
-from spinlens.attribution.rules import find_attributions
+from spinlens.attribution.rules import Tagged, find_attributions
 from spinlens.attribution.speakers import SpeakerResolver
+from spinlens.attribution.tagger import Segment, load_tagger
 from spinlens.model import Article, Entity, Quote, Span
 from spinlens.pipeline.language import ENGLISH
 
-VERSION = "rules-1"
+VERSION = "tagger-1"
 
 
 def entities_of(article: Article) -> list[Entity]:
@@ -47,7 +49,7 @@ def attributions(article: Article) -> list[Quote]:
     _, clusters = cluster_entities(entities_of(article))
     resolver = SpeakerResolver(doc, clusters)
     quotes = []
-    for cand in find_attributions(doc):
+    for cand in find_attributions(doc, tagged(article)):
         parts = [r for r in (cand.content, cand.cue, cand.source) if r is not None]
         quotes.append(
             Quote(
@@ -61,4 +63,17 @@ def attributions(article: Article) -> list[Quote]:
                 round(cand.score, 2),
             )
         )
-    return quotes
+    return with_reporters(doc, quotes)
+
+
+def tagged(article: Article) -> list[Tagged]:
+    """The attributions the trained tagger finds on the article's encoder vectors
+    (none without them: the encoder runs on English text only)."""
+    if article.encoding is None:
+        return []
+    linked = load_tagger().attributions(article.text, article.encoding)
+    return [(g.content, extent(g.cue), extent(g.source), g.score) for g in linked]
+
+
+def extent(segment: Segment | None) -> tuple[int, int] | None:
+    return (segment.start, segment.end) if segment is not None else None

@@ -122,9 +122,22 @@ def clean_form(text: str, label: str) -> str:
     return " ".join(words)
 
 
+def titled(entities: list[Entity], i: int) -> bool:
+    """Whether mention i is a title the parser split from the name after it
+    (`Sheikh “Qais Al-Khazali”`)."""
+    after = entities[i + 1] if i + 1 < len(entities) else None
+    return (
+        after is not None
+        and after.label == "PERSON"
+        and 0 <= after.start - entities[i].end <= 3
+        and bool(name_key(after.text, after.label))
+    )
+
+
 def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster]]:
     """Every mention with its `entity_id` and `canonical` set, and the clusters.
-    Full names are clustered before single words, so a surname joins the full name."""
+    Full names are clustered before single words, so a surname joins the full name;
+    a bare title joins the name right after it."""
     clusters: list[Cluster] = []
     keys = [name_key(e.text, e.label) for e in entities]
     order = sorted(range(len(entities)), key=lambda i: -len(keys[i]))
@@ -132,6 +145,9 @@ def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster
     for i in order:
         mention = entities[i]
         key = keys[i]
+        if len(key) == 1 and key[0] in HONORIFICS and titled(entities, i):
+            assigned[i] = assigned[i + 1]
+            continue
         home = next((c for c in clusters if c.matches(key, mention.label)), None)
         if home is None:
             home = Cluster(f"E{len(clusters) + 1}", mention.label)

@@ -18,6 +18,16 @@ CUE_VERBS = words(
 )
 """Lemmas of speech and cognition verbs that introduce attributed content."""
 
+SPEECH_VERBS = words(
+    "acknowledge add address admit affirm allege announce answer argue assert claim clarify "
+    "comment concede conclude confirm continue declare deny emphasise emphasize explain "
+    "insist mention note point post recall reiterate remark reply report respond reveal "
+    "say state stress tell testify tweet underline warn write"
+)
+"""Lemmas of cues that report speech (not thought, wish or perception): the rest of a
+paragraph after one of them is the speaker's, and attributions in it are by their
+account."""
+
 CONTENT_ONLY_WITH_CLAUSE = words(
     "agree believe demand estimate fear find hope indicate learn point show think urge worry"
 )
@@ -41,6 +51,8 @@ PERSON_PRONOUNS = words("he her hers him his i me she us we")
 PLURAL_PRONOUNS = words("them they")
 
 THING_PRONOUNS = words("it")
+
+RELATIVE_PRONOUNS = words("that which who whom")
 
 PERSON_NOUNS = words(
     "activist adviser advisor aide ambassador analyst anchor attorney author ayatollah "

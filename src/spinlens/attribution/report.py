@@ -23,17 +23,22 @@ def quotes_of(article: Article) -> list[Quote]:
 
 
 def speaker_label(quote: Quote) -> str:
-    return quote.speaker.name if quote.speaker else UNATTRIBUTED
+    """Who says it: the reporting speaker of an embedded attribution, else its own."""
+    speaker = quote.reported_by or quote.speaker
+    return speaker.name if speaker else UNATTRIBUTED
+
+
+def said(article: Article, quote: Quote) -> str:
+    """What was said: the content; for an embedded attribution, all of it ("Everyone
+    knows that …" is what the reporting speaker said)."""
+    span = quote if quote.reported_by else quote.content
+    return " ".join(article.text[span.start : span.end].split())
 
 
 def who_said_what(article: Article) -> list[SaidRow]:
     """One row per attribution, in text order."""
     return [
-        SaidRow(
-            speaker_label(q),
-            " ".join(article.text[q.content.start : q.content.end].split()),
-            "direct" if q.kind == "direct" else "reported",
-        )
+        SaidRow(speaker_label(q), said(article, q), "direct" if q.kind == "direct" else "reported")
         for q in quotes_of(article)
     ]
 

@@ -12,6 +12,7 @@ from spinlens.attribution.lexicon import (
     PERSON_NOUNS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
     REPORT_NOUNS,
     THING_PRONOUNS,
 )
@@ -90,11 +91,15 @@ class SpeakerResolver:
         """The speaker of an attribution; remembered for later pronouns."""
         if cand.source is None or cand.source_head is None:
             return None
-        cluster = self.cluster_for(cand.source_head, cand.source)
+        head, source = cand.source_head, cand.source
+        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            head = head.head.head  # "the army, which claims …": the army
+            source = (head.left_edge.idx, head.idx + len(head))
+        cluster = self.cluster_for(head, source)
         if cluster is not None:
-            self.history.append((cand.source[1], cluster))
+            self.history.append((source[1], cluster))
             return Speaker(cluster.canonical, cluster.entity_id)
-        text = " ".join(self.doc.text[cand.source[0] : cand.source[1]].split())
+        text = " ".join(self.doc.text[source[0] : source[1]].split())
         return Speaker(text, None)
 
     def cluster_for(self, head: Token, source: tuple[int, int]) -> Cluster | None:

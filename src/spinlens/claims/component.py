@@ -103,9 +103,10 @@ def attribution_of(sentence: Sentence, quotes: Sequence[Quote]) -> Quote | None:
 
 
 def speaker_name_of(quote: Quote, text: str) -> Speaker | None:
-    """The resolved speaker, else the source mention as written."""
-    if quote.speaker is not None:
-        return quote.speaker
+    """Who reports it (for an attribution inside someone's reported speech), else the
+    resolved speaker, else the source mention as written."""
+    if quote.reported_by is not None or quote.speaker is not None:
+        return quote.reported_by or quote.speaker
     if quote.source is not None:
         return Speaker(text[quote.source.start : quote.source.end])
     return None

@@ -23,10 +23,11 @@ def build_pipeline(
     threads: int = 0,
     research_models: bool = False,
 ) -> Pipeline:
-    """Language; then spaCy (sentences, entities) and the shared encoder side by side;
-    then every optional head not in `without` (claims after quotes, whose speakers
-    they take); with `research_models`, also the SemEval-2023 genre, frames and
-    persuasion model (research-only licence). `threads`: ONNX Runtime threads per
+    """Language; then spaCy (sentences, entities) and the shared encoder side by side
+    (the encoder only when techniques or quotes read it); then every optional head
+    not in `without` (claims after quotes, whose speakers they take); with
+    `research_models`, also the SemEval-2023 genre, frames and persuasion model
+    (research-only licence). `threads`: ONNX Runtime threads per
     model (0: one per core)."""
     spacy_annotator = SpacyAnnotator(spacy_model)
     after: list[Component] = [EntityLinker()]
@@ -36,9 +37,9 @@ def build_pipeline(
         after.append(ClaimFinder(*load_scorer(threads=threads)))
     if research_models:
         after.append(PersuasionTagger(load_semeval23()))
-    if "techniques" in without:
+    if "techniques" in without and "quotes" in without:
         return Pipeline([LanguageDetector(), spacy_annotator, *after])
     encoder, heads, version = load_model(threads=threads)
     readers: list[Component] = [spacy_annotator, EnglishEncoderComponent(encoder, version)]
-    heads_tagger = TechniqueTagger(heads, version)
-    return Pipeline([LanguageDetector(), Concurrently(readers), *after, heads_tagger])
+    last = [] if "techniques" in without else [TechniqueTagger(heads, version)]
+    return Pipeline([LanguageDetector(), Concurrently(readers), *after, *last])

@@ -80,18 +80,21 @@ class ArticleView:
 
 
 def who_said_what(article: Article) -> list[Speaker]:
-    """Quotes grouped by speaker, most quoted first (unattributed last)."""
+    """Quotes grouped by speaker (the reporting one for an attribution embedded in
+    someone's speech, with all its words), most quoted first (unattributed last)."""
     speakers: dict[str, Speaker] = {}
     for quote in layer_items(article, "quotes"):
         content = quote.get("content")
         if not valid_span(content, len(article.text)):
             continue
         cue = quote.get("cue")
-        name = speaker_name(quote.get("speaker")) or ""
+        reporter = speaker_name(quote.get("reported_by"))
+        name = reporter or speaker_name(quote.get("speaker")) or ""
+        said = quote if reporter and valid_span(quote, len(article.text)) else content
         speakers.setdefault(name, Speaker(name)).quotes.append(
             QuoteItem(
                 anchor("quotes", content),
-                excerpt(article.text[content["start"] : content["end"]]),
+                excerpt(article.text[said["start"] : said["end"]]),
                 str(quote.get("kind") or "quote"),
                 article.text[cue["start"] : cue["end"]]
                 if valid_span(cue, len(article.text))
