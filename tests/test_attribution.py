@@ -75,6 +75,7 @@ def test_colon_statement_runs_to_the_end_of_the_line(article):
     content = said(article, quote, "content")
     assert content is not None
     assert content.rstrip(".") == "The bridge stays closed. Repairs start next week"
+    assert quote.kind == "direct"
     assert said(article, quote, "cue") == "clarified"
     assert quote.speaker is not None and quote.speaker.name == "Lena Brandt"
 

@@ -143,7 +143,8 @@ class Extractor:
         self, content: Range, cue: Range | None, source: Range | None, score: float
     ) -> Candidate:
         """An attribution found by the tagger, as a candidate, its content without the
-        clause punctuation around it (`: …`). Its source is the parse's subject of the
+        clause punctuation around it (`: …`; a colon after the cue makes it direct, as
+        the rules have it). Its source is the parse's subject of the
         cue when there is one outside the content (the tagger misses a quarter of the
         sources), else the tagged source."""
         content = trimmed(self.text, *content, " \t\r\n,;:—–-") or content
@@ -156,7 +157,9 @@ class Extractor:
         if source is not None and source_head is None:
             found = self.doc.char_span(*source, alignment_mode="expand")
             source_head = found.root if found is not None else None
-        return Candidate(content, cue, source, source_head, self.content_kind(content), score)
+        colon = cue is not None and self.text[cue[1] : content[0]].strip() == ":"
+        kind = "direct" if colon else self.content_kind(content)
+        return Candidate(content, cue, source, source_head, kind, score)
 
     def content_kind(self, content: Range) -> str:
         covered = sum(

@@ -92,10 +92,11 @@ class SpeakerResolver:
         if cand.source is None or cand.source_head is None:
             return None
         head, source = cand.source_head, cand.source
-        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
-            head = head.head.head  # "the army, which claims …": the army
+        relative = head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl"
+        if relative:
+            head = head.head.head  # "the army, which claims …": the army, as written
             source = (head.left_edge.idx, head.idx + len(head))
-        cluster = self.cluster_for(head, source)
+        cluster = self.cluster_at(head.idx) if relative else self.cluster_for(head, source)
         if cluster is not None:
             self.history.append((source[1], cluster))
             return Speaker(cluster.canonical, cluster.entity_id)
@@ -119,14 +120,15 @@ class SpeakerResolver:
         lemma = head.lemma_.lower()
         if lemma in PERSON_NOUNS and definite:
             return self.by_description(source) or self.recent(source[0], ("PERSON",))
-        if lemma in ORG_NOUNS and definite:
-            return self.recent(source[0], GROUP_LABELS)
+        inside = [
+            c
+            for s, e, c in self.mentions
+            if source[0] <= s and e <= source[1] and c.label in SPEAKER_LABELS
+        ]
+        if lemma in ORG_NOUNS and definite:  # "the Israeli army": Israeli, not the last group
+            groups = [c for c in inside if c.label in GROUP_LABELS]
+            return groups[0] if groups else self.recent(source[0], GROUP_LABELS)
         if lemma in REPORT_NOUNS or definite:
-            inside = [
-                c
-                for s, e, c in self.mentions
-                if source[0] <= s and e <= source[1] and c.label in SPEAKER_LABELS
-            ]
             people = [c for c in inside if c.label == "PERSON"]
             return (people or inside or [None])[0]  # type: ignore[list-item]
         return None
