@@ -1,38 +1,44 @@
-"""Attribution rules: PolNeAR dev scores and the "who said what" table of the
-reference sample. Exits cleanly when ../shared is missing.
+"""Attribution: PolNeAR dev scores and the "who said what" table of the reference
+sample; with --fold-model DIR, the scores on fold 0 of PolNeAR train of the component
+with the head in DIR (trained by `train_attribution.py --dev-fold --out DIR`).
+Exits cleanly when ../shared is missing.
 
-    .venv/bin/python benchmarks/bench_attribution.py
+    .venv/bin/python benchmarks/bench_attribution.py [--fold-model DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
 from spinlens.attribution.cli import analyse_gold_texts
 from spinlens.attribution.report import speaker_shares, who_said_what
+from spinlens.attribution.tagger import SequenceTagger
+from spinlens.evaluation import fold_of
 from spinlens.evaluation.attribution import quote_attributions, read_gold_dir, score
 from spinlens.model import Article
 from spinlens.pipeline.linguistic import DEFAULT_MODEL
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "data" / "polnear" / "dev"
+TRAIN = SHARED / "data" / "polnear" / "train"
 SAMPLE = SHARED / "samples" / "asaib-ahl-al-haq-statement.txt"
 
 
-def polnear_dev() -> None:
-    gold = read_gold_dir(DEV)
-    articles = analyse_gold_texts(DEV, sorted(gold), DEFAULT_MODEL)
+def polnear(name: str, folder: Path, ids: set[str] | None, tagger: SequenceTagger | None) -> None:
+    gold = {i: g for i, g in read_gold_dir(folder).items() if ids is None or i in ids}
+    articles = analyse_gold_texts(folder, sorted(gold), DEFAULT_MODEL, tagger)
     pred = {a.id: quote_attributions(q.to_dict() for q in a.layers["quotes"]) for a in articles}
     result = score(gold, pred)
     print(
-        f"PolNeAR dev: {result['articles']} articles, {result['gold_attributions']} gold, "
+        f"{name}: {result['articles']} articles, {result['gold_attributions']} gold, "
         f"{result['pred_attributions']} predicted attributions"
     )
-    for name in ("attribution", "attribution_with_source"):
-        r = result[name]
-        print(f"  {name:<24} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
+    for key in ("attribution", "attribution_with_source"):
+        r = result[key]
+        print(f"  {key:<24} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
     for role in ("source", "cue", "content"):
         r = result[f"role_{role}_soft"]
         print(
@@ -52,10 +58,18 @@ def sample_table() -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fold-model", type=Path, help="A head trained without fold 0.")
+    args = parser.parse_args()
     if not DEV.is_dir() or not SAMPLE.exists():
         print(f"skipped: {SHARED} not found")
         return 0
-    polnear_dev()
+    if args.fold_model:
+        fold = {p.stem for p in (TRAIN / "text").glob("*.txt") if fold_of(p.stem, 5) == 0}
+        tagger = SequenceTagger(args.fold_model / "head.onnx")
+        polnear("PolNeAR train, fold 0 of 5", TRAIN, fold, tagger)
+        return 0
+    polnear("PolNeAR dev", DEV, None, None)
     sample_table()
     return 0
 

@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from spinlens.attribution.component import AttributionTagger, EntityLinker
+from spinlens.attribution.tagger import SequenceTagger
 from spinlens.evaluation.attribution import (
     quote_attributions,
     read_gold_dir,
@@ -22,9 +23,11 @@ from spinlens.pipeline.parallel import Concurrently
 from spinlens.techniques.component import EnglishEncoderComponent, load_model
 
 
-def analyse_gold_texts(folder: Path, ids: list[str], spacy_model: str) -> list[Article]:
+def analyse_gold_texts(
+    folder: Path, ids: list[str], spacy_model: str, tagger: SequenceTagger | None = None
+) -> list[Article]:
     """The gold articles (read as Python str, UTF-8) through spaCy and the encoder,
-    entities and quotes."""
+    entities and quotes (with `tagger`, or the shipped one)."""
     texts = text_dir(folder)
     articles = [
         Article.create(i, (texts / f"{i}.txt").read_text(encoding="utf-8"), language="en")
@@ -35,7 +38,7 @@ def analyse_gold_texts(folder: Path, ids: list[str], spacy_model: str) -> list[A
         [
             Concurrently([SpacyAnnotator(spacy_model), EnglishEncoderComponent(encoder, version)]),
             EntityLinker(),
-            AttributionTagger(),
+            AttributionTagger(tagger),
         ]
     )
     for start in range(0, len(articles), 16):

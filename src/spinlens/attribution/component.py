@@ -8,7 +8,7 @@ from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.rules import Tagged, find_attributions
 from spinlens.attribution.speakers import SpeakerResolver
-from spinlens.attribution.tagger import Segment, load_tagger
+from spinlens.attribution.tagger import Segment, SequenceTagger, load_tagger
 from spinlens.model import Article, Entity, Quote, Span
 from spinlens.pipeline.language import ENGLISH
 
@@ -32,24 +32,29 @@ class EntityLinker:
 
 
 class AttributionTagger:
-    """Adds the `quotes` layer: who said what, with speakers resolved to entities."""
+    """Adds the `quotes` layer: who said what, with speakers resolved to entities.
+    `tagger`: the sequence tagger to use (default: the shipped one)."""
 
     name = "quotes"
     version = VERSION
 
+    def __init__(self, tagger: SequenceTagger | None = None):
+        self.tagger = tagger
+
     def __call__(self, articles: Sequence[Article]) -> None:
+        tagger = self.tagger or load_tagger()
         for article in articles:
             english = article.doc is not None and article.language in ENGLISH
-            article.layers["quotes"] = list(attributions(article)) if english else []
+            article.layers["quotes"] = list(attributions(article, tagger)) if english else []
 
 
-def attributions(article: Article) -> list[Quote]:
+def attributions(article: Article, tagger: SequenceTagger) -> list[Quote]:
     """The attributions of one parsed article (`article.doc` must be set)."""
     doc = article.doc
     _, clusters = cluster_entities(entities_of(article))
     resolver = SpeakerResolver(doc, clusters)
     quotes = []
-    for cand in find_attributions(doc, tagged(article)):
+    for cand in find_attributions(doc, tagged(article, tagger)):
         parts = [r for r in (cand.content, cand.cue, cand.source) if r is not None]
         quotes.append(
             Quote(
@@ -66,12 +71,12 @@ def attributions(article: Article) -> list[Quote]:
     return with_reporters(doc, quotes)
 
 
-def tagged(article: Article) -> list[Tagged]:
+def tagged(article: Article, tagger: SequenceTagger) -> list[Tagged]:
     """The attributions the trained tagger finds on the article's encoder vectors
     (none without them: the encoder runs on English text only)."""
     if article.encoding is None:
         return []
-    linked = load_tagger().attributions(article.text, article.encoding)
+    linked = tagger.attributions(article.text, article.encoding)
     return [(g.content, extent(g.cue), extent(g.source), g.score) for g in linked]
 
 
