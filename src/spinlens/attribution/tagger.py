@@ -22,6 +22,10 @@ ROLES = ("source", "cue", "content")
 TAGS = ("O", *(f"{prefix}-{role}" for role in ROLES for prefix in "BI"))
 MAX_GAP = 60
 """Tokens between a segment and the cue it is linked to, at most."""
+MIN_SCORE = 0.55
+"""Linked attributions with a lower mean tag probability are dropped. Chosen on a
+held-out fold of PolNeAR train: from none to 0.55, with-source F1 0.598 → 0.617 and
+attribution F1 unchanged (0.735), content soft F1 0.787 → 0.776."""
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution"
 
 
@@ -141,8 +145,9 @@ class SequenceTagger:
         return np.asarray(exp / exp.sum(-1, keepdims=True))
 
     def attributions(self, text: str, encoding: Encoding) -> list[Linked]:
-        """The linked attributions of one encoded text."""
-        return link(text, segments(text, self(encoding), encoding.offsets))
+        """The linked attributions of one encoded text, those scoring MIN_SCORE or more."""
+        linked = link(text, segments(text, self(encoding), encoding.offsets))
+        return [g for g in linked if g.score >= MIN_SCORE]
 
 
 @cache
