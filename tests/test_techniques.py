@@ -15,8 +15,9 @@ from spinlens.evaluation.ptc import read_labels, span_scores, tc_scores
 from spinlens.model import Article, Technique
 from spinlens.techniques import NAMES, TECHNIQUES
 from spinlens.techniques.component import load_model
-from spinlens.techniques.heads import TechniqueHeads, word_bounds
+from spinlens.techniques.heads import TechniqueHeads
 from spinlens.techniques.predict import predict_spans, predict_techniques_for
+from spinlens.textspans import word_bounds
 
 REFERENCE_SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "ptc_score.py"
 

@@ -17,6 +17,7 @@ import numpy as np
 import onnxruntime as ort
 
 from spinlens.encoder import Encoding
+from spinlens.textspans import word_bounds
 
 ROLES = ("source", "cue", "content")
 TAGS = ("O", *(f"{prefix}-{role}" for role in ROLES for prefix in "BI"))
@@ -81,20 +82,11 @@ def segments(text: str, probs: np.ndarray, offsets: np.ndarray) -> list[Segment]
             ROLES[role],
             first,
             last,
-            *whole_words(text, int(offsets[first][0]), int(offsets[last - 1][1])),
+            *word_bounds(text, int(offsets[first][0]), int(offsets[last - 1][1])),
             float(probs[np.arange(first, last), best[first:last]].mean()),
         )
         for role, first, last in runs
     ]
-
-
-def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """The range widened to whole words (a run may start or end inside a word)."""
-    while 0 < start < end and text[start].isalnum() and text[start - 1].isalnum():
-        start -= 1
-    while start < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    return start, end
 
 
 def link(text: str, found: list[Segment], max_gap: int = MAX_GAP) -> list[Linked]:

@@ -16,7 +16,7 @@ import numpy as np
 from spinlens.encoder import Encoding
 from spinlens.techniques import NAMES
 from spinlens.techniques.features import span_features
-from spinlens.textspans import lines_within
+from spinlens.textspans import lines_within, word_bounds
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -103,12 +103,3 @@ def runs(inside: np.ndarray, gap: int = 0) -> list[tuple[int, int]]:
         else:
             out.append((first, last))
     return out
-
-
-def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to whole words."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
-        end += 1
-    return start, end
