@@ -13,6 +13,7 @@ import pytest
 
 from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities, name_key
+from spinlens.attribution.report import covered, speaker_shares
 from spinlens.evaluation.attribution import quote_attributions, read_ann, read_gold_dir, score
 from spinlens.model import Article, Entity, Quote, Span, Speaker
 from spinlens.pipeline.linguistic import DEFAULT_MODEL
@@ -161,6 +162,19 @@ def test_attributions_inside_reported_speech_are_by_the_reporter():
     ]
     reporters = [q.reported_by for q in with_reporters(doc, quotes)]
     assert reporters == [None, okafor, okafor, None]
+
+
+def test_a_speakers_share_counts_each_character_once():
+    text = "He said that the port is shut, which the union says hurts. " * 2
+    okafor = Speaker("Daniel Okafor", "E1")
+    outer = Quote(0, 57, Span(8, 57), Span(3, 7), Span(0, 2), okafor)
+    inner = Quote(
+        31, 57, Span(52, 57), Span(47, 51), Span(31, 36), Speaker("union"), "indirect", 0.5, okafor
+    )
+    article = Article.create("shares", text)
+    article.layers["quotes"] = [outer, inner]
+    assert speaker_shares(article) == [("Daniel Okafor", (57 - 8) / len(text))]
+    assert covered([(0, 4), (2, 6), (10, 12)]) == 8
 
 
 def test_every_entity_gets_an_id(article):
