@@ -138,13 +138,16 @@ def test_attributions_inside_reported_speech_are_by_the_reporter():
     doc = load_spacy(DEFAULT_MODEL)(
         "Daniel Okafor spoke on Monday.\n"
         "He added that the port would reopen. Everyone knows that the strike failed. "
-        "The union, which says it won, disagrees.\nOfficials want a deal."
+        "The union, which says it won, disagrees.\nOfficials want a deal.\n"
+        "Okafor said the talks failed. Lena Brandt said they went well. Many hope they resume."
     )
     text = doc.text
     okafor = Speaker("Daniel Okafor", "E1")
+    brandt = Speaker("Lena Brandt", "E2")
 
     def quote(source: str, cue: str, content: str, speaker: Speaker) -> Quote:
-        spans = [Span(text.index(p), text.index(p) + len(p)) for p in (source, cue, content)]
+        starts = (text.rindex(source), text.index(cue), text.index(content))
+        spans = [Span(i, i + len(p)) for i, p in zip(starts, (source, cue, content), strict=True)]
         return Quote(
             min(s.start for s in spans),
             max(s.end for s in spans),
@@ -159,9 +162,12 @@ def test_attributions_inside_reported_speech_are_by_the_reporter():
         quote("Everyone", "knows", "that the strike failed", Speaker("Everyone")),
         quote("which", "says", "it won", Speaker("The union")),
         quote("Officials", "want", "a deal", Speaker("Officials")),
+        quote("Okafor", "said", "the talks failed", okafor),
+        quote("Lena Brandt", "said they", "they went well", brandt),
+        quote("Many", "hope", "they resume", Speaker("Many")),
     ]
     reporters = [q.reported_by for q in with_reporters(doc, quotes)]
-    assert reporters == [None, okafor, okafor, None]
+    assert reporters == [None, okafor, okafor, None, None, None, brandt]
 
 
 def test_a_speakers_share_counts_each_character_once():

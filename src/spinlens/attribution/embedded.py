@@ -3,7 +3,8 @@
 In "He added that the Americans do not want to leave. Everyone knows that Iraq won.",
 "everyone knows" is an attribution of its own (PolNeAR marks it so), but it is said by
 him. A speech attribution with a resolved speaker claims the rest of its paragraph,
-from its content on; every attribution in that stretch whose cue is not itself a
+from its content on; every attribution in that stretch (the latest stretch it starts
+in, when speakers follow each other in a paragraph) whose cue is not itself a
 speech cue, or whose source is a relative pronoun ("the army, which claims …", the
 reporting speaker's description), gets `reported_by` that speaker.
 """
@@ -43,13 +44,7 @@ def with_reporters(doc: Doc, quotes: list[Quote]) -> list[Quote]:
     for quote, spoken in zip(quotes, speech, strict=True):
         source = text[quote.source.start : quote.source.end] if quote.source else ""
         own = spoken and source.lower() not in RELATIVE_PRONOUNS
-        holder = (
-            None
-            if own
-            else next(
-                (who for start, end, who in stretches if start <= quote.start and quote.end <= end),
-                None,
-            )
-        )
+        around = [(start, who) for start, end, who in stretches if start <= quote.start <= end]
+        holder = None if own or not around else max(around, key=lambda s: s[0])[1]
         out.append(replace(quote, reported_by=holder) if holder != quote.speaker else quote)
     return out
