@@ -140,14 +140,13 @@ def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster
     a bare title joins the name right after it."""
     clusters: list[Cluster] = []
     keys = [name_key(e.text, e.label) for e in entities]
-    order = sorted(range(len(entities)), key=lambda i: -len(keys[i]))
+    titles = [i for i, key in enumerate(keys) if len(key) == 1 and key[0] in HONORIFICS]
+    titles = [i for i in titles if titled(entities, i)]
+    order = sorted(set(range(len(entities))) - set(titles), key=lambda i: (-len(keys[i]), i))
     assigned: dict[int, Cluster] = {}
     for i in order:
         mention = entities[i]
         key = keys[i]
-        if len(key) == 1 and key[0] in HONORIFICS and titled(entities, i):
-            assigned[i] = assigned[i + 1]
-            continue
         home = next((c for c in clusters if c.matches(key, mention.label)), None)
         if home is None:
             home = Cluster(f"E{len(clusters) + 1}", mention.label)
@@ -155,6 +154,8 @@ def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster
         if key not in home.keys:
             home.keys.append(key)
         assigned[i] = home
+    for i in reversed(titles):  # "Sheikh" joins the name after it (itself maybe a title)
+        assigned[i] = assigned[i + 1]
     for i, mention in enumerate(entities):
         assigned[i].mentions.append(mention)
     clusters.sort(key=lambda c: (c.mentions[0].start, c.mentions[0].end))
