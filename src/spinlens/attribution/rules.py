@@ -1,5 +1,6 @@
 """Attribution candidates from the dependency parse: cue verbs with clausal,
-colon-introduced or quoted content, "according to X", and "Name: statement" lines."""
+colon-introduced or quoted content, "according to X", and "Name: statement" lines;
+and the tagger's attributions, given their source from the parse."""
 
 from __future__ import annotations
 
