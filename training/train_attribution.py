@@ -171,6 +171,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dev-fold", action="store_true", help="Hold out fold 0 and score it.")
     parser.add_argument("--out", type=Path, default=PACKAGE_MODELS / "attribution")
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=Path(__file__).parent / "checkpoints" / "attribution.pt",
+        help="Where the torch weights go (for re-exports; not shipped).",
+    )
     args = parser.parse_args()
     seed_everything(args.seed)
     encoder_dir = PACKAGE_MODELS / "techniques"
@@ -194,6 +200,8 @@ def main() -> None:
                 row[key] = result[key]["f1"]
         history.append(row)
         print(row, flush=True)
+    args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(net.state_dict(), args.checkpoint)
     args.out.mkdir(parents=True, exist_ok=True)
     export(net, encoder.dim, args.out / "head.onnx")
     encoder_hash = hashlib.sha256((encoder_dir / "encoder.onnx").read_bytes()).hexdigest()
