@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -17,17 +18,22 @@ from spinlens.evaluation.attribution import (
     text_dir,
 )
 from spinlens.model import Article
-from spinlens.pipeline import Pipeline
+from spinlens.pipeline import Component, Pipeline
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
 from spinlens.pipeline.parallel import Concurrently
 from spinlens.techniques.component import EnglishEncoderComponent, load_model
 
 
 def analyse_gold_texts(
-    folder: Path, ids: list[str], spacy_model: str, tagger: SequenceTagger | None = None
+    folder: Path,
+    ids: list[str],
+    spacy_model: str,
+    tagger: SequenceTagger | None = None,
+    after: Sequence[Component] = (),
 ) -> list[Article]:
     """The gold articles (read as Python str, UTF-8) through spaCy and the encoder,
-    entities and quotes (with `tagger`, or the shipped one)."""
+    entities and quotes (with `tagger`, or the shipped one), then `after` (which still
+    sees the parse and the encoding)."""
     texts = text_dir(folder)
     articles = [
         Article.create(i, (texts / f"{i}.txt").read_text(encoding="utf-8"), language="en")
@@ -39,6 +45,7 @@ def analyse_gold_texts(
             Concurrently([SpacyAnnotator(spacy_model), EnglishEncoderComponent(encoder, version)]),
             EntityLinker(),
             AttributionTagger(tagger),
+            *after,
         ]
     )
     for start in range(0, len(articles), 16):
