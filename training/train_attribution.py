@@ -22,7 +22,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import PACKAGE_MODELS, require_data, seed_everything, write_json
+from common import (
+    PACKAGE_MODELS,
+    add_checkpoint_option,
+    require_data,
+    save_checkpoint,
+    seed_everything,
+    write_json,
+)
 from torch import nn
 
 from spinlens.attribution.tagger import ROLES, TAGS, link, segments
@@ -171,12 +178,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dev-fold", action="store_true", help="Hold out fold 0 and score it.")
     parser.add_argument("--out", type=Path, default=PACKAGE_MODELS / "attribution")
-    parser.add_argument(
-        "--checkpoint",
-        type=Path,
-        default=Path(__file__).parent / "checkpoints" / "attribution.pt",
-        help="Where the torch weights go (for re-exports; not shipped).",
-    )
+    add_checkpoint_option(parser, "attribution")
     args = parser.parse_args()
     seed_everything(args.seed)
     encoder_dir = PACKAGE_MODELS / "techniques"
@@ -200,8 +202,7 @@ def main() -> None:
                 row[key] = result[key]["f1"]
         history.append(row)
         print(row, flush=True)
-    args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(net.state_dict(), args.checkpoint)
+    save_checkpoint(net.state_dict(), args.checkpoint)
     args.out.mkdir(parents=True, exist_ok=True)
     export(net, encoder.dim, args.out / "head.onnx")
     encoder_hash = hashlib.sha256((encoder_dir / "encoder.onnx").read_bytes()).hexdigest()

@@ -20,7 +20,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import PACKAGE_MODELS, export_encoder, load_encoder, require_data, seed_everything
+from common import (
+    PACKAGE_MODELS,
+    add_checkpoint_option,
+    export_encoder,
+    load_encoder,
+    require_data,
+    save_checkpoint,
+    seed_everything,
+)
 from common import write_json as save_json
 from torch import nn
 
@@ -240,12 +248,7 @@ def main() -> None:
     parser.add_argument("--pos-weight", type=float, default=1.0, help="Weight of inside tokens.")
     parser.add_argument("--out", type=Path, default=PACKAGE_MODELS / "techniques")
     parser.add_argument("--max-articles", type=int, help="Use fewer articles (smoke test).")
-    parser.add_argument(
-        "--checkpoint",
-        type=Path,
-        default=Path(__file__).parent / "checkpoints" / "techniques.pt",
-        help="Where the fp32 weights go (for re-exports; not shipped).",
-    )
+    add_checkpoint_option(parser, "techniques")
     args = parser.parse_args()
     seed_everything(args.seed)
     texts, labels = load_ptc(require_data("ptc"))
@@ -289,8 +292,7 @@ def main() -> None:
     assert best is not None
     _merit, state, heads, scores = best
     net.load_state_dict(state)
-    args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(state, args.checkpoint)
+    save_checkpoint(state, args.checkpoint)
     args.out.mkdir(parents=True, exist_ok=True)
     agreement = export_encoder(net.encoder, args.out)
     heads.save(args.out / "heads.npz")
