@@ -152,7 +152,7 @@ class Extractor:
         source_head = None
         span = self.doc.char_span(*cue, alignment_mode="expand") if cue else None
         if span is not None:
-            subject = next((s for s in map(subject_of, [span.root, *span]) if s), None)
+            subject = next((s for s in map(subject_of, [span.root, *span]) if s is not None), None)
             if subject is not None and not content[0] <= subject.idx < content[1]:
                 source, source_head = source_range(self.doc, subject), subject
         if source is not None and source_head is None:

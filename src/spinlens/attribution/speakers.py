@@ -120,18 +120,22 @@ class SpeakerResolver:
         lemma = head.lemma_.lower()
         if lemma in PERSON_NOUNS and definite:
             return self.by_description(source) or self.recent(source[0], ("PERSON",))
-        inside = [
-            c
-            for s, e, c in self.mentions
-            if source[0] <= s and e <= source[1] and c.label in SPEAKER_LABELS
-        ]
         if lemma in ORG_NOUNS and definite:  # "the Israeli army": Israeli, not the last group
-            groups = [c for c in inside if c.label in GROUP_LABELS]
+            groups = self.named_inside(source, GROUP_LABELS)
             return groups[0] if groups else self.recent(source[0], GROUP_LABELS)
         if lemma in REPORT_NOUNS or definite:
+            inside = self.named_inside(source, SPEAKER_LABELS)
             people = [c for c in inside if c.label == "PERSON"]
             return (people or inside or [None])[0]  # type: ignore[list-item]
         return None
+
+    def named_inside(self, source: tuple[int, int], labels: tuple[str, ...]) -> list[Cluster]:
+        """The entities with a label in `labels` mentioned within the source, in order."""
+        return [
+            c
+            for s, e, c in self.mentions
+            if source[0] <= s and e <= source[1] and c.label in labels
+        ]
 
     def is_title(self, source: tuple[int, int]) -> bool:
         """`The Secretary General of X`, `this leader of …`: a definite title noun
