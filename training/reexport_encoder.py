@@ -1,0 +1,95 @@
+"""Re-export a shipped int8 encoder with the current export settings, without retraining.
+
+Rebuilds the fp32 BERT weights from `encoder.onnx` (the dequantised int8 weights:
+per-channel int8 quantisation of them gives back the same integers) and writes the
+encoder again with `export_encoder`. Used when the export changes (eager attention)
+for models whose fp32 weights were not kept. Prints how close the new export's token
+vectors are to the old one's.
+
+    .venv-train/bin/python training/reexport_encoder.py src/spinlens/models/techniques
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from common import AGREEMENT_TEXTS, base_model_dir, export_encoder
+from onnx import numpy_helper
+from transformers import AutoTokenizer, BertModel
+
+LINEAR = re.compile(r"^/encoder/(encoder/layer\.\d+/.+)/MatMul_output_0_output_quantized$")
+
+
+def dequantise(values: np.ndarray, scale: np.ndarray, zero: np.ndarray, axis: int) -> np.ndarray:
+    shape = [1] * values.ndim
+    if scale.ndim:
+        shape[axis] = -1
+    zero_point = zero.astype(np.float32).reshape(shape)
+    return ((values.astype(np.float32) - zero_point) * scale.reshape(shape)).astype(np.float32)
+
+
+def fp32_state(path: Path) -> dict[str, torch.Tensor]:
+    """BertModel parameters read back from an int8 `encoder.onnx` written by export_encoder."""
+    graph = onnx.load(str(path)).graph
+    init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    state: dict[str, np.ndarray] = {}
+    for name, value in init.items():
+        if name.startswith("encoder.") and value.dtype == np.float32 and value.ndim:
+            state[name.removeprefix("encoder.")] = value
+        elif name.startswith("encoder.embeddings.") and name.endswith(".weight_quantized"):
+            base = name.removesuffix("_quantized")
+            state[base.removeprefix("encoder.")] = dequantise(
+                value, init[base + "_scale"], init[base + "_zero_point"], axis=1
+            )
+    for node in graph.node:
+        match = LINEAR.match(node.output[0]) if node.op_type == "MatMulInteger" else None
+        if match:
+            weight = node.input[1].removesuffix("_quantized")
+            matrix = dequantise(init[node.input[1]], init[weight + "_scale"], init[node.input[3]], 1)
+            state[match.group(1).replace("/", ".") + ".weight"] = matrix.T.copy()
+    return {name: torch.from_numpy(value) for name, value in state.items()}
+
+
+def token_vectors(path: Path, tokenizer) -> np.ndarray:  # type: ignore[no-untyped-def]
+    import onnxruntime as ort
+
+    batch = tokenizer(AGREEMENT_TEXTS, padding=True, return_tensors="np")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    feed = {
+        "input_ids": batch["input_ids"].astype(np.int64),
+        "attention_mask": batch["attention_mask"].astype(np.int64),
+        "token_type_ids": np.zeros_like(batch["input_ids"], dtype=np.int64),
+    }
+    vectors = session.run(None, feed)[0]
+    return vectors[batch["attention_mask"].astype(bool)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="A model folder holding encoder.onnx.")
+    args = parser.parse_args()
+    encoder = BertModel.from_pretrained(base_model_dir(), add_pooling_layer=False)
+    state = fp32_state(args.folder / "encoder.onnx")
+    missing, unexpected = encoder.load_state_dict(state, strict=False)
+    missing = [m for m in missing if not m.endswith("position_ids")]
+    if missing or unexpected:
+        raise SystemExit(f"weights not matched: missing {missing}, unexpected {unexpected}")
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old.onnx"
+        shutil.copy(args.folder / "encoder.onnx", old)
+        agreement = export_encoder(encoder, args.folder)
+        a, b = token_vectors(old, tokenizer), token_vectors(args.folder / "encoder.onnx", tokenizer)
+    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    print(agreement, {"new_old_token_cosine_min": round(float(cos.min()), 4)})
+
+
+if __name__ == "__main__":
+    main()
