@@ -37,7 +37,9 @@ def read(folder: Path) -> list[Article]:
     return [a for a in read_paths([str(folder)]) if isinstance(a, Article)]
 
 
-def timed_run(steps: list[Component], texts: list[Article], batch: int) -> dict[str, tuple[float, float]]:
+def timed_run(
+    steps: list[Component], texts: list[Article], batch: int
+) -> dict[str, tuple[float, float]]:
     """Wall and CPU seconds of each step over all batches."""
     wall: dict[str, float] = defaultdict(float)
     cpu: dict[str, float] = defaultdict(float)

@@ -52,7 +52,9 @@ def fp32_state(path: Path) -> dict[str, torch.Tensor]:
         match = LINEAR.match(node.output[0]) if node.op_type == "MatMulInteger" else None
         if match:
             weight = node.input[1].removesuffix("_quantized")
-            matrix = dequantise(init[node.input[1]], init[weight + "_scale"], init[node.input[3]], 1)
+            matrix = dequantise(
+                init[node.input[1]], init[weight + "_scale"], init[node.input[3]], 1
+            )
             state[match.group(1).replace("/", ".") + ".weight"] = matrix.T.copy()
     return {name: torch.from_numpy(value) for name, value in state.items()}
 
