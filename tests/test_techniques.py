@@ -88,6 +88,14 @@ def test_detected_spans_never_cross_a_line_break():
     assert spans and all("\n" not in text[s.start : s.end] for s in spans)
 
 
+def test_spans_of_function_words_only_are_dropped():
+    text = "Then the land was sold, but and so of the rest NO one objected."
+    hot = {"the", "land", "and", "of", "NO"}
+    spans = predict_spans(toy_heads(), text, toy_encoding(text, hot))
+    found = {text[s.start : s.end] for s in spans}
+    assert found == {"the land", "NO"}  # not "and", not "of the"; capitals are emphasis
+
+
 def test_repeated_gold_span_gets_distinct_techniques():
     text = "They are barbaric criminals."
     gold = [("a", "?", 9, 27), ("a", "?", 9, 27), ("a", "?", 0, 4)]

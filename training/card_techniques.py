@@ -29,7 +29,8 @@ Default component of `spinlens analyze` (layer `techniques`).
   span head (P(technique | span) from the span's mean and max token vectors plus
   repetition, length, quotation and position features).
 - Decoding: runs of tokens with P ≥ {threshold} joined across gaps of ≤ {gap} tokens,
-  widened to whole words, cut at line and sentence boundaries; the best technique per
+  widened to whole words, cut at line and sentence boundaries, dropped when they hold
+  function words only ("and", "of the"); the best technique per
   span, and the second one when its probability is ≥ {second}.
 - Run time: onnxruntime + tokenizers + numpy, no torch; windows of 256 tokens every
   {stride} tokens cover articles of any length (training used windows every 192).
