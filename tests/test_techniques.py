@@ -96,6 +96,25 @@ def test_spans_of_function_words_only_are_dropped():
     assert found == {"the land", "NO"}  # not "and", not "of the"; capitals are emphasis
 
 
+@pytest.mark.parametrize(
+    ("passage", "kept"),
+    [
+        ("it's", False),
+        ("'and'", False),
+        ("", False),
+        ("I don't", True),
+        ("our", True),
+        ("never", True),
+        ("What if", True),
+        ("IT IS", True),
+    ],
+)
+def test_function_words_are_not_intensifiers_or_negations(passage, kept):
+    from spinlens.techniques.predict import has_content
+
+    assert has_content(passage) is kept
+
+
 def test_repeated_gold_span_gets_distinct_techniques():
     text = "They are barbaric criminals."
     gold = [("a", "?", 9, 27), ("a", "?", 9, 27), ("a", "?", 0, 4)]

@@ -27,7 +27,16 @@ from transformers import AutoTokenizer, BertModel
 LINEAR = re.compile(r"^/encoder/(encoder/layer\.\d+/.+)/MatMul_output_0_output_quantized$")
 
 
+MIN_COSINE = 0.98
+"""The new export's token vectors must stay this close to the old one's, or nothing
+is written."""
+
+
 def dequantise(values: np.ndarray, scale: np.ndarray, zero: np.ndarray, axis: int) -> np.ndarray:
+    """(values - zero) * scale; a scale per channel runs along `axis` (the output
+    columns of a MatMul weight), a single scale (the embeddings) applies to all."""
+    if scale.size not in (1, values.shape[axis]) or zero.shape != scale.shape:
+        raise ValueError(f"scale {scale.shape} does not fit {values.shape} on axis {axis}")
     shape = [1] * values.ndim
     if scale.ndim:
         shape[axis] = -1
@@ -36,7 +45,8 @@ def dequantise(values: np.ndarray, scale: np.ndarray, zero: np.ndarray, axis: in
 
 
 def fp32_state(path: Path) -> dict[str, torch.Tensor]:
-    """BertModel parameters read back from an int8 `encoder.onnx` written by export_encoder."""
+    """BertModel parameters read back from an `encoder.onnx` written by export_encoder:
+    int8 MatMul weights with a scale per output column, uint8 embeddings with one scale."""
     graph = onnx.load(str(path)).graph
     init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
     state: dict[str, np.ndarray] = {}
@@ -85,12 +95,17 @@ def main() -> None:
         raise SystemExit(f"weights not matched: missing {missing}, unexpected {unexpected}")
     tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
     with tempfile.TemporaryDirectory() as tmp:
-        old = Path(tmp) / "old.onnx"
-        shutil.copy(args.folder / "encoder.onnx", old)
-        agreement = export_encoder(encoder, args.folder)
-        a, b = token_vectors(old, tokenizer), token_vectors(args.folder / "encoder.onnx", tokenizer)
-    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
-    print(agreement, {"new_old_token_cosine_min": round(float(cos.min()), 4)})
+        new = Path(tmp)
+        agreement = export_encoder(encoder, new)
+        a = token_vectors(args.folder / "encoder.onnx", tokenizer)
+        b = token_vectors(new / "encoder.onnx", tokenizer)
+        cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        closeness = {"new_old_token_cosine_min": round(float(cos.min()), 4)}
+        if cos.min() < MIN_COSINE:
+            raise SystemExit(f"not written: the new export differs from the old one {closeness}")
+        for name in ("encoder.onnx", "tokenizer.json"):
+            shutil.move(new / name, args.folder / name)
+    print(agreement, closeness)
 
 
 if __name__ == "__main__":

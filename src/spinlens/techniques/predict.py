@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from spinlens.encoder import Encoding
 from spinlens.evaluation.ptc import Label
@@ -15,7 +14,19 @@ from spinlens.model import Span, Technique
 from spinlens.techniques import NAMES
 from spinlens.techniques.heads import TechniqueHeads
 
-WORD = re.compile(r"[\w'’]+")
+FUNCTION_WORDS = frozenset(
+    """a an the and or but nor so yet of in on at to from by with about as into onto over
+    under than through between among against during without within upon after before
+    since until via per off out up down is are was were be been being am has have had
+    do does did will would shall should can could may might must it its this that these
+    those which who whom whose he she they them his her hers their theirs him i me my
+    mine you your yours if because while although though whether there then also just
+    s t re ll ve d m""".split()  # noqa: SIM905 - a word list reads best as text
+)
+"""Articles, prepositions, conjunctions, auxiliaries and pronouns, with the pieces of
+contractions ("it's" → it, s). Not intensifiers, negations, quantifiers, question words
+or "we/our/us" ("never", "very", "no one", "what if", "our"), which PTC marks as
+Exaggeration, Loaded Language, Doubt or Flag-Waving."""
 
 
 def predict_spans(
@@ -45,12 +56,11 @@ def predict_spans(
 
 
 def has_content(passage: str) -> bool:
-    """Whether a passage holds a word that is not a function word (spaCy's English
-    stop words); a word in capitals counts ("NO", "ALL" are emphasis). Of PTC's 4,866
-    training spans, 55 hold function words only, mostly such capitals."""
+    """Whether a passage holds a word that is not a function word; a word in capitals
+    counts ("IT IS" is emphasis)."""
     return any(
-        word.lower() not in STOP_WORDS or (len(word) > 1 and word.isupper())
-        for word in WORD.findall(passage)
+        word.lower() not in FUNCTION_WORDS or (len(word) > 1 and word.isupper())
+        for word in re.findall(r"\w+", passage)
     )
 
 
