@@ -74,6 +74,10 @@ Per technique (TC: F1 on gold spans; FLC: span + technique F1):
   of other regions, translations and genres (e.g. translated statements) is judged less
   reliably. The model flags wording, not sides, but it inherits the annotators' and the
   outlets' selection.
+- Bare mentions of a nation ("Americans", "the American") are often marked
+  Flag-Waving: PTC's US-centred annotators mark "Americans" and "America" so when an
+  article appeals to its US readers, and the model cannot tell that from a mention of
+  another country's people (e.g. in a translated foreign statement).
 - Scores are confidences of a single model, not calibrated probabilities.
 """
 
