@@ -128,22 +128,29 @@ def export_encoder(encoder: BertModel, out: Path) -> dict[str, float]:
 
 
 def agreement(encoder: BertModel, onnx_path: Path, ids, mask, types) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    import onnxruntime as ort
-
     with torch.no_grad():
         ref = encoder(input_ids=ids, attention_mask=mask, token_type_ids=types)
-    ref_np = ref.last_hidden_state.numpy()
-    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    got = session.run(
-        None,
-        {"input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": types.numpy()},
-    )[0]
-    a = ref_np.reshape(-1, ref_np.shape[-1])
-    b = got.reshape(-1, got.shape[-1])
-    keep = mask.numpy().reshape(-1) == 1
-    a, b = a[keep], b[keep]
-    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    keep = mask.numpy() == 1
+    cos = cosines(ref.last_hidden_state.numpy()[keep], onnx_vectors(onnx_path, ids, mask, types))
     return {"int8_fp32_token_cosine_mean": round(float(cos.mean()), 4)}
+
+
+def onnx_vectors(onnx_path: Path, ids, mask, types) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The exported encoder's vectors of the unmasked tokens (torch tensors in)."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    feed = {
+        "input_ids": ids.numpy(),
+        "attention_mask": mask.numpy(),
+        "token_type_ids": types.numpy(),
+    }
+    return np.asarray(session.run(None, feed)[0])[mask.numpy() == 1]
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cosine similarity of two (tokens x dim) arrays."""
+    return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
 def write_json(path: Path, data: object) -> None:

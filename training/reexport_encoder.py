@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 import torch
-from common import AGREEMENT_TEXTS, base_model_dir, export_encoder
+from common import AGREEMENT_TEXTS, base_model_dir, cosines, export_encoder, onnx_vectors
 from onnx import numpy_helper
 from transformers import AutoTokenizer, BertModel
 
@@ -69,20 +69,6 @@ def fp32_state(path: Path) -> dict[str, torch.Tensor]:
     return {name: torch.from_numpy(value) for name, value in state.items()}
 
 
-def token_vectors(path: Path, tokenizer) -> np.ndarray:  # type: ignore[no-untyped-def]
-    import onnxruntime as ort
-
-    batch = tokenizer(AGREEMENT_TEXTS, padding=True, return_tensors="np")
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    feed = {
-        "input_ids": batch["input_ids"].astype(np.int64),
-        "attention_mask": batch["attention_mask"].astype(np.int64),
-        "token_type_ids": np.zeros_like(batch["input_ids"], dtype=np.int64),
-    }
-    vectors = session.run(None, feed)[0]
-    return vectors[batch["attention_mask"].astype(bool)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="A model folder holding encoder.onnx.")
@@ -93,13 +79,17 @@ def main() -> None:
     missing = [m for m in missing if not m.endswith("position_ids")]
     if missing or unexpected:
         raise SystemExit(f"weights not matched: missing {missing}, unexpected {unexpected}")
-    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+    batch = AutoTokenizer.from_pretrained(base_model_dir())(
+        AGREEMENT_TEXTS, padding=True, return_tensors="pt"
+    )
+    inputs = (batch["input_ids"], batch["attention_mask"], torch.zeros_like(batch["input_ids"]))
     with tempfile.TemporaryDirectory() as tmp:
         new = Path(tmp)
         agreement = export_encoder(encoder, new)
-        a = token_vectors(args.folder / "encoder.onnx", tokenizer)
-        b = token_vectors(new / "encoder.onnx", tokenizer)
-        cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        cos = cosines(
+            onnx_vectors(args.folder / "encoder.onnx", *inputs),
+            onnx_vectors(new / "encoder.onnx", *inputs),
+        )
         closeness = {"new_old_token_cosine_min": round(float(cos.min()), 4)}
         if cos.min() < MIN_COSINE:
             raise SystemExit(f"not written: the new export differs from the old one {closeness}")

@@ -105,8 +105,9 @@ def attribution_of(sentence: Sentence, quotes: Sequence[Quote]) -> Quote | None:
 def speaker_name_of(quote: Quote, text: str) -> Speaker | None:
     """Who reports it (for an attribution inside someone's reported speech), else the
     resolved speaker, else the source mention as written."""
-    if quote.reported_by is not None or quote.speaker is not None:
-        return quote.reported_by or quote.speaker
+    speaker = quote.reported_by or quote.speaker
+    if speaker is not None:
+        return speaker
     if quote.source is not None:
         return Speaker(text[quote.source.start : quote.source.end])
     return None
