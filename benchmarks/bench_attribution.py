@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from spinlens.attribution.cli import analyse_gold_texts
 from spinlens.attribution.component import tagged
-from spinlens.attribution.report import speaker_shares, who_said_what
+from spinlens.attribution.report import who_said_what
 from spinlens.attribution.rules import Extractor, Range
 from spinlens.attribution.tagger import SequenceTagger, load_tagger
 from spinlens.evaluation import fold_of
@@ -92,12 +91,13 @@ def parts() -> None:
 def sample_table() -> None:
     folder = SAMPLE.parent
     article: Article = analyse_gold_texts(folder, [SAMPLE.stem], DEFAULT_MODEL)[0]
-    rows = who_said_what(article)
-    print(f"\n{SAMPLE.name}: {len(rows)} attributions")
-    for row in rows:
-        print(f"  {row.speaker:<34} {row.kind:<9} {row.said[:70]}")
-    print("  speakers:", dict(Counter(r.speaker for r in rows)))
-    print("  shares:", ", ".join(f"{n} {100 * s:.0f} %" for n, s in speaker_shares(article)))
+    speakers = who_said_what(article)
+    print(f"\n{SAMPLE.name}: {sum(len(s.quotes) for s in speakers)} attributions")
+    for speaker in speakers:
+        for said in speaker.quotes:
+            print(f"  {speaker.name:<34} {said.kind:<9} {said.text[:70]}")
+    print("  speakers:", {s.name: len(s.quotes) for s in speakers})
+    print("  shares:", ", ".join(f"{s.name} {100 * s.share:.0f} %" for s in speakers))
 
 
 def main() -> int:

@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 import pytest
 
 from spinlens.model import Article, Entity
+from spinlens.persuasion.layer import colour
 from spinlens.readers import read_paths
 from spinlens.render import open_writer
-from spinlens.render.html import colour, safe_url
 from spinlens.render.marks import marks_of, segments
+from spinlens.render.templating import safe_url
 
 HOSTILE_TEXT = (
     "Marta Kolar said <script>alert('text')</script> in Veldhaven on Monday.\n\n"
@@ -107,7 +108,7 @@ def test_html_report_links_only_http_urls(hostile):
     links = [str(attrs.get("href")) for _, attrs in parser.tags if "href" in attrs]
     inside = [link for link in links if link.startswith("#")]
     assert [link for link in links if link not in inside] == ["https://e.example/a?x=1&y=2"]
-    assert all(re.fullmatch(r"#a\d+-m-claims-\d+-\d+", link) for link in inside)
+    assert all(re.fullmatch(r"#a\d+-m-(claims|quotes)-\d+-\d+", link) for link in inside)
     for _, attrs in parser.tags:
         assert not any(name.startswith("on") for name in attrs)
         assert "src" not in attrs
@@ -130,7 +131,9 @@ def test_html_highlights_entities(analysed):
     for entity in harbour.layers["entities"]:  # a titled span opens at each mention
         opening = rf'title="{entity.label}: [^"]+"[^>]*>(?:<span[^>]*>)*'
         assert re.search(opening + re.escape(html.escape(entity.text[:3])), div), entity
-    assert "<td>Marta Kolar</td><td>PERSON</td><td>1</td>" in report
+    assert re.search(
+        r'<td>Marta Kolar</td><td title="[^"]+">PERSON</td><td class="num">1</td>', report
+    )
     assert "<h2>Dockworkers vow to keep port closed</h2>" in report
 
 
@@ -200,6 +203,5 @@ def test_safe_url(url, ok):
 
 
 def test_colour_is_stable():
-    assert colour("PERSON") == "#ffd6a5"
     assert colour("MY_LABEL") == colour("MY_LABEL")
     assert colour("MY_LABEL").startswith("hsl(")

@@ -3,12 +3,16 @@ migration of stores written by older versions."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select, text
 
-from spinlens.facets import article_facets, article_stats, day_of, index_rows
+from spinlens.facets import article_facets, article_stats, day_of, index_rows, layer_counts
 from spinlens.model import Article
 from spinlens.store import Store
+from spinlens.web.queries import Filters, list_articles
 
 
 @pytest.fixture
@@ -34,7 +38,15 @@ def test_save_fills_stats_and_facets(store, web_articles):
         stats = {r.article_id: r for r in conn.execute(select(article_stats))}
     harbour = stats["harbour"]
     assert harbour.words == len(web_articles[0].text.split())
-    assert (harbour.n_techniques, harbour.n_quotes, harbour.n_claims) == (3, 2, 1)
+    with store.engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                select(layer_counts.c.layer, layer_counts.c.n).where(
+                    layer_counts.c.article_id == "harbour"
+                )
+            ).all()
+        )
+    assert (counts["techniques"], counts["quotes"], counts["claims"]) == (3, 2, 1)
     assert harbour.day == "2026-04-01" and harbour.source == "Harbour Gazette"
     assert 0 < harbour.quote_chars < harbour.chars
     found = facets_of(store, "harbour")
@@ -73,8 +85,8 @@ def test_entity_facets_use_canonical_names_and_fold_case():
         ],
         "quotes": [{"content": {"start": 0, "end": 4}, "speaker": "  Ada  Lovelace "}],
     }
-    stats, facets = index_rows(data, "2026-01-01T00:00:00+00:00")
-    assert stats["n_entities"] == 3 and stats["quote_chars"] == 4
+    stats, facets, counts = index_rows(data, "2026-01-01T00:00:00+00:00")
+    assert counts["entities"] == 3 and stats["quote_chars"] == 4
     assert [(f["kind"], f["value"], f["n"], f["label"]) for f in facets] == [
         ("entity", "NASA", 3, "ORG"),
         ("speaker", "Ada Lovelace", 1, None),
@@ -167,3 +179,24 @@ def test_totals_follow_every_save(store, web_articles):
             text("SELECT count(*) FROM facet_totals WHERE value = 'Slogans'")
         ).scalar()
     assert slogans == 0  # dropped with the last article that had it
+
+
+def test_a_store_written_by_release_0_1_0_keeps_working(tmp_path):
+    """tests/data/store-0.1.0.db was written by spinlens 0.1.0 (schema 2, span counts
+    as columns of article_stats): it opens, is re-indexed once, and serves every
+    read."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "store-0.1.0.db", path)
+    store = Store(f"sqlite:///{path}")
+    assert store.count() == 8
+    by_techniques = list_articles(store, Filters(), sort="techniques", order="desc")
+    assert by_techniques.rows[0]["article_id"] == "asaib-ahl-al-haq-statement"
+    assert by_techniques.rows[0]["counts"]["techniques"] > 0
+    speaker = list_articles(store, Filters.of({"speaker": "Qais Al-Khazali"}))
+    assert [r["article_id"] for r in speaker.rows] == ["asaib-ahl-al-haq-statement"]
+    assert store.search("Veldhaven") and store.get("harbour-strike") is not None
+    store.close()
+    again = Store(f"sqlite:///{path}")  # indexed already: opens without rebuilding
+    with again.engine.connect() as conn:
+        schema = conn.execute(text("SELECT value FROM spinlens_meta WHERE key = 'schema'"))
+        assert schema.scalar().startswith("3:")

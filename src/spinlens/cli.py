@@ -23,9 +23,9 @@ from spinlens.cli_options import DB_HELP, research_models_option, taxonomy_optio
 from spinlens.cli_progress import progress_bar, report, stderr
 from spinlens.config import Settings, load_settings
 from spinlens.export import EXPORT_FORMATS, export
+from spinlens.layers import skippable
 from spinlens.model import Article
 from spinlens.persuasion.cli import evaluate_semeval23
-from spinlens.pipeline.factory import COMPONENTS
 from spinlens.readers import Limits, ReadError, count_documents, read_paths
 from spinlens.render import FORMATS, open_writer
 from spinlens.store import Store
@@ -80,7 +80,7 @@ def main(ctx: click.Context, config: str | None) -> None:
     help="Also write each failed document (SOURCE <TAB> REASON) to this file.",
 )
 @click.option(
-    "--without", multiple=True, type=click.Choice(COMPONENTS), help="Skip an optional component."
+    "--without", multiple=True, type=click.Choice(skippable()), help="Skip an optional component."
 )
 @research_models_option
 @taxonomy_option

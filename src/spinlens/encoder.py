@@ -8,8 +8,10 @@ small head.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,11 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from spinlens.model import Article
+from spinlens.pipeline.language import ENGLISH
+
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "techniques"
+"""The shared encoder's weights: the MiniLM fine-tuned with the technique heads
+(training/train_techniques.py); every token-level head reads its vectors."""
 
 WINDOW = 256
 """Tokens per window, [CLS] and [SEP] included (as in training)."""
@@ -116,16 +123,37 @@ class Encoder:
         return np.asarray(self.session.run(None, feeds)[0])
 
 
+def load_encoder(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, str]:
+    """The shared encoder, loaded once per process, and its version (a digest of its
+    weights); `threads` intra-op threads for ONNX Runtime (0: one per core)."""
+    return _load_encoder(folder, threads)
+
+
+@cache
+def _load_encoder(folder: Path, threads: int) -> tuple[Encoder, str]:
+    path = folder / "encoder.onnx"
+    if not path.exists():
+        raise RuntimeError(f"shared encoder missing: {path}")
+    with path.open("rb") as weights:
+        digest = hashlib.file_digest(weights, "sha256").hexdigest()[:8]
+    return Encoder(folder, threads), f"minilm-{digest}"
+
+
 class EncoderComponent:
-    """Runs the encoder once per article and leaves the result on `article.encoding`."""
+    """Runs the encoder once per English article and leaves the result on
+    `article.encoding` (the encoder is uncased English MiniLM); other articles keep
+    `encoding = None`, and the heads reading it find nothing in them."""
 
     name = "encoder"
+    requires = ("language",)
+    assigns = ("encoding",)
 
     def __init__(self, encoder: Encoder, version: str):
         self.encoder = encoder
         self.version = version
 
     def __call__(self, articles: Sequence[Article]) -> None:
-        encodings = self.encoder.encode([a.text for a in articles])
-        for article, encoding in zip(articles, encodings, strict=True):
+        english = [a for a in articles if a.language in ENGLISH]
+        encodings = self.encoder.encode([a.text for a in english])
+        for article, encoding in zip(english, encodings, strict=True):
             article.encoding = encoding

@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from spinlens import layers as registry
 from spinlens.batch import batched
 from spinlens.model import META_FIELDS, Article
 from spinlens.render import JsonLinesWriter
@@ -35,10 +36,14 @@ CLAIM_COLUMNS = [
 """One row per claim; quantities and entities are JSON lists."""
 
 
+def layer_names() -> list[str]:
+    return [spec.name for spec in registry.specs()]
+
+
 def columns() -> list[str]:
     """Flat columns: metadata, hashes, the genre and frames (JSON) where the opt-in
     SemEval-2023 model ran, per layer a count and its spans as JSON."""
-    layers = list(Article.layer_types)
+    layers = list(layer_names())
     return [
         *META_FIELDS,
         "sha256",
@@ -58,7 +63,7 @@ def flat_row(article: Article) -> dict[str, Any]:
     row["pipeline_version"] = article.pipeline.get("version")
     row["genre"] = article.genre.label if article.genre else None
     row["frames"] = json.dumps(data["frames"], ensure_ascii=False) if article.genre else None
-    for name in Article.layer_types:
+    for name in layer_names():
         row[f"n_{name}"] = len(data.get(name, []))
         row[name] = json.dumps(data.get(name, []), ensure_ascii=False)
     row["text"] = article.text
@@ -116,7 +121,7 @@ def export(articles: Iterable[Article], fmt: str, path: str, claims: bool = Fals
 
 
 def write_parquet(rows: Iterator[dict[str, Any]], path: str, names: list[str]) -> int:
-    integers = {f"n_{name}" for name in Article.layer_types} | {"start", "end"}
+    integers = {f"n_{name}" for name in layer_names()} | {"start", "end"}
     schema = pa.schema(
         [
             (

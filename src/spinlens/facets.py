@@ -13,22 +13,17 @@ import re
 from collections import Counter
 from datetime import date
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+
+from spinlens import layers as registry
 
 index_metadata = MetaData()
 
 Caseless = String().with_variant(String(collation="NOCASE"), "sqlite")
 """Text compared case-insensitively on SQLite (PostgreSQL: as is)."""
 
-COUNTED_LAYERS = ("sentences", "entities", "techniques", "quotes", "claims")
-FACET_KINDS = ("technique", "entity", "speaker", "genre", "frame", "persuasion")
-NAMED_LABELS = frozenset(
-    ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
-)
-"""Entity labels that name something (dates, numbers and amounts are not facets)."""
-MAX_VALUE = 200
 
 article_stats = Table(
     "article_stats",
@@ -44,7 +39,6 @@ article_stats = Table(
     Column("words", Integer, nullable=False),
     Column("chars", Integer, nullable=False),
     Column("quote_chars", Integer, nullable=False),
-    *(Column(f"n_{name}", Integer, nullable=False) for name in COUNTED_LAYERS),
     Column("stored_at", String, nullable=False),
     Index("ix_stats_day", "day", "article_id"),
     Index("ix_stats_source", "source", "day"),
@@ -53,8 +47,18 @@ article_stats = Table(
     Index("ix_stats_doc", "doc"),
     Index("ix_stats_title", "title", "article_id"),
     Index("ix_stats_words", "words", "article_id"),
-    *(Index(f"ix_stats_n_{name}", f"n_{name}", "article_id") for name in COUNTED_LAYERS[1:]),
 )
+layer_counts = Table(
+    "layer_counts",
+    index_metadata,
+    Column("layer", String(32), primary_key=True),
+    Column("article_id", String, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Index("ix_counts_n", "layer", "n", "article_id"),
+    Index("ix_counts_article", "article_id"),
+)
+"""Spans per article of every counted layer (`LayerSpec.counted`): one row per
+(layer, article), so a new layer needs no new column and sorts by an index."""
 article_facets = Table(
     "article_facets",
     index_metadata,
@@ -96,6 +100,21 @@ spinlens_meta = Table(
     Column("value", Text, nullable=False),
 )
 
+
+class IndexRows(NamedTuple):
+    """What the corpus index holds of one article."""
+
+    stats: dict[str, Any]
+    facets: list[dict[str, Any]]
+    counts: dict[str, int]
+
+
+def schema_fingerprint() -> str:
+    """What the index is derived with: the counted layers and facet kinds of the
+    registry (the derived tables are rebuilt when it changes)."""
+    return ",".join(registry.counted()) + ";" + ",".join(registry.facet_kinds())
+
+
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -116,30 +135,15 @@ def day_of(published: str | None) -> str | None:
         return None
 
 
-def name_of(speaker: Any) -> str | None:
-    """A speaker's display name: ``{"name": …}`` objects or plain strings."""
-    if isinstance(speaker, dict):
-        speaker = speaker.get("name")
-    if isinstance(speaker, str) and speaker.strip():
-        return " ".join(speaker.split())[:MAX_VALUE]
-    return None
-
-
-def entity_value(entity: dict[str, Any], text: str) -> str:
-    """The facet value of an entity mention: its canonical name when linked."""
-    value = entity.get("canonical") or entity.get("text") or text[entity["start"] : entity["end"]]
-    return " ".join(str(value).split())[:MAX_VALUE]
-
-
 def span_length(span: Any) -> int:
     if isinstance(span, dict) and isinstance(span.get("start"), int):
         return max(0, int(span.get("end", 0)) - int(span["start"]))
     return 0
 
 
-def index_rows(data: dict[str, Any], stored_at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The `article_stats` row and the `article_facets` rows of one article,
-    from its JSON object (see docs/output-format.md)."""
+def index_rows(data: dict[str, Any], stored_at: str) -> IndexRows:
+    """The `article_stats` row, the `article_facets` rows and the span counts of
+    one article, from its JSON object (see docs/output-format.md)."""
     text = data.get("text") or ""
     quotes = [q for q in data.get("quotes") or [] if isinstance(q, dict)]
     stats: dict[str, Any] = {
@@ -157,56 +161,46 @@ def index_rows(data: dict[str, Any], stored_at: str) -> tuple[dict[str, Any], li
         "stored_at": stored_at,
     }
     stats["month"] = stats["day"][:7] if stats["day"] else None
-    for name in COUNTED_LAYERS:
-        stats[f"n_{name}"] = len(data.get(name) or [])
+    counts = {
+        spec.name: len(data.get(spec.name) or []) for spec in registry.specs() if spec.counted
+    }
     facets: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def add(kind: str, value: str, label: str | None = None) -> None:
-        # one row per value whatever its case (the column compares case-insensitively)
-        row = facets.setdefault(
-            (kind, value.casefold()),
-            {"article_id": data["id"], "kind": kind, "value": value, "n": 0, "labels": Counter()},
-        )
-        row["n"] += 1
-        if label:
-            row["labels"][label] += 1
-
-    for span in data.get("techniques") or []:
-        add("technique", str(span.get("technique")))
-    for span in data.get("entities") or []:
-        if span.get("label") in NAMED_LABELS and (value := entity_value(span, text)):
-            add("entity", value, span["label"])
-    for quote in quotes:
-        if speaker := name_of(quote.get("speaker")):
-            add("speaker", speaker)
-    genre = data.get("genre")
-    if isinstance(genre, dict) and isinstance(genre.get("label"), str):
-        add("genre", genre["label"])
-    for frame in data.get("frames") or []:
-        add("frame", str(frame.get("label")))
-    for span in data.get("persuasion") or []:
-        add("persuasion", str(span.get("technique")))
+    for spec in registry.specs():
+        for kind, value, label in spec.facet_rows(data) if spec.facet_rows else ():
+            # one row per value whatever its case (the column compares case-insensitively)
+            row = facets.setdefault(
+                (kind, value.casefold()),
+                {
+                    "article_id": data["id"],
+                    "kind": kind,
+                    "value": value,
+                    "n": 0,
+                    "labels": Counter(),
+                },
+            )
+            row["n"] += 1
+            if label:
+                row["labels"][label] += 1
     rows = []
     for row in facets.values():
         labels = row.pop("labels")
         row["label"] = labels.most_common(1)[0][0] if labels else None
         rows.append(row)
-    return stats, rows
+    return IndexRows(stats, rows, counts)
 
 
 Key = tuple[str, ...]
 
 
 def rollup_changes(
-    old: list[tuple[dict[str, Any], list[dict[str, Any]]]],
-    new: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    old: list[IndexRows], new: list[IndexRows]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Increments of `facet_totals` and `technique_rollup` when the articles' index
     rows `old` (stats, facets) are replaced by `new` (negative counts take away)."""
     totals: dict[Key, list[Any]] = {}
     rollup: dict[Key, list[int]] = {}
     for sign, rows in ((-1, old), (1, new)):
-        for stats, facets in rows:
+        for stats, facets, _ in rows:
             source, month = stats.get("source") or "", stats.get("month") or ""
             for f in facets:
                 total = totals.setdefault((f["kind"], f["value"]), [0, 0, f.get("label")])

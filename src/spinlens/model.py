@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Self
+from typing import Any, Self, TypeVar
+
+from spinlens import layers as registry
 
 META_FIELDS = ("id", "title", "author", "source", "url", "published", "language")
 
@@ -74,6 +76,9 @@ def _span_or_none(data: Any) -> Span | None:
 
 
 def _speaker_or_none(data: Any) -> Speaker | None:
+    """A speaker from ``{"name", "entity_id"}``, or from a bare name (early results)."""
+    if isinstance(data, str) and data.strip():
+        return Speaker(data)
     return Speaker(str(data["name"]), data.get("entity_id")) if isinstance(data, dict) else None
 
 
@@ -93,6 +98,19 @@ class Quote(Span):
     reported_by: Speaker | None = None
     """The speaker in whose reported speech this attribution is embedded ("He added
     that … Everyone knows that …": everyone knows, by his account)."""
+
+    @property
+    def said_by(self) -> Speaker | None:
+        """Whom the article credits with it: the reporting speaker of an embedded
+        attribution, else its own speaker (the one speaker rule of reports, the
+        workspace, facets and claims)."""
+        return self.reported_by or self.speaker
+
+    @property
+    def said(self) -> Span:
+        """What was said: the content; for an embedded attribution all of it ("Everyone
+        knows that …" is what the reporting speaker said)."""
+        return Span(self.start, self.end) if self.reported_by else self.content
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,8 +214,7 @@ class Genre:
     scores: dict[str, float]
 
 
-OPTIONAL_LAYERS = frozenset({"persuasion"})
-"""Layers written only when their (opt-in) component ran."""
+S = TypeVar("S", bound=Span)
 
 
 @dataclass
@@ -225,15 +242,6 @@ class Article:
     encoding: Any = field(default=None, repr=False, compare=False)
     """Contextual token vectors (`spinlens.encoder.Encoding`); never serialised."""
 
-    layer_types: ClassVar[dict[str, type[Span]]] = {
-        "sentences": Sentence,
-        "entities": Entity,
-        "techniques": Technique,
-        "quotes": Quote,
-        "claims": Claim,
-        "persuasion": Persuasion,
-    }
-
     @classmethod
     def create(cls, article_id: str, text: str, **meta: str | None) -> Article:
         """An Article with metadata given by field name (see META_FIELDS)."""
@@ -243,6 +251,12 @@ class Article:
                 raise TypeError(f"unknown article field {name!r}")
             setattr(article, name, value)
         return article
+
+    def spans(self, kind: type[S]) -> list[S]:
+        """The spans of the layer whose span type is `kind`, typed (``article.spans(Quote)``);
+        [] when the article has no such layer."""
+        name = next((s.name for s in registry.specs() if s.span_type is kind), None)
+        return [span for span in self.layers.get(name or "", []) if isinstance(span, kind)]
 
     @property
     def sha256(self) -> str:
@@ -254,14 +268,16 @@ class Article:
         out["text"] = self.text
         out["sha256"] = self.sha256
         out["pipeline"] = self.pipeline
-        for name in self.layer_types:
-            if name in self.layers or name not in OPTIONAL_LAYERS:
-                out[name] = [span.to_dict() for span in self.layers.get(name, [])]
+        known = registry.specs()
+        for spec in known:
+            if spec.name in self.layers or not spec.optional:
+                out[spec.name] = [span.to_dict() for span in self.layers.get(spec.name, [])]
         if self.genre is not None:
             out["genre"] = asdict(self.genre)
             out["frames"] = [asdict(frame) for frame in self.frames]
+        names = {spec.name for spec in known}
         for name, spans in self.layers.items():
-            if name not in self.layer_types:
+            if name not in names:
                 out[name] = [span.to_dict() for span in spans]
         out.update(self.extra)
         out["errors"] = list(self.errors)
@@ -288,10 +304,10 @@ class Article:
     def set_layer(self, name: str, items: list[dict[str, Any]]) -> None:
         """Set a layer from its JSON objects: typed where this version models the
         layer and its shape, carried along in `extra` where it does not."""
-        span_type = self.layer_types.get(name)
+        spec = registry.spec(name)
         try:
-            if span_type is not None:
-                self.layers[name] = [span_type.from_dict(item) for item in items]
+            if spec is not None:
+                self.layers[name] = [spec.span_type.from_dict(item) for item in items]
                 return
         except (AttributeError, KeyError, TypeError, ValueError):
             pass  # a shape this version does not model: carried along as given

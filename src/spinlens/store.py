@@ -38,12 +38,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spinlens.facets import (
+    IndexRows,
     article_facets,
     article_stats,
     facet_totals,
     index_metadata,
     index_rows,
+    layer_counts,
     rollup_changes,
+    schema_fingerprint,
     spinlens_meta,
     technique_rollup,
 )
@@ -77,8 +80,9 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 2
-"""2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids."""
+SCHEMA_VERSION = 3
+"""2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
+3: span counts in `layer_counts`, one row per counted layer of the registry."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", tune_sqlite)
         metadata.create_all(self.engine)
-        index_metadata.create_all(self.engine)
+        spinlens_meta.create(self.engine, checkfirst=True)
         if self.is_sqlite:
             with self.engine.begin() as conn:
                 conn.execute(text(FTS_DDL))
@@ -168,15 +172,23 @@ class Store:
                     articles.c.id.in_(ids[i : i + LOOKUP_CHUNK])
                 )
                 rowid.update((r.id, r.rowid) for r in conn.execute(query))
-            for stats, _ in new:
+            for stats, _, _ in new:
                 stats["doc"] = rowid[stats["article_id"]]
         old = self.index_of(conn, ids)
         for i in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[i : i + LOOKUP_CHUNK]
-            conn.execute(delete(article_facets).where(article_facets.c.article_id.in_(chunk)))
-        conn.execute(self.upsert(article_stats, article_stats.c.article_id), [s for s, _ in new])
-        if facets := [f for _, many in new for f in many]:
+            for table in (article_facets, layer_counts):
+                conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
+        conn.execute(self.upsert(article_stats, article_stats.c.article_id), [r.stats for r in new])
+        if facets := [f for r in new for f in r.facets]:
             conn.execute(article_facets.insert(), facets)
+        counts = [
+            {"layer": layer, "article_id": r.stats["article_id"], "n": n}
+            for r in new
+            for layer, n in r.counts.items()
+        ]
+        if counts:
+            conn.execute(layer_counts.insert(), counts)
         totals, rollup = rollup_changes(old, new)
         self.add_up(conn, facet_totals, totals, ("articles", "mentions"))
         self.add_up(conn, technique_rollup, rollup, ("articles", "spans"))
@@ -199,16 +211,14 @@ class Store:
                 fts,
             )
 
-    def index_of(
-        self, conn: Connection, ids: list[str]
-    ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:
         """The index rows (stats, facets) stored now for these articles."""
-        found: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        found: dict[str, IndexRows] = {}
         for i in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[i : i + LOOKUP_CHUNK]
             query = select(article_stats).where(article_stats.c.article_id.in_(chunk))
             for row in conn.execute(query):
-                found[row.article_id] = (dict(row._mapping), [])
+                found[row.article_id] = IndexRows(dict(row._mapping), [], {})
             query = select(article_facets).where(article_facets.c.article_id.in_(chunk))
             for row in conn.execute(query):
                 found[row.article_id][1].append(dict(row._mapping))
@@ -232,16 +242,21 @@ class Store:
             conn.execute(delete(table).where(*match, table.c[counts[0]] <= 0), shrunk)
 
     def migrate(self) -> None:
-        """Bring a store written by an older spinlens up to `SCHEMA_VERSION`: rebuild
-        the full-text and corpus index rows of every stored article (once)."""
+        """Bring the derived tables up to this version and layer registry: when the
+        stored schema (`SCHEMA_VERSION` and the registry's counted layers and facets)
+        differs, drop and re-create the corpus index tables and rebuild the full-text
+        and index rows of every stored article from its JSON result (once). The
+        articles themselves are never touched."""
+        schema = f"{SCHEMA_VERSION}:{schema_fingerprint()}"
         with self.engine.begin() as conn:
             found = conn.execute(
                 select(spinlens_meta.c.value).where(spinlens_meta.c.key == "schema")
             ).scalar()
-            if found is not None and int(found) >= SCHEMA_VERSION:
+            if found == schema:
                 return
-            for table in (article_facets, article_stats, facet_totals, technique_rollup):
-                conn.execute(delete(table))
+            derived = [t for t in index_metadata.sorted_tables if t is not spinlens_meta]
+            index_metadata.drop_all(conn, tables=derived)
+            index_metadata.create_all(conn, tables=derived)
             if self.is_sqlite:
                 conn.execute(text("DELETE FROM articles_fts"))
             ids = list(conn.execute(select(articles.c.id)).scalars())
@@ -254,7 +269,7 @@ class Store:
                     articles.c.stored_at,
                 ).where(articles.c.id.in_(ids[i : i + LOOKUP_CHUNK]))
                 self.write_index(conn, [dict(r._mapping) for r in conn.execute(query)])
-            version = {"key": "schema", "value": str(SCHEMA_VERSION)}
+            version = {"key": "schema", "value": schema}
             conn.execute(self.upsert(spinlens_meta, spinlens_meta.c.key), [version])
 
     def get(self, article_id: str) -> Article | None:

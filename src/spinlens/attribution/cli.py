@@ -11,6 +11,7 @@ import click
 
 from spinlens.attribution.component import AttributionTagger, EntityLinker
 from spinlens.attribution.tagger import SequenceTagger
+from spinlens.encoder import EncoderComponent, load_encoder
 from spinlens.evaluation.attribution import (
     quote_attributions,
     read_gold_dir,
@@ -21,7 +22,6 @@ from spinlens.model import Article
 from spinlens.pipeline import Component, Pipeline
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
 from spinlens.pipeline.parallel import Concurrently
-from spinlens.techniques.component import EnglishEncoderComponent, load_model
 
 
 def analyse_gold_texts(
@@ -39,10 +39,10 @@ def analyse_gold_texts(
         Article.create(i, (texts / f"{i}.txt").read_text(encoding="utf-8"), language="en")
         for i in ids
     ]
-    encoder, _, version = load_model()
+    encoder, version = load_encoder()
     pipeline = Pipeline(
         [
-            Concurrently([SpacyAnnotator(spacy_model), EnglishEncoderComponent(encoder, version)]),
+            Concurrently([SpacyAnnotator(spacy_model), EncoderComponent(encoder, version)]),
             EntityLinker(),
             AttributionTagger(tagger),
             *after,

@@ -10,48 +10,57 @@ from spinlens.attribution.rules import Tagged, find_attributions
 from spinlens.attribution.speakers import SpeakerResolver
 from spinlens.attribution.tagger import Segment, SequenceTagger, load_tagger
 from spinlens.model import Article, Entity, Quote, Span
+from spinlens.pipeline import ComponentOptions
 from spinlens.pipeline.language import ENGLISH
-
-VERSION = "tagger-1"
-
-
-def entities_of(article: Article) -> list[Entity]:
-    return [e for e in article.layers.get("entities", []) if isinstance(e, Entity)]
 
 
 class EntityLinker:
     """Gives every entity mention its article-level `entity_id` and `canonical` name."""
 
     name = "entities"
-    version = VERSION
+    version = "names-1"
+    """Rules only: bump when they change what they link."""
+    requires = ("entities",)
+    assigns = ("entities",)
+
+    def __init__(self, options: ComponentOptions | None = None):
+        del options  # no model to configure
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
-            linked, _ = cluster_entities(entities_of(article))
+            linked, _ = cluster_entities(article.spans(Entity))
             article.layers["entities"] = list(linked)
 
 
 class AttributionTagger:
     """Adds the `quotes` layer: who said what, with speakers resolved to entities.
-    `tagger`: the sequence tagger to use (default: the shipped one)."""
+    `tagger`: the sequence tagger to use (default: the shipped one); the version is
+    the tagger's (a digest of its weights)."""
 
     name = "quotes"
-    version = VERSION
+    requires = ("doc", "entities")
+    uses = ("encoding",)
+    assigns = ("quotes",)
 
     def __init__(self, tagger: SequenceTagger | None = None):
-        self.tagger = tagger
+        self.tagger = tagger or load_tagger()
+        self.version = self.tagger.version
 
     def __call__(self, articles: Sequence[Article]) -> None:
-        tagger = self.tagger or load_tagger()
         for article in articles:
             english = article.doc is not None and article.language in ENGLISH
-            article.layers["quotes"] = list(attributions(article, tagger)) if english else []
+            article.layers["quotes"] = list(attributions(article, self.tagger)) if english else []
+
+
+def build(options: ComponentOptions) -> AttributionTagger:
+    """The component with the shipped tagger."""
+    return AttributionTagger()
 
 
 def attributions(article: Article, tagger: SequenceTagger) -> list[Quote]:
     """The attributions of one parsed article (`article.doc` must be set)."""
     doc = article.doc
-    _, clusters = cluster_entities(entities_of(article))
+    _, clusters = cluster_entities(article.spans(Entity))
     resolver = SpeakerResolver(doc, clusters)
     quotes = []
     for cand in find_attributions(doc, tagged(article, tagger)):

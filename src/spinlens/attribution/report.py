@@ -1,50 +1,70 @@
-"""The "Who said what" figures of the reports."""
+"""Who said what: the article's attributions grouped by the speaker the article
+credits (`Quote.said_by`), for the reports, the workspace and the benchmarks."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from spinlens.model import Article, Quote, Span
+from spinlens.model import Article, Quote
 
 UNATTRIBUTED = "(unattributed)"
+EXCERPT = 280
 
 
-@dataclass(frozen=True)
-class SaidRow:
-    speaker: str
-    said: str
-    kind: str
-    """"direct" or "reported" (indirect and mixed speech)."""
-
-
-def quotes_of(article: Article) -> list[Quote]:
-    return [q for q in article.layers.get("quotes", []) if isinstance(q, Quote)]
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The text on one line, cut at `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def speaker_label(quote: Quote) -> str:
-    """Who says it: the reporting speaker of an embedded attribution, else its own."""
-    speaker = quote.reported_by or quote.speaker
+    """Whom the article credits with the quote, or UNATTRIBUTED."""
+    speaker = quote.said_by
     return speaker.name if speaker else UNATTRIBUTED
 
 
-def said_span(quote: Quote) -> Span:
-    """What was said: the content; for an embedded attribution, all of it ("Everyone
-    knows that …" is what the reporting speaker said)."""
-    return quote if quote.reported_by else quote.content
+@dataclass(frozen=True)
+class Said:
+    """One attribution as a reader sees it."""
+
+    anchor: str
+    """Element id of its content in the highlighted text."""
+    text: str
+    kind: str
+    """"direct" or "reported" (indirect and mixed speech)."""
+    cue: str | None
+    score: float
 
 
-def said(article: Article, quote: Quote) -> str:
-    span = said_span(quote)
-    return " ".join(article.text[span.start : span.end].split())
+@dataclass
+class SpeakerQuotes:
+    name: str
+    quotes: list[Said] = field(default_factory=list)
+    share: float = 0.0
+    """Share of the article's characters in what they are reported as saying."""
 
 
-def who_said_what(article: Article) -> list[SaidRow]:
-    """One row per attribution, in text order."""
-    return [
-        SaidRow(speaker_label(q), said(article, q), "direct" if q.kind == "direct" else "reported")
-        for q in quotes_of(article)
-    ]
+def who_said_what(article: Article) -> list[SpeakerQuotes]:
+    """The attributions grouped by speaker, in text order within each; most quoted
+    first, unattributed last."""
+    groups: dict[str, SpeakerQuotes] = {}
+    for quote in article.spans(Quote):
+        said, cue = quote.said, quote.cue
+        name = speaker_label(quote)
+        groups.setdefault(name, SpeakerQuotes(name)).quotes.append(
+            Said(
+                f"m-quotes-{quote.content.start}-{quote.content.end}",
+                excerpt(article.text[said.start : said.end]),
+                "direct" if quote.kind == "direct" else "reported",
+                article.text[cue.start : cue.end] if cue else None,
+                quote.score,
+            )
+        )
+    shares = dict(speaker_shares(article))
+    for group in groups.values():
+        group.share = shares.get(group.name, 0.0)
+    return sorted(groups.values(), key=lambda g: (g.name == UNATTRIBUTED, -len(g.quotes), g.name))
 
 
 def speaker_shares(article: Article) -> list[tuple[str, float]]:
@@ -52,9 +72,9 @@ def speaker_shares(article: Article) -> list[tuple[str, float]]:
     as saying (most first; a character said twice, as in an embedded attribution
     and the one around it, counts once)."""
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for quote in quotes_of(article):
-        span = said_span(quote)
-        spans[speaker_label(quote)].append((span.start, span.end))
+    for quote in article.spans(Quote):
+        said = quote.said
+        spans[speaker_label(quote)].append((said.start, said.end))
     chars = Counter({name: covered(ranges) for name, ranges in spans.items()})
     total = len(article.text)
     return [(name, n / total if total else 0.0) for name, n in chars.most_common()]

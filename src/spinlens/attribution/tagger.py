@@ -9,6 +9,7 @@ paragraph (at most MAX_GAP tokens away). See docs/decisions.md, "Attribution".
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -125,6 +126,8 @@ class SequenceTagger:
     """The ONNX head: token vectors (tokens × dim) → tag probabilities (tokens × 7)."""
 
     def __init__(self, path: Path, threads: int = 0):
+        with path.open("rb") as weights:
+            self.version = f"tagger-{hashlib.file_digest(weights, 'sha256').hexdigest()[:8]}"
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")

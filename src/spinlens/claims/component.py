@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from spinlens.claims.quantities import quantities_in, reference_date
-from spinlens.claims.scorer import ClaimScorer
+from spinlens.claims.scorer import ClaimScorer, load_scorer
 from spinlens.model import Article, Claim, Entity, Quote, Sentence, Speaker
+from spinlens.pipeline import ComponentOptions
 from spinlens.pipeline.language import ENGLISH
 
 NUMERIC = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
@@ -22,6 +23,9 @@ class ClaimFinder:
     entities. English articles only, like the model's training data."""
 
     name = "claims"
+    requires = ("sentences", "entities")
+    uses = ("doc", "quotes")
+    assigns = ("claims",)
 
     def __init__(self, scorer: ClaimScorer, version: str, threshold: float | None = None):
         self.scorer = scorer
@@ -34,10 +38,10 @@ class ClaimFinder:
             article.layers["claims"] = list(self.claims_of(article)) if english else []
 
     def claims_of(self, article: Article) -> list[Claim]:
-        sentences = [s for s in article.layers.get("sentences", []) if isinstance(s, Sentence)]
+        sentences = article.spans(Sentence)
         scores = self.scorer.probabilities([article.text[s.start : s.end] for s in sentences])
-        entities = [e for e in article.layers.get("entities", []) if isinstance(e, Entity)]
-        quotes = [q for q in article.layers.get("quotes", []) if isinstance(q, Quote)]
+        entities = article.spans(Entity)
+        quotes = article.spans(Quote)
         reference = reference_date(article.published)
         counted = counted_nouns(article.doc)
         speakers = sentence_speakers(sentences, quotes, article.text)
@@ -74,7 +78,7 @@ def sentence_speakers(
     for i, sentence in enumerate(sentences):
         quote = attribution_of(sentence, quotes)
         if quote is not None:
-            speakers.append(speaker_name_of(quote, text))
+            speakers.append(quote.said_by)
         elif i and speakers[-1] and same_paragraph(text, sentences[i - 1].end, sentence.start):
             speakers.append(speakers[-1])
         else:
@@ -102,17 +106,6 @@ def attribution_of(sentence: Sentence, quotes: Sequence[Quote]) -> Quote | None:
     )
 
 
-def speaker_name_of(quote: Quote, text: str) -> Speaker | None:
-    """Who reports it (for an attribution inside someone's reported speech), else the
-    resolved speaker, else the source mention as written."""
-    speaker = quote.reported_by or quote.speaker
-    if speaker is not None:
-        return speaker
-    if quote.source is not None:
-        return Speaker(text[quote.source.start : quote.source.end])
-    return None
-
-
 def same_paragraph(text: str, end: int, start: int) -> bool:
     """No blank line between two offsets."""
     return text.count("\n", end, start) < 2
@@ -127,3 +120,8 @@ def counted_nouns(doc: Any) -> dict[int, str]:
         for tok in doc
         if tok.dep_ == "nummod" and tok.head.pos_ in ("NOUN", "PROPN")
     }
+
+
+def build(options: ComponentOptions) -> ClaimFinder:
+    """The component with the shipped claim model."""
+    return ClaimFinder(*load_scorer(threads=options.threads))

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from spinlens.model import Article, Genre, Label, Persuasion, Sentence
-from spinlens.persuasion.heads import PersuasionModel
+from spinlens.persuasion.heads import PersuasionModel, load_model
+from spinlens.pipeline import ComponentOptions
 from spinlens.textspans import lines_within
 
 
@@ -22,6 +23,8 @@ class PersuasionTagger:
     none does, the whole paragraph is."""
 
     name = "semeval23"
+    requires = ("language", "sentences")
+    assigns = ("genre", "frames", "persuasion")
 
     def __init__(self, model: PersuasionModel):
         self.model = model
@@ -56,7 +59,7 @@ class PersuasionTagger:
             ),
             key=lambda frame: -frame.score,
         )
-        sentences = [s for s in article.layers.get("sentences", []) if isinstance(s, Sentence)]
+        sentences = article.spans(Sentence)
         starts = [s.start for s in sentences]
         cutoff = model.techniques.cutoff(article.language)
         spans: list[Persuasion] = []
@@ -101,3 +104,8 @@ class PersuasionTagger:
             ]
             spans += placed or [whole[j]]
         return spans
+
+
+def build(options: ComponentOptions) -> PersuasionTagger:
+    """The component with the shipped SemEval-2023 model (research-only licence)."""
+    return PersuasionTagger(load_model())

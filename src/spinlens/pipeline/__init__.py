@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from spinlens import __version__
@@ -11,12 +12,44 @@ from spinlens.model import Article
 
 
 class Component(Protocol):
-    """One analysis step. It reads Articles and adds its layer to each."""
+    """One analysis step. It reads Articles and adds its layer to each.
+
+    A component may declare what it reads (`requires`: layers or article fields such
+    as "language", "doc", "encoding"), what it reads when present (`uses`) and what it
+    sets (`assigns`); the pipeline checks the order against them."""
 
     name: str
     version: str
 
     def __call__(self, articles: Sequence[Article]) -> None: ...
+
+
+@dataclass(frozen=True)
+class ComponentOptions:
+    """What every layer's component factory is built with."""
+
+    threads: int = 0
+    """ONNX Runtime threads per model (0: one per core)."""
+
+
+class OrderError(ValueError):
+    """A component placed before the one producing what it reads."""
+
+
+def check_order(components: Sequence[Component]) -> None:
+    """Every component's `requires` set by an earlier one, and nothing it `uses`
+    set only later (raises OrderError)."""
+    assigned: set[str] = set()
+    for i, component in enumerate(components):
+        missing = [r for r in getattr(component, "requires", ()) if r not in assigned]
+        later = {a for c in components[i + 1 :] for a in getattr(c, "assigns", ())}
+        late = [u for u in getattr(component, "uses", ()) if u in later and u not in assigned]
+        if missing or late:
+            raise OrderError(
+                f"component {component.name!r} reads {', '.join(missing + late)} "
+                "before any earlier component sets it"
+            )
+        assigned.update(getattr(component, "assigns", ()))
 
 
 class Pipeline:
@@ -26,6 +59,8 @@ class Pipeline:
     def __init__(self, components: Sequence[Component]):
         self.components = list(components)
         members = [m for c in self.components for m in getattr(c, "components", [c])]
+        if all(hasattr(c, "assigns") for c in self.components):
+            check_order(self.components)
         specs = [f"{m.name}@{m.version}" for m in members]
         digest = hashlib.sha256("\n".join(specs).encode()).hexdigest()[:8]
         self.info = {"version": f"{__version__}+{digest}", "components": specs}

@@ -21,6 +21,7 @@ class LanguageDetector:
     else detected."""
 
     name = "language"
+    assigns = ("language",)
     version = f"py3langid-{version('py3langid')}"
 
     def __call__(self, articles: Sequence[Article]) -> None:

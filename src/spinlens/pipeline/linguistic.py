@@ -26,6 +26,8 @@ class SpacyAnnotator:
     """Adds the `sentences` and `entities` layers and keeps the parse on `article.doc`."""
 
     name = "spacy"
+    requires = ("language",)
+    assigns = ("doc", "sentences", "entities")
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 16):
         self.nlp = load_model(model)

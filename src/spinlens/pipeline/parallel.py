@@ -20,6 +20,8 @@ class Concurrently:
         self.components = list(components)
         self.name = "+".join(c.name for c in self.components)
         self.version = "+".join(c.version for c in self.components)
+        self.requires = tuple(r for c in self.components for r in getattr(c, "requires", ()))
+        self.assigns = tuple(a for c in self.components for a in getattr(c, "assigns", ()))
         self.pool = ThreadPoolExecutor(max_workers=len(self.components))
 
     def __call__(self, articles: Sequence[Article]) -> None:

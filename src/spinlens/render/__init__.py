@@ -1,7 +1,8 @@
 """Renderers: analysed Articles as JSON Lines, JSON, an HTML report, Markdown or PTC TSV.
 
 Each writer is opened on a text stream, takes articles one at a time (memory does
-not grow with the batch) and is closed at the end.
+not grow with the batch) and is closed at the end. The report writers are imported
+when first asked for.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from spinlens.model import Article, Technique
-from spinlens.render.html import HtmlWriter
-from spinlens.render.markdown import MarkdownWriter
 from spinlens.render.marks import TAXONOMIES
 
 FORMATS = ("jsonl", "json", "html", "md", "ptc")
@@ -62,9 +61,8 @@ class PtcWriter:
         self.stream = stream
 
     def write(self, article: Article) -> None:
-        for span in sorted(article.layers.get("techniques", []), key=lambda s: (s.start, s.end)):
-            if isinstance(span, Technique):
-                self.stream.write(f"{article.id}\t{span.technique}\t{span.start}\t{span.end}\n")
+        for span in sorted(article.spans(Technique), key=lambda s: (s.start, s.end)):
+            self.stream.write(f"{article.id}\t{span.technique}\t{span.start}\t{span.end}\n")
 
     def close(self) -> None:
         self.stream.flush()
@@ -74,8 +72,12 @@ def open_writer(fmt: str, stream: TextIO, taxonomy: str = "all") -> Writer:
     """A writer of format `fmt` (one of FORMATS) over `stream`; the reports (html,
     md) show the technique layers of `taxonomy` (one of TAXONOMIES)."""
     if fmt == "html":
+        from spinlens.render.html import HtmlWriter
+
         return HtmlWriter(stream, taxonomy)
     if fmt == "md":
+        from spinlens.render.markdown import MarkdownWriter
+
         return MarkdownWriter(stream, taxonomy)
     writers: dict[str, Callable[[TextIO], Writer]] = {
         "jsonl": JsonLinesWriter,

@@ -4,19 +4,16 @@ Markdown viewer renders it as live HTML, links or formatting."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TextIO
 
-from spinlens.attribution.report import speaker_shares, who_said_what
-from spinlens.model import Article, Persuasion, Technique
+from spinlens.attribution.report import excerpt, who_said_what
+from spinlens.claims.layer import claims_to_check
+from spinlens.model import Article, Entity, Persuasion, Technique
+from spinlens.persuasion.layer import persuasion_summary
+from spinlens.pipeline.layers import top_mentions
 from spinlens.render.marks import marks_of, segments, shown_layers
-from spinlens.render.summaries import (
-    claims_to_check,
-    excerpt,
-    label_counts,
-    persuasion_summary,
-    technique_summary,
-    top_mentions,
-)
+from spinlens.techniques.layer import technique_summary
 
 PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$])")
 
@@ -50,7 +47,7 @@ def markdown_lines(
         if value:
             lines.append(f"- **{key}**: {escape(str(value))}")
     summary = technique_summary(article)
-    entities = label_counts(article, "entities").most_common()
+    entities = Counter(e.label for e in article.spans(Entity)).most_common()
     lines.append(f"- **sentences**: {summary.sentences}")
     lines.append("- **entities**: " + ", ".join(f"{label} {n}" for label, n in entities))
     if "techniques" in layers:
@@ -69,13 +66,12 @@ def markdown_lines(
         ]
     lines.append("")
     lines.extend(annotated_paragraphs(article, "techniques" in layers))
-    spans = sorted(article.layers.get("techniques", []), key=lambda s: (s.start, s.end))
+    spans = sorted(article.spans(Technique), key=lambda s: (s.start, s.end))
     if spans and "techniques" in layers:
         lines += ["", "| technique | confidence | passage |", "|---|---|---|"]
         lines += [
             f"| {escape(s.technique)} | {s.score:.2f} | {escape(article.text[s.start : s.end])} |"
             for s in spans
-            if isinstance(s, Technique)
         ]
     if "persuasion" in layers:
         lines += persuasion_lines(article)
@@ -91,7 +87,7 @@ def markdown_lines(
 def annotated_paragraphs(article: Article, techniques: bool = True) -> list[str]:
     """The text, one paragraph a block, technique passages in bold with
     ``[Technique 0.83]`` after each (plain text when `techniques` is off)."""
-    marks = [m for m in marks_of(article) if m.layer == "techniques"] if techniques else []
+    marks = marks_of(article, ["techniques"]) if techniques else []
     pieces = []
     for seg in segments(article.text, marks):
         piece = escape(seg.text)
@@ -123,7 +119,7 @@ def persuasion_header(article: Article) -> list[str]:
 
 def persuasion_lines(article: Article) -> list[str]:
     """The persuasion passages, with the paragraph each is in."""
-    spans = [s for s in article.layers.get("persuasion", []) if isinstance(s, Persuasion)]
+    spans = article.spans(Persuasion)
     if not spans:
         return []
     lines = ["", "### Persuasion techniques (SemEval-2023)", ""]
@@ -147,16 +143,16 @@ def embolden(line: str) -> str:
 
 
 def said_lines(article: Article) -> list[str]:
-    """The "Who said what" table and each speaker's share of the text."""
-    rows = who_said_what(article)
-    if not rows:
+    """The "Who said what" table, by speaker, and each speaker's share of the text."""
+    speakers = who_said_what(article)
+    if not speakers:
         return []
     lines = ["", "### Who said what", "", "| speaker | what was said | direct or reported |"]
     lines.append("|---|---|---|")
-    lines += [f"| {escape(r.speaker)} | {escape(r.said)} | {r.kind} |" for r in rows]
-    shares = "; ".join(
-        f"{escape(name)} {100 * share:.0f} %" for name, share in speaker_shares(article)
-    )
+    lines += [
+        f"| {escape(s.name)} | {escape(q.text)} | {q.kind} |" for s in speakers for q in s.quotes
+    ]
+    shares = "; ".join(f"{escape(s.name)} {100 * s.share:.0f} %" for s in speakers)
     lines += ["", f"Share of the article's text: {shares}."]
     return lines
 
@@ -176,7 +172,7 @@ def claim_lines(article: Article) -> list[str]:
     for rank, claim in enumerate(claims, 1):
         quantities = escape(", ".join(claim.quantities))
         lines.append(
-            f"| {rank} | {claim.score or 0:.2f} | {escape(claim.speaker or '')} | "
+            f"| {rank} | {claim.score:.2f} | {escape(claim.speaker or '')} | "
             f"{escape(claim.text)} | {quantities} | {paragraph_number(article.text, claim.start)} |"
         )
     return lines

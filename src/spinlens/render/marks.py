@@ -1,25 +1,28 @@
 """Highlightable marks from an article's layers, and the text cut into segments
-so that overlapping marks can be drawn (each segment knows every mark over it)."""
+so that overlapping marks can be drawn (each segment knows every mark over it).
+
+Each layer says how its spans become marks (`LayerSpec.marks`); this module only
+collects them and cuts the text.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeGuard
 
-import spacy
-from spacy.glossary import GLOSSARY
+from spinlens import layers as registry
+from spinlens.model import Article
 
-from spinlens.model import Article, Entity, Persuasion, Technique
-from spinlens.persuasion import NAMES as PERSUASION_NAMES
-from spinlens.persuasion import TECHNIQUES as PERSUASION
-from spinlens.techniques import NAMES, TECHNIQUES
+TAXONOMIES = ("all", "ptc", "semeval23")
+"""Which technique layers a report shows: both, PTC `techniques`, SemEval-2023 `persuasion`."""
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One highlighted span: its layer, label, hover text and style class."""
+    """One highlighted span: its layer, label, hover text and style classes; `tag`,
+    a short label drawn where it ends (styled `tag_css`); `target`, whether the
+    mark is a link target (``m-<layer>-<start>-<end>``) for the side panels."""
 
     start: int
     end: int
@@ -28,6 +31,13 @@ class Mark:
     note: str
     css: str
     score: float | None = None
+    tag: str = ""
+    tag_css: str = ""
+    target: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"m-{self.layer}-{self.start}-{self.end}"
 
 
 @dataclass(frozen=True)
@@ -36,139 +46,43 @@ class Segment:
     start: int
     marks: tuple[Mark, ...]
 
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
 
 def describe(label: str) -> str:
     """A one-line definition of an annotation label (technique or entity type)."""
-    known = label in GLOSSARY  # spacy.explain warns about any other label
-    return (
-        TECHNIQUES.get(label)
-        or PERSUASION.get(label)
-        or (spacy.explain(label) if known else None)
-        or label
-    )
+    found = registry.definition(label)
+    if found:
+        return found
+    from spacy.glossary import GLOSSARY  # spacy.explain warns about any other label
+
+    return GLOSSARY.get(label, label)
 
 
-def technique_class(name: str) -> str:
-    """A CSS class per technique (names hold commas, so an index is used)."""
-    return f"t{NAMES.index(name)}" if name in NAMES else "t-other"
-
-
-def persuasion_class(name: str) -> str:
-    """A CSS class per SemEval-2023 technique."""
-    return f"p{PERSUASION_NAMES.index(name)}" if name in PERSUASION_NAMES else "p-other"
-
-
-TAXONOMIES = ("all", "ptc", "semeval23")
-"""Which technique layers a report shows: both, PTC `techniques`, SemEval-2023 `persuasion`."""
-REPORT_LAYERS = ("entities", "techniques", "persuasion")
-ALL_LAYERS = ("entities", "techniques", "persuasion", "quotes", "claims")
-
-
-def shown_layers(layers: tuple[str, ...], taxonomy: str) -> tuple[str, ...]:
+def shown_layers(layers: Iterable[str], taxonomy: str) -> tuple[str, ...]:
     """The layers a report draws for the chosen taxonomy."""
     hidden = {"ptc": "persuasion", "semeval23": "techniques"}.get(taxonomy)
     return tuple(layer for layer in layers if layer != hidden)
 
 
-def marks_of(article: Article, layers: tuple[str, ...] = REPORT_LAYERS) -> list[Mark]:
-    """Every mark of the given layers to highlight in the article, in text order."""
+def report_layers(taxonomy: str = "all") -> tuple[str, ...]:
+    """The layers the reports show (marks and panels) for the chosen taxonomy."""
+    return shown_layers((s.name for s in registry.specs()), taxonomy)
+
+
+def marks_of(article: Article, layers: Iterable[str] | None = None) -> list[Mark]:
+    """Every mark of the given layers (default: all) in the article, in text order."""
+    wanted = None if layers is None else set(layers)
     marks = [
-        Mark(s.start, s.end, "entities", s.label, f"{s.label}: {describe(s.label)}", "ent")
-        for s in article.layers.get("entities", [])
-        if isinstance(s, Entity) and "entities" in layers
+        mark
+        for spec in registry.specs()
+        if spec.marks and (wanted is None or spec.name in wanted)
+        for mark in spec.marks(article)
+        if 0 <= mark.start < mark.end <= len(article.text)
     ]
-    if "quotes" in layers:
-        marks += quote_marks(article)
-    if "claims" in layers:
-        marks += claim_marks(article)
-    if "techniques" in layers:
-        marks += technique_marks(article, "techniques", Technique, "", technique_class)
-    if "persuasion" in layers:
-        marks += technique_marks(
-            article, "persuasion", Persuasion, ", SemEval-2023", persuasion_class
-        )
     return sorted(marks, key=lambda m: (m.start, -m.end, m.layer))
-
-
-def technique_marks(
-    article: Article,
-    layer: str,
-    kind: type[Technique] | type[Persuasion],
-    taxonomy: str,
-    css_of: Callable[[str], str],
-) -> list[Mark]:
-    """Marks of a technique layer (PTC `techniques` or SemEval-2023 `persuasion`)."""
-    return [
-        Mark(
-            s.start,
-            s.end,
-            layer,
-            s.technique,
-            f"{s.technique} ({s.score:.2f}{taxonomy}): {describe(s.technique)}",
-            f"{'tech' if layer == 'techniques' else 'pers'} {css_of(s.technique)}",
-            s.score,
-        )
-        for s in article.layers.get(layer, [])
-        if isinstance(s, kind)
-    ]
-
-
-def layer_items(article: Article, name: str) -> list[dict[str, Any]]:
-    """A layer's spans as JSON objects, whether this version models the layer
-    (`article.layers`) or only carries it along (`article.extra`)."""
-    if name in article.layers:
-        return [span.to_dict() for span in article.layers[name]]
-    items = article.extra.get(name)
-    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
-
-
-def valid_span(span: Any, length: int) -> TypeGuard[dict[str, Any]]:
-    return (
-        isinstance(span, dict)
-        and isinstance(span.get("start"), int)
-        and isinstance(span.get("end"), int)
-        and 0 <= span["start"] < span["end"] <= length
-    )
-
-
-def speaker_name(speaker: Any) -> str | None:
-    """A speaker's name from ``{"name": …}`` or a plain string."""
-    name = speaker.get("name") if isinstance(speaker, dict) else speaker
-    return name if isinstance(name, str) and name.strip() else None
-
-
-def quote_marks(article: Article) -> list[Mark]:
-    """Reported speech: the quoted content, the speech verb (cue) and the speaker mention."""
-    marks = []
-    for quote in layer_items(article, "quotes"):
-        kind = str(quote.get("kind") or "quote")
-        speaker = speaker_name(quote.get("speaker")) or "unattributed"
-        score = quote.get("score") if isinstance(quote.get("score"), int | float) else None
-        conf = f" ({score:.2f})" if score is not None else ""
-        parts = (
-            ("content", "quote", f"{kind} quote{conf}: said by {speaker}"),
-            ("cue", "qcue", f"speech verb of a quote by {speaker}"),
-            ("source", "qsrc", f"speaker: {speaker}"),
-        )
-        for part, css, note in parts:
-            span = quote.get(part)
-            if valid_span(span, len(article.text)):
-                marks.append(Mark(span["start"], span["end"], "quotes", kind, note, css, score))
-    return marks
-
-
-def claim_marks(article: Article) -> list[Mark]:
-    """Check-worthy claims."""
-    marks = []
-    for claim in layer_items(article, "claims"):
-        if not valid_span(claim, len(article.text)):
-            continue
-        score = claim.get("score") if isinstance(claim.get("score"), int | float) else None
-        conf = f" ({score:.2f})" if score is not None else ""
-        speaker = speaker_name(claim.get("speaker"))
-        note = f"claim worth checking{conf}" + (f", by {speaker}" if speaker else "")
-        marks.append(Mark(claim["start"], claim["end"], "claims", "claim", note, "claim", score))
-    return marks
 
 
 def segments(text: str, marks: list[Mark]) -> list[Segment]:

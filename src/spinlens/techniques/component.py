@@ -7,42 +7,41 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from spinlens.encoder import Encoder, EncoderComponent
-from spinlens.model import Article, Span
-from spinlens.pipeline.language import ENGLISH
+from spinlens.encoder import MODEL_DIR, Encoder, load_encoder
+from spinlens.model import Article, Sentence, Span
+from spinlens.pipeline import ComponentOptions
 from spinlens.techniques.heads import TechniqueHeads
 from spinlens.techniques.predict import predict_spans
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
-
 
 def load_model(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, TechniqueHeads, str]:
-    """The shipped encoder and heads, loaded once per process, and their version;
+    """The shipped encoder and heads, loaded once per process, and the heads' version;
     `threads` intra-op threads for ONNX Runtime (0: one per core)."""
-    return _load_model(folder, threads)
+    encoder, _ = load_encoder(folder, threads)
+    heads, version = load_heads(folder)
+    return encoder, heads, version
+
+
+def load_heads(folder: Path = MODEL_DIR) -> tuple[TechniqueHeads, str]:
+    """The shipped technique heads, loaded once per process, and their version."""
+    return _load_heads(folder)
 
 
 @cache
-def _load_model(folder: Path, threads: int) -> tuple[Encoder, TechniqueHeads, str]:
+def _load_heads(folder: Path) -> tuple[TechniqueHeads, str]:
     heads_path = folder / "heads.npz"
     if not heads_path.exists():
         raise RuntimeError(f"technique model missing: {heads_path}")
     version = hashlib.sha256(heads_path.read_bytes()).hexdigest()[:8]
-    return Encoder(folder, threads), TechniqueHeads.load(heads_path), f"ptc-minilm-{version}"
-
-
-class EnglishEncoderComponent(EncoderComponent):
-    """Encodes English articles only (the encoder is uncased English MiniLM); others
-    keep `encoding = None` and get no technique spans."""
-
-    def __call__(self, articles: Sequence[Article]) -> None:
-        super().__call__([a for a in articles if a.language in ENGLISH])
+    return TechniqueHeads.load(heads_path), f"ptc-minilm-{version}"
 
 
 class TechniqueTagger:
     """Adds the `techniques` layer: propaganda spans with technique and confidence."""
 
     name = "techniques"
+    requires = ("encoding", "sentences")
+    assigns = ("techniques",)
 
     def __init__(self, heads: TechniqueHeads, version: str):
         self.heads = heads
@@ -52,6 +51,11 @@ class TechniqueTagger:
         for article in articles:
             found: list[Span] = []
             if article.encoding is not None:
-                sentences = article.layers.get("sentences", [])
+                sentences = article.spans(Sentence)
                 found += predict_spans(self.heads, article.text, article.encoding, sentences)
             article.layers["techniques"] = found
+
+
+def build(options: ComponentOptions) -> TechniqueTagger:
+    """The component with the shipped heads."""
+    return TechniqueTagger(*load_heads())

@@ -4,21 +4,18 @@ background jobs (batches, uploads) with their progress."""
 from __future__ import annotations
 
 import json
-import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from secrets import token_hex
 from typing import Any
 
 from spinlens.batch import Summary, analyze_stream
 from spinlens.model import Article
 from spinlens.pipeline import Pipeline
-from spinlens.readers import Limits, Read, ReadError, format_of, read_bytes, read_path
+from spinlens.readers import Limits, Read, ReadError, read_bytes
 from spinlens.store import Store
 
 KEEP_JOBS = 200
@@ -178,39 +175,3 @@ class Jobs:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
-
-
-UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(name: str | None) -> str:
-    """A file name without folders or odd characters (the suffix, which names the
-    format, is kept)."""
-    base = re.split(r"[/\\]", name or "")[-1]
-    base = UNSAFE.sub("_", base).lstrip("._")[-120:]
-    return base or "upload"
-
-
-def count_documents(path: Path) -> int | None:
-    """Documents in an uploaded file where that is cheap to know (None: unknown)."""
-    fmt = format_of(path)
-    if fmt in ("text", "html"):
-        return 1
-    if fmt == "jsonl":
-        with path.open("rb") as stream:
-            return sum(1 for line in stream if line.strip())
-    return None
-
-
-def upload_reads(
-    paths: list[Path], limits: Limits, folder: Path
-) -> tuple[Callable[[], Iterator[Read]], int | None, Callable[[], None]]:
-    """Reader, expected document count and clean-up for files saved in `folder`."""
-    counts = [count_documents(p) for p in paths]
-    total = None if None in counts else sum(c or 0 for c in counts)
-
-    def reads() -> Iterator[Read]:
-        for path in paths:
-            yield from read_path(path, limits)
-
-    return reads, total, lambda: shutil.rmtree(folder, ignore_errors=True)

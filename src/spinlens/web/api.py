@@ -5,35 +5,30 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import tempfile
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from spinlens.model import Article
 from spinlens.readers import ReadError
 from spinlens.readers.jsonl import read_jsonl
 from spinlens.render import open_writer
 from spinlens.web.aggregates import aggregates
-from spinlens.web.analysis import Job, safe_name, upload_reads
-from spinlens.web.app import Workspace, path_quote, same_origin, workspace
+from spinlens.web.analysis import Job
+from spinlens.web.auth import Writer
 from spinlens.web.queries import (
     MAX_PER_PAGE,
     PER_PAGE,
     Filters,
     QueryError,
-    Sort,
-    counts_of,
     filter_options,
     list_articles,
+    sorts,
 )
 from spinlens.web.schemas import Aggregates, ArticleIn, ArticleList, BatchIn, ErrorOut, JobOut
+from spinlens.web.state import path_quote, workspace
+from spinlens.web.uploads import start_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -46,29 +41,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 ARTICLE_EXAMPLE = {"application/json": {"example": {"id": "…", "text": "…", "entities": []}}}
 DAY = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def ws_of(request: Request) -> Workspace:
-    return workspace(request)
-
-
-def bearer(request: Request) -> str | None:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
-def require_writer(request: Request) -> None:
-    """Dependency of every write: not from another site's page, and the bearer
-    token when SPINLENS_TOKEN is set."""
-    if not same_origin(request):
-        raise HTTPException(403, "cross-site requests are refused")
-    if not ws_of(request).authorised(bearer(request)):
-        raise HTTPException(
-            401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
-        )
-
-
-Writer = Depends(require_writer)
 
 
 def job_out(job: Job) -> dict[str, Any]:
@@ -85,7 +57,7 @@ def analyze(body: ArticleIn, request: Request) -> JSONResponse:
     """Analyses `text` (or the main text of `html`) synchronously, stores it and
     returns the article's JSON Lines object (docs/output-format.md). The same
     content analysed again by the same pipeline is not analysed twice."""
-    result = ws_of(request).analyzer.analyze_object(body.as_object())
+    result = workspace(request).analyzer.analyze_object(body.as_object())
     if isinstance(result, ReadError):
         raise HTTPException(422, result.reason)
     return JSONResponse(result.to_dict())
@@ -100,7 +72,7 @@ def analyze(body: ArticleIn, request: Request) -> JSONResponse:
 )
 def batch(body: BatchIn, request: Request) -> JobOut:
     """Queues the articles and returns at once; poll the job's `url` for progress."""
-    ws = ws_of(request)
+    ws = workspace(request)
     if len(body.articles) > ws.limits.max_batch:
         raise HTTPException(413, f"too many articles in one batch (limit {ws.limits.max_batch})")
     objects = [a.as_object() for a in body.articles]
@@ -122,42 +94,13 @@ def batch(body: BatchIn, request: Request) -> JobOut:
 async def upload(request: Request, files: Annotated[list[UploadFile], File()]) -> JobOut:
     """Text, HTML, JSON Lines, RSS/Atom and WARC (.warc, .warc.gz) files, recognised
     by suffix or content; poll the job's `url` for progress."""
-    job = await start_upload(ws_of(request), files)
+    job = await start_upload(workspace(request), files)
     return JobOut(**job_out(job))
-
-
-async def start_upload(ws: Workspace, files: Sequence[StarletteUpload]) -> Job:
-    """Copy uploaded files to a private folder and queue their analysis."""
-    if len(files) > ws.limits.max_files:
-        raise HTTPException(413, f"too many files in one upload (limit {ws.limits.max_files})")
-    folder = Path(tempfile.mkdtemp(prefix="spinlens-upload-"))
-    try:
-        paths = await run_in_threadpool(save_files, files, folder)
-        reads, total, cleanup = await run_in_threadpool(
-            upload_reads, paths, ws.analyzer.limits, folder
-        )
-    except Exception:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return ws.jobs.submit("upload", reads, total, cleanup)
-
-
-def save_files(files: Sequence[StarletteUpload], folder: Path) -> list[Path]:
-    """Each upload as `folder/N/<safe name>` (names never leave the folder)."""
-    paths = []
-    for n, upload in enumerate(files):
-        target = folder / str(n) / safe_name(upload.filename)
-        target.parent.mkdir()
-        upload.file.seek(0)
-        with target.open("wb") as out:
-            shutil.copyfileobj(upload.file, out, 1 << 20)
-        paths.append(target)
-    return paths
 
 
 @router.get("/jobs/{job_id}", summary="Progress of a background job", responses=ERRORS)
 def job_status(job_id: str, request: Request) -> JobOut:
-    job = ws_of(request).jobs.get(job_id)
+    job = workspace(request).jobs.get(job_id)
     if job is None:
         raise HTTPException(404, "no such job")
     return JobOut(**job_out(job))
@@ -179,28 +122,28 @@ def articles(
     ] = "",
     date_from: Annotated[str, Query(pattern=DAY)] = "",
     date_to: Annotated[str, Query(pattern=DAY)] = "",
-    sort: Sort | None = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=32,
+            description="relevance, date, title, source, language, words, "
+            "or a counted layer: sentences, entities, techniques, quotes, claims",
+        ),
+    ] = None,
     order: Literal["asc", "desc"] | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
 ) -> ArticleList:
-    """Stored articles, newest first by default (best match first when searching)."""
-    filters = Filters(
-        q,
-        source,
-        language,
-        technique,
-        speaker,
-        entity,
-        genre,
-        frame,
-        persuasion,
-        date_from,
-        date_to,
-    )
+    """Stored articles, newest first by default (best match first when searching).
+    Any facet of a registered layer filters by its kind as parameter name."""
+    del q, source, language, technique, speaker, entity, genre, frame, persuasion
+    del date_from, date_to  # validated above; read with every other facet below
+    if sort and sort not in sorts():
+        raise HTTPException(422, f"unknown sort {sort!r}: one of {', '.join(sorts())}")
+    filters = Filters.of(request.query_params)
     try:
         listing = list_articles(
-            ws_of(request).store, filters, sort or "", order or "", page, per_page
+            workspace(request).store, filters, sort or "", order or "", page, per_page
         )
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
@@ -213,7 +156,7 @@ def articles(
             "day": r["day"],
             "language": r["language"],
             "words": r["words"],
-            "counts": counts_of(r),
+            "counts": r["counts"],
             "url": f"/api/articles/{path_quote(r['article_id'])}",
             "page": f"/articles/{path_quote(r['article_id'])}",
         }
@@ -231,7 +174,7 @@ def articles(
 
 
 def stored(request: Request, article_id: str) -> Article:
-    article = ws_of(request).store.get(article_id)
+    article = workspace(request).store.get(article_id)
     if article is None:
         raise HTTPException(404, "no stored article with this id")
     return article
@@ -282,7 +225,7 @@ def article(article_id: str, request: Request, download: bool = False) -> JSONRe
 
 @router.get("/aggregates", summary="The dashboard's figures")
 def dashboard_data(request: Request) -> Aggregates:
-    ws = ws_of(request)
+    ws = workspace(request)
     return Aggregates(
         **ws.cache.get("aggregates", lambda: aggregates(ws.store, ws.min_source_words))
     )
@@ -290,6 +233,6 @@ def dashboard_data(request: Request) -> Aggregates:
 
 @router.get("/facets", summary="Values the corpus filters offer, with article counts")
 def facets(request: Request) -> dict[str, list[dict[str, Any]]]:
-    ws = ws_of(request)
+    ws = workspace(request)
     options = ws.cache.get("options", lambda: filter_options(ws.store))
     return {k: [{"name": n, "count": c} for n, c in v] for k, v in options.items()}

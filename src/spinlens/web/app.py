@@ -1,17 +1,12 @@
-"""The FastAPI application: state shared by the routes, middleware, error pages."""
+"""The FastAPI application, assembled: state, middleware, routers, error pages."""
 
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -23,90 +18,15 @@ from spinlens import __version__
 from spinlens.config import Settings
 from spinlens.pipeline import Pipeline
 from spinlens.readers import Limits
-from spinlens.render.html import colour, safe_url
-from spinlens.render.marks import describe, persuasion_class, technique_class
 from spinlens.store import Store
+from spinlens.web import api, pages
 from spinlens.web.aggregates import MIN_WORDS
 from spinlens.web.analysis import Analyzer, Jobs
 from spinlens.web.middleware import BodyLimit, SecurityHeaders
 from spinlens.web.queries import TimedCache
+from spinlens.web.state import HERE, MAX_BATCH, RequestLimits, Workspace, templates, workspace
 
-HERE = Path(__file__).parent
-MAX_BATCH = 1000
-"""Most articles in one `POST /api/jobs`."""
-MAX_FILES = 100
-"""Most files in one upload."""
 UPLOAD_PATHS = ("/analyse", "/api/uploads")
-
-
-@dataclass
-class RequestLimits:
-    """Request limits, in bytes and items."""
-
-    max_body: int
-    max_upload: int
-    max_batch: int = MAX_BATCH
-    max_files: int = MAX_FILES
-
-
-@dataclass
-class Workspace:
-    """Everything the routes share (on ``app.state.ws``)."""
-
-    store: Store
-    settings: Settings
-    analyzer: Analyzer
-    jobs: Jobs
-    token: str | None
-    limits: RequestLimits
-    templates: jinja2.Environment
-    cache: TimedCache = field(default_factory=lambda: TimedCache(30.0))
-    min_source_words: int = MIN_WORDS
-
-    def authorised(self, given: str | None) -> bool:
-        """Writes are open without SPINLENS_TOKEN; with it, the token must match."""
-        if self.token is None:
-            return True
-        return given is not None and secrets.compare_digest(given.encode(), self.token.encode())
-
-
-def workspace(request: Request) -> Workspace:
-    ws: Workspace = request.app.state.ws
-    return ws
-
-
-def same_origin(request: Request) -> bool:
-    """A write from a browser must come from this site's own pages (browsers name
-    the page's origin on every cross-site POST; other clients send none)."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    return origin != "null" and urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-def path_quote(value: str) -> str:
-    """An id as one URL path segment."""
-    return quote(value, safe="")
-
-
-def templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        q=path_quote,
-        safe_url=safe_url,
-        technique_class=technique_class,
-        persuasion_class=persuasion_class,
-        describe=describe,
-        colour=colour,
-    )
-    env.globals["version"] = __version__
-    return env
 
 
 def default_pipeline(settings: Settings) -> Callable[[], Pipeline]:
@@ -186,9 +106,6 @@ def create_app(
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     add_error_handlers(app)
-
-    from spinlens.web import api, pages
-
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

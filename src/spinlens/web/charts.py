@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from spinlens.render.html import TECHNIQUE_COLOURS
 from spinlens.techniques import NAMES
+from spinlens.techniques.layer import COLOURS as TECHNIQUE_COLOURS
 
 WIDTH = 760
 NARROW = 420

@@ -3,7 +3,7 @@ dashboard and the API overview."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,25 +12,24 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from spinlens.persuasion import NAMES as PERSUASION_NAMES
+from spinlens import layers as registry
 from spinlens.readers import ReadError
-from spinlens.render.html import ENTITY_COLOURS, TECHNIQUE_COLOURS, colour
-from spinlens.render.marks import persuasion_class, technique_class
-from spinlens.techniques import NAMES
+from spinlens.render.templating import article_view, layer_css
+from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
-from spinlens.web.api import bearer, start_upload
-from spinlens.web.app import Workspace, path_quote, same_origin, workspace
+from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.queries import (
     PER_PAGE,
-    SORTS,
     Filters,
     Listing,
     QueryError,
     filter_options,
     list_articles,
+    sorts,
 )
-from spinlens.web.views import article_view
+from spinlens.web.state import Workspace, path_quote, workspace
+from spinlens.web.uploads import start_upload
 
 router = APIRouter(include_in_schema=False)
 META_FIELDS = ("title", "source", "url", "published")
@@ -69,6 +68,32 @@ class Links:
         return self.url(sort=column, order=flip if same else default, page=1)
 
 
+@dataclass(frozen=True)
+class FacetField:
+    """One facet filter of the corpus form: a choice among known values (`closed`)
+    or a free text with suggestions; values with their article counts."""
+
+    kind: str
+    label: str
+    closed: bool
+    values: list[tuple[str, int | None]]
+
+
+def facet_fields(options: dict[str, list[tuple[str, int]]]) -> list[FacetField]:
+    """The facet filters of every registered layer: closed ones of a default layer
+    always, those of an opt-in layer once the store holds values."""
+    fields = []
+    for spec in registry.specs():
+        for facet in spec.facets:
+            found = dict(options.get(facet.options, []))
+            if not facet.values:
+                fields.append(FacetField(facet.kind, facet.label, False, list(found.items())))
+            elif spec.default or found:
+                values = [(v, found.get(v)) for v in facet.values if spec.default or v in found]
+                fields.append(FacetField(facet.kind, facet.label, True, values))
+    return fields
+
+
 @router.get("/", response_class=HTMLResponse)
 @router.get("/articles", response_class=HTMLResponse)
 def corpus(request: Request) -> HTMLResponse:
@@ -92,8 +117,9 @@ def corpus(request: Request) -> HTMLResponse:
         listing=listing,
         filters=filters,
         options=options,
-        techniques=NAMES,
-        sorts=SORTS,
+        facet_fields=facet_fields(options),
+        columns=[(s.name, s.title, "num") for s in registry.specs() if s.panel and s.counted],
+        sorts=sorts(),
         links=Links(filters, listing),
         error=error,
     )
@@ -104,7 +130,15 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
     article = workspace(request).store.get(article_id)
     if article is None:
         raise HTTPException(404, "no stored article with this id")
-    return render(request, "article.html.j2", nav="", view=article_view(article), a=article)
+    return render(
+        request,
+        "article.html.j2",
+        nav="",
+        view=article_view(article),
+        a=article,
+        prefix="",
+        linked=True,
+    )
 
 
 @router.get("/analyse", response_class=HTMLResponse)
@@ -138,7 +172,7 @@ async def analyse_post(request: Request) -> Response:
         max_files=ws.limits.max_files, max_fields=20, max_part_size=ws.limits.max_body
     )
     fields = {k: str(form.get(k) or "") for k in ("text", "token", *META_FIELDS)}
-    if not ws.authorised(fields.pop("token") or bearer(request)):
+    if not authorised(request, fields.pop("token") or bearer(request)):
         return analyse_page(request, 401, "a valid access token is required to analyse", **fields)
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     if uploads:
@@ -233,31 +267,9 @@ def api_docs(request: Request) -> HTMLResponse:
 
 @router.get("/static/layers.css")
 def layers_css() -> Response:
+    """Every layer's style rules (the reports embed the same)."""
     return Response(
-        layer_styles(),
+        layer_css(),
         media_type="text/css",
         headers={"cache-control": "public, max-age=3600"},
     )
-
-
-@lru_cache(maxsize=1)
-def layer_styles() -> str:
-    """Colours and legend toggles for every technique and entity label."""
-    lines = []
-    for name, shade in zip(NAMES, TECHNIQUE_COLOURS, strict=True):
-        css = technique_class(name)
-        lines += [
-            f".{css} {{ background: {shade}; }}",
-            f"body:has(#show-{css}:not(:checked)) .text span.{css} "
-            "{ background: none; box-shadow: none; }",
-            f"body:has(#show-{css}:not(:checked)) .text sub.{css} {{ display: none; }}",
-        ]
-    for name in PERSUASION_NAMES:
-        css = persuasion_class(name)
-        lines += [
-            f".{css} {{ --pc: {colour(name)}; }}",
-            f"span.chip.{css} {{ background: {colour(name)}; }}",
-        ]
-    for label, shade in ENTITY_COLOURS.items():
-        lines.append(f".e-{label} {{ --ent: {shade}; }}")
-    return "\n".join(lines) + "\n"

@@ -6,50 +6,36 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal, TypeVar, get_args
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import Float, Integer, Select, func, or_, select, text
 from sqlalchemy.exc import OperationalError
 
-from spinlens.facets import FACET_KINDS
+from spinlens import layers as registry
 from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
-from spinlens.persuasion import FRAMES, GENRES
-from spinlens.persuasion import NAMES as PERSUASION_NAMES
+from spinlens.facets import layer_counts
 from spinlens.store import Store, articles, fts_query
-from spinlens.techniques import NAMES
 
-Sort = Literal[
-    "relevance",
-    "date",
-    "title",
-    "source",
-    "language",
-    "words",
-    "techniques",
-    "quotes",
-    "claims",
-    "entities",
-]
-SORTS: tuple[str, ...] = get_args(Sort)
-SORT_COLUMNS = {
+BASE_SORTS = {
     "date": stats.c.day,
     "title": stats.c.title,
     "source": stats.c.source,
     "language": stats.c.language,
     "words": stats.c.words,
-    "techniques": stats.c.n_techniques,
-    "quotes": stats.c.n_quotes,
-    "claims": stats.c.n_claims,
-    "entities": stats.c.n_entities,
 }
 PER_PAGE = 50
 MAX_PER_PAGE = 500
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 T = TypeVar("T")
+
+
+def sorts() -> tuple[str, ...]:
+    """Every sort key: relevance, the metadata columns and each counted layer."""
+    return ("relevance", *BASE_SORTS, *registry.counted())
 
 
 class QueryError(ValueError):
@@ -58,46 +44,56 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Filters:
-    """What a corpus listing is restricted to; empty strings mean 'any'."""
+    """What a corpus listing is restricted to: search, metadata, and one value per
+    facet kind of the layer registry (`facets`); empty strings mean 'any'."""
 
     q: str = ""
     source: str = ""
     language: str = ""
-    technique: str = ""
-    speaker: str = ""
-    entity: str = ""
-    genre: str = ""
-    frame: str = ""
-    persuasion: str = ""
     date_from: str = ""
     date_to: str = ""
+    facets: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, params: dict[str, Any]) -> Filters:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: str(v or "").strip()[:500] for k, v in params.items() if k in names})
+    def of(cls, params: Mapping[str, Any]) -> Filters:
+        """Filters from query parameters (unknown names ignored, values trimmed)."""
+
+        def value(name: str) -> str:
+            return str(params.get(name) or "").strip()[:500]
+
+        kinds = registry.facet_kinds()
+        return cls(
+            q=value("q"),
+            source=value("source"),
+            language=value("language"),
+            date_from=value("date_from"),
+            date_to=value("date_to"),
+            facets=tuple((kind, value(kind)) for kind in kinds if value(kind)),
+        )
+
+    def __getitem__(self, name: str) -> str:
+        """Any filter's value by name ("" when not set): ``filters["speaker"]``."""
+        if name in ("q", "source", "language", "date_from", "date_to"):
+            return str(getattr(self, name))
+        return dict(self.facets).get(name, "")
 
     def problems(self) -> list[str]:
         out = [
             f"{name} must be a date like 2024-05-31"
             for name in ("date_from", "date_to")
-            if getattr(self, name) and not DAY.fullmatch(getattr(self, name))
+            if self[name] and not DAY.fullmatch(self[name])
         ]
-        known = {
-            "technique": NAMES,
-            "genre": GENRES,
-            "frame": FRAMES,
-            "persuasion": PERSUASION_NAMES,
-        }
+        closed = {f.kind: f.values for f in registry.facets() if f.values}
         out += [
-            f"unknown {name} {getattr(self, name)!r}"
-            for name, names in known.items()
-            if getattr(self, name) and getattr(self, name) not in names
+            f"unknown {kind} {value!r}"
+            for kind, value in self.facets
+            if kind in closed and value not in closed[kind]
         ]
         return out
 
     def active(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v}
+        base = {k: v for k, v in asdict(self).items() if v and k != "facets"}
+        return base | dict(self.facets)
 
 
 @dataclass(frozen=True)
@@ -125,7 +121,7 @@ def list_articles(
     """One page of stored articles matching `filters` (raises QueryError)."""
     if problems := filters.problems():
         raise QueryError("; ".join(problems))
-    sort = sort if sort in SORTS else ("relevance" if filters.q else "date")
+    sort = sort if sort in sorts() else ("relevance" if filters.q else "date")
     if sort == "relevance" and not (filters.q and store.is_sqlite):
         sort = "date"  # ranking needs a query and SQLite's FTS5
     order = (
@@ -155,12 +151,17 @@ def list_articles(
             .where(*conditions)
         )
     else:
-        column = SORT_COLUMNS[sort]
-        keys = (column, stats.c.article_id)
+        keys: tuple[Any, ...]
+        if sort in BASE_SORTS:
+            keys = (BASE_SORTS[sort], stats.c.article_id)
+        else:  # a counted layer: its rows in `layer_counts` (none: 0)
+            n = layer_counts.alias("sorted")
+            query = query.outerjoin(n, (n.c.article_id == stats.c.article_id) & (n.c.layer == sort))
+            keys = (func.coalesce(n.c.n, 0), stats.c.article_id)
         query = query.order_by(*(k.desc() if order == "desc" else k.asc() for k in keys))
         counted = select(func.count()).select_from(stats).where(*conditions)
         active = filters.active()
-        if len(active) == 1 and (kind := next(iter(active))) in FACET_KINDS:
+        if len(active) == 1 and (kind := next(iter(active))) in registry.facet_kinds():
             # one facet filter alone: the store-wide totals know the count
             counted = select(func.coalesce(func.max(totals.c.articles), 0)).where(
                 totals.c.kind == kind, totals.c.value == active[kind]
@@ -170,6 +171,7 @@ def list_articles(
         with store.engine.connect() as conn:
             total = int(conn.execute(counted).scalar() or 0)
             rows = [dict(r._mapping) for r in conn.execute(query)]
+            add_counts(conn, rows)
     except OperationalError as exc:
         raise QueryError(f"search failed: {str(exc.orig).splitlines()[0]}") from exc
     return Listing(total, page, per_page, sort, order, rows)
@@ -186,8 +188,8 @@ def conditions_of(store: Store, filters: Filters, joined: bool) -> list[Any]:
         out.append(stats.c.day >= filters.date_from)
     if filters.date_to:
         out.append(stats.c.day <= filters.date_to)
-    for kind in FACET_KINDS:
-        if value := getattr(filters, kind):
+    for kind, value in filters.facets:
+        if value:
             having = select(facets.c.article_id).where(
                 facets.c.kind == kind, facets.c.value == value
             )
@@ -217,11 +219,18 @@ def fts_matches(query: str, order: str = "", limit: int = -1, offset: int = 0) -
     return sql.bindparams(**params).columns(doc=Integer, rank=Float).subquery()
 
 
-def counts_of(row: dict[str, Any]) -> dict[str, int]:
-    return {name: row[f"n_{name}"] for name in ("sentences", "entities", "techniques")} | {
-        "quotes": row["n_quotes"],
-        "claims": row["n_claims"],
-    }
+def add_counts(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """Give each listed row its `counts`: spans per counted layer (0 where none)."""
+    names = registry.counted()
+    for row in rows:
+        row["counts"] = dict.fromkeys(names, 0)
+    by_id = {row["article_id"]: row for row in rows}
+    if not by_id:
+        return
+    query = select(layer_counts).where(layer_counts.c.article_id.in_(list(by_id)))
+    for found in conn.execute(query):
+        if found.layer in by_id[found.article_id]["counts"]:
+            by_id[found.article_id]["counts"][found.layer] = found.n
 
 
 class TimedCache:
@@ -247,8 +256,8 @@ class TimedCache:
 
 
 def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
-    """Values offered by the corpus filters: sources, languages, speakers, entities,
-    and the SemEval-2023 genres, frames and persuasion techniques found."""
+    """Values offered by the corpus filters, with article counts: "sources",
+    "languages", and each facet of the layer registry (under `Facet.options`)."""
     with store.engine.connect() as conn:
 
         def grouped(column: Any, limit: int) -> list[tuple[str, int]]:
@@ -257,13 +266,12 @@ def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
             return [(r[0], int(r[1])) for r in conn.execute(query.limit(limit))]
 
         out = {"sources": grouped(stats.c.source, 500), "languages": grouped(stats.c.language, 100)}
-        kinds = (("speaker", "speakers"), ("entity", "entities"), ("genre", "genres"))
-        for kind, name in (*kinds, ("frame", "frames"), ("persuasion", "persuasion")):
+        for facet in registry.facets():
             query = (
                 select(totals.c.value, totals.c.articles)
-                .where(totals.c.kind == kind)
+                .where(totals.c.kind == facet.kind)
                 .order_by(totals.c.articles.desc(), totals.c.value)
                 .limit(300)
             )
-            out[name] = [(r[0], int(r[1])) for r in conn.execute(query)]
+            out[facet.options] = [(r[0], int(r[1])) for r in conn.execute(query)]
     return out
