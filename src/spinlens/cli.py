@@ -22,12 +22,12 @@ from spinlens.claims.cli import claims, evaluate_claims
 from spinlens.cli_options import DB_HELP, research_models_option, taxonomy_option
 from spinlens.cli_progress import progress_bar, report, stderr
 from spinlens.config import Settings, load_settings
-from spinlens.export import EXPORT_FORMATS, export
+from spinlens.constants import COMPONENTS, EXPORT_FORMATS, FORMATS
+from spinlens.export import export
 from spinlens.model import Article
 from spinlens.persuasion.cli import evaluate_semeval23
-from spinlens.pipeline.factory import COMPONENTS
 from spinlens.readers import Limits, ReadError, count_documents, read_paths
-from spinlens.render import FORMATS, open_writer
+from spinlens.render import open_writer
 from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve

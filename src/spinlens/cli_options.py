@@ -2,7 +2,7 @@
 
 import click
 
-from spinlens.render.marks import TAXONOMIES
+from spinlens.constants import TAXONOMIES
 
 DB_HELP = (
     "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."

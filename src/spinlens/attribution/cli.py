@@ -11,6 +11,7 @@ import click
 
 from spinlens.attribution.component import AttributionTagger, EntityLinker
 from spinlens.attribution.tagger import SequenceTagger
+from spinlens.constants import DEFAULT_MODEL
 from spinlens.evaluation.attribution import (
     quote_attributions,
     read_gold_dir,
@@ -19,7 +20,7 @@ from spinlens.evaluation.attribution import (
 )
 from spinlens.model import Article
 from spinlens.pipeline import Component, Pipeline
-from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
+from spinlens.pipeline.linguistic import SpacyAnnotator
 from spinlens.pipeline.parallel import Concurrently
 from spinlens.techniques.component import EnglishEncoderComponent, load_model
 

@@ -13,9 +13,6 @@ from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
 from spinlens.pipeline.parallel import Concurrently
 from spinlens.techniques.component import EnglishEncoderComponent, TechniqueTagger, load_model
 
-COMPONENTS = ("techniques", "quotes", "claims")
-"""Optional components, all on by default."""
-
 
 def build_pipeline(
     spacy_model: str = DEFAULT_MODEL,

@@ -58,8 +58,6 @@ def persuasion_class(name: str) -> str:
     return f"p{PERSUASION_NAMES.index(name)}" if name in PERSUASION_NAMES else "p-other"
 
 
-TAXONOMIES = ("all", "ptc", "semeval23")
-"""Which technique layers a report shows: both, PTC `techniques`, SemEval-2023 `persuasion`."""
 REPORT_LAYERS = ("entities", "techniques", "persuasion")
 ALL_LAYERS = ("entities", "techniques", "persuasion", "quotes", "claims")
 
