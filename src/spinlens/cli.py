@@ -19,9 +19,8 @@ from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.batch import FailFast, Runner, Summary, analyze_stream
 from spinlens.claims.cli import claims, evaluate_claims
-from spinlens.cli_options import DB_HELP, research_models_option, taxonomy_option
+from spinlens.cli_options import DB_HELP, research_models_option, settings_from, taxonomy_option
 from spinlens.cli_progress import progress_bar, report, stderr
-from spinlens.config import Settings, load_settings
 from spinlens.constants import COMPONENTS, EXPORT_FORMATS, FORMATS
 from spinlens.export import export
 from spinlens.model import Article
@@ -32,13 +31,6 @@ from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
 from spinlens.workers import PipelineSpec, cores, open_runner
-
-
-def settings_from(ctx: click.Context, **options: object) -> Settings:
-    try:
-        return load_settings(ctx.obj.get("config"), **options)
-    except (OSError, ValueError) as exc:
-        raise click.UsageError(f"configuration: {exc}") from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

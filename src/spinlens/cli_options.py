@@ -1,7 +1,13 @@
-"""Option texts shared by the command-line modules."""
+"""What the command-line modules share: option texts and the settings a command runs with.
+
+Imports nothing heavy, so that every command's --help is quick.
+"""
+
+from __future__ import annotations
 
 import click
 
+from spinlens.config import Settings, load_settings
 from spinlens.constants import TAXONOMIES
 
 DB_HELP = (
@@ -26,3 +32,12 @@ taxonomy_option = click.option(
     "SemEval-2023 `persuasion`, or all.",
 )
 """Which taxonomy the reports show (docs/taxonomies.md)."""
+
+
+def settings_from(ctx: click.Context, **options: object) -> Settings:
+    """The settings of the command: the --config file of the `spinlens` group (when
+    there is one), the environment, then `options`; bad ones are a usage error."""
+    try:
+        return load_settings((ctx.obj or {}).get("config"), **options)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"configuration: {exc}") from exc
