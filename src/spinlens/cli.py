@@ -10,27 +10,24 @@ import io
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from rich.markup import escape
 
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
-from spinlens.batch import FailFast, Runner, Summary, analyze_stream
 from spinlens.claims.cli import claims, evaluate_claims
 from spinlens.cli_options import DB_HELP, research_models_option, settings_from, taxonomy_option
 from spinlens.cli_progress import progress_bar, report, stderr
 from spinlens.constants import COMPONENTS, EXPORT_FORMATS, FORMATS
-from spinlens.export import export
-from spinlens.model import Article
 from spinlens.persuasion.cli import evaluate_semeval23
-from spinlens.readers import Limits, ReadError, count_documents, read_paths
-from spinlens.render import open_writer
-from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
-from spinlens.workers import PipelineSpec, cores, open_runner
+
+if TYPE_CHECKING:
+    from spinlens.batch import Runner
+    from spinlens.workers import PipelineSpec
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,6 +99,13 @@ def analyze(
     files are recognised by their content. Re-running the same command after an
     interruption resumes it: what is already stored is not analysed again.
     """
+    from spinlens.batch import FailFast, Summary, analyze_stream
+    from spinlens.model import Article
+    from spinlens.readers import Limits, ReadError, count_documents, read_paths
+    from spinlens.render import open_writer
+    from spinlens.store import Store
+    from spinlens.workers import PipelineSpec, cores
+
     settings = settings_from(
         ctx,
         db=db,
@@ -156,6 +160,8 @@ def analyze(
 @click.pass_context
 def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
     """Full-text search over stored articles (SQLite FTS5 syntax allowed)."""
+    from spinlens.store import Store
+
     store = Store(settings_from(ctx, db=db).db)
     try:
         hits = store.search(query, limit)
@@ -176,6 +182,9 @@ def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
 @click.pass_context
 def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy: str) -> None:
     """Print one stored article."""
+    from spinlens.render import open_writer
+    from spinlens.store import Store
+
     article = Store(settings_from(ctx, db=db).db).get(article_id)
     if article is None:
         stderr.print(f"[red]error[/red] no stored article with id {escape(article_id)}")
@@ -201,6 +210,9 @@ def export_command(
 ) -> None:
     """Export every stored article (jsonl: the same objects as `analyze` writes), or
     with --claims every claim: article, offsets, score, speaker, text, quantities."""
+    from spinlens.export import export
+    from spinlens.store import Store
+
     fmt = fmt or ("csv" if claims else "jsonl")
     count = export(Store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
     noun = "claim" if claims else "article"
@@ -217,6 +229,8 @@ def open_engine(
 ) -> AbstractContextManager[Runner]:
     """The runner of the chosen engine."""
     if engine == "local":
+        from spinlens.workers import open_runner
+
         return open_runner(spec, workers)
     if importlib.util.find_spec("ray") is None:
         raise click.UsageError("--engine ray needs Ray: pip install 'spinlens[ray]'")

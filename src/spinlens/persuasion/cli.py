@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,8 +18,9 @@ from spinlens.evaluation.semeval23 import (
     write_labels,
 )
 from spinlens.model import Article
-from spinlens.persuasion.component import PersuasionTagger
-from spinlens.persuasion.heads import load_model
+
+if TYPE_CHECKING:
+    from spinlens.persuasion.component import PersuasionTagger
 
 
 def predict_split(tagger: PersuasionTagger, articles: Path, lang: str) -> dict[str, Labels]:
@@ -59,6 +61,9 @@ def evaluate_semeval23(lang: str, split_dir: Path, pred_dir: Path | None) -> Non
     opting in) on a split: genre macro-F1, framing and paragraph-technique
     micro-F1, as ../shared/eval/semeval23_score.py computes them. Prints one JSON
     object per task that has a gold file."""
+    from spinlens.persuasion.component import PersuasionTagger
+    from spinlens.persuasion.heads import load_model
+
     articles = split_dir / "articles"
     if not articles.is_dir():
         raise click.UsageError(f"{articles} is not a folder")
