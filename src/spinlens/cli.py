@@ -5,7 +5,6 @@ Exit codes: 0 all went well, 1 some documents failed, 2 usage errors.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 from collections.abc import Iterator
@@ -13,13 +12,11 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 import click
-from rich.markup import escape
 
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.claims.cli import claims, evaluate_claims
 from spinlens.cli_options import DB_HELP, research_models_option, settings_from, taxonomy_option
-from spinlens.cli_progress import progress_bar, report, stderr
 from spinlens.constants import COMPONENTS, EXPORT_FORMATS, FORMATS
 from spinlens.persuasion.cli import evaluate_semeval23
 from spinlens.techniques.cli import evaluate, techniques
@@ -99,7 +96,10 @@ def analyze(
     files are recognised by their content. Re-running the same command after an
     interruption resumes it: what is already stored is not analysed again.
     """
+    from rich.markup import escape
+
     from spinlens.batch import FailFast, Summary, analyze_stream
+    from spinlens.cli_progress import progress_bar, report, stderr
     from spinlens.model import Article
     from spinlens.readers import Limits, ReadError, count_documents, read_paths
     from spinlens.render import open_writer
@@ -160,6 +160,7 @@ def analyze(
 @click.pass_context
 def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
     """Full-text search over stored articles (SQLite FTS5 syntax allowed)."""
+    from spinlens.cli_progress import stderr
     from spinlens.store import Store
 
     store = Store(settings_from(ctx, db=db).db)
@@ -182,6 +183,9 @@ def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
 @click.pass_context
 def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy: str) -> None:
     """Print one stored article."""
+    from rich.markup import escape
+
+    from spinlens.cli_progress import stderr
     from spinlens.render import open_writer
     from spinlens.store import Store
 
@@ -210,6 +214,9 @@ def export_command(
 ) -> None:
     """Export every stored article (jsonl: the same objects as `analyze` writes), or
     with --claims every claim: article, offsets, score, speaker, text, quantities."""
+    from rich.markup import escape
+
+    from spinlens.cli_progress import stderr
     from spinlens.export import export
     from spinlens.store import Store
 
@@ -232,6 +239,8 @@ def open_engine(
         from spinlens.workers import open_runner
 
         return open_runner(spec, workers)
+    import importlib.util
+
     if importlib.util.find_spec("ray") is None:
         raise click.UsageError("--engine ray needs Ray: pip install 'spinlens[ray]'")
     from spinlens.ray_engine import open_ray_runner

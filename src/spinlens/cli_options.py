@@ -5,10 +5,14 @@ Imports nothing heavy, so that every command's --help is quick.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from spinlens.config import Settings, load_settings
 from spinlens.constants import TAXONOMIES
+
+if TYPE_CHECKING:
+    from spinlens.config import Settings
 
 DB_HELP = (
     "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
@@ -37,6 +41,8 @@ taxonomy_option = click.option(
 def settings_from(ctx: click.Context, **options: object) -> Settings:
     """The settings of the command: the --config file of the `spinlens` group (when
     there is one), the environment, then `options`; bad ones are a usage error."""
+    from spinlens.config import load_settings
+
     try:
         return load_settings((ctx.obj or {}).get("config"), **options)
     except (OSError, ValueError) as exc:

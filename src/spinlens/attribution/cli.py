@@ -16,11 +16,11 @@ from spinlens.evaluation.attribution import (
     score,
     text_dir,
 )
-from spinlens.model import Article
-from spinlens.pipeline import Component, Pipeline
 
 if TYPE_CHECKING:
     from spinlens.attribution.tagger import SequenceTagger
+    from spinlens.model import Article
+    from spinlens.pipeline import Component
 
 
 def analyse_gold_texts(
@@ -34,6 +34,8 @@ def analyse_gold_texts(
     entities and quotes (with `tagger`, or the shipped one), then `after` (which still
     sees the parse and the encoding)."""
     from spinlens.attribution.component import AttributionTagger, EntityLinker
+    from spinlens.model import Article
+    from spinlens.pipeline import Pipeline
     from spinlens.pipeline.linguistic import SpacyAnnotator
     from spinlens.pipeline.parallel import Concurrently
     from spinlens.techniques.component import EnglishEncoderComponent, load_model

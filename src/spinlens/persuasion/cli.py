@@ -17,7 +17,6 @@ from spinlens.evaluation.semeval23 import (
     score,
     write_labels,
 )
-from spinlens.model import Article
 
 if TYPE_CHECKING:
     from spinlens.persuasion.component import PersuasionTagger
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
 
 def predict_split(tagger: PersuasionTagger, articles: Path, lang: str) -> dict[str, Labels]:
     """Genre, frames and paragraph techniques of every `article<ID>.txt` in a folder."""
+    from spinlens.model import Article
+
     predicted: dict[str, Labels] = {task: {} for task in GOLD_FILES}
     for path in sorted(articles.glob("article*.txt")):
         article_id = path.stem.removeprefix("article")

@@ -17,7 +17,6 @@ from spinlens.evaluation.ptc import (
     span_scores,
     tc_scores,
 )
-from spinlens.model import Span, Technique
 from spinlens.textspans import lines_within
 
 CHUNK = 16
@@ -36,6 +35,7 @@ def run_model(
     texts: dict[str, str], labels: list[Label], detect: bool
 ) -> Iterator[tuple[list[Label], list[Label]]]:
     """Per chunk of articles: (techniques for the given spans, detected spans)."""
+    from spinlens.model import Span, Technique
     from spinlens.techniques.component import load_model
     from spinlens.techniques.predict import predict_spans, predict_techniques_for
 
