@@ -1,6 +1,9 @@
 """The `spinlens` command line: a thin shell over the library.
 
 Exit codes: 0 all went well, 1 some documents failed, 2 usage errors.
+
+Each command imports the library in its body, so that `spinlens --help` and every
+command's --help start without loading the models (tests/test_imports.py checks).
 """
 
 from __future__ import annotations
