@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spinlens.batch import DEFAULT_BATCH_SIZE
 from spinlens.config import Settings, load_settings
-from spinlens.pipeline.linguistic import DEFAULT_MODEL
-from spinlens.readers.base import DEFAULT_MAX_BYTES
+from spinlens.constants import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, DEFAULT_MODEL
 
 TOML = """\
 db = "sqlite:////data/news.db"

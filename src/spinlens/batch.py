@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol, TypeVar
 
+from spinlens.constants import DEFAULT_BATCH_SIZE
 from spinlens.model import Article
 from spinlens.readers import Read, ReadError
 from spinlens.store import Store
 
-DEFAULT_BATCH_SIZE = 32
 T = TypeVar("T")
 
 

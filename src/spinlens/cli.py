@@ -1,44 +1,34 @@
 """The `spinlens` command line: a thin shell over the library.
 
 Exit codes: 0 all went well, 1 some documents failed, 2 usage errors.
+
+Each command imports the library in its body, so that `spinlens --help` and every
+command's --help start without loading the models (tests/test_imports.py checks).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
-from rich.markup import escape
 
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
-from spinlens.batch import FailFast, Runner, Summary, analyze_stream
 from spinlens.claims.cli import claims, evaluate_claims
-from spinlens.cli_options import DB_HELP, research_models_option, taxonomy_option
-from spinlens.cli_progress import progress_bar, report, stderr
-from spinlens.config import Settings, load_settings
-from spinlens.export import EXPORT_FORMATS, export
+from spinlens.cli_options import DB_HELP, research_models_option, settings_from, taxonomy_option
+from spinlens.constants import EXPORT_FORMATS, FORMATS
 from spinlens.layers import skippable
-from spinlens.model import Article
 from spinlens.persuasion.cli import evaluate_semeval23
-from spinlens.readers import Limits, ReadError, count_documents, read_paths
-from spinlens.render import FORMATS, open_writer
-from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
-from spinlens.workers import PipelineSpec, cores, open_runner
 
-
-def settings_from(ctx: click.Context, **options: object) -> Settings:
-    try:
-        return load_settings(ctx.obj.get("config"), **options)
-    except (OSError, ValueError) as exc:
-        raise click.UsageError(f"configuration: {exc}") from exc
+if TYPE_CHECKING:
+    from spinlens.batch import Runner
+    from spinlens.workers import PipelineSpec
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,6 +100,16 @@ def analyze(
     files are recognised by their content. Re-running the same command after an
     interruption resumes it: what is already stored is not analysed again.
     """
+    from rich.markup import escape
+
+    from spinlens.batch import FailFast, Summary, analyze_stream
+    from spinlens.cli_progress import progress_bar, report, stderr
+    from spinlens.model import Article
+    from spinlens.readers import Limits, ReadError, count_documents, read_paths
+    from spinlens.render import open_writer
+    from spinlens.store import Store
+    from spinlens.workers import PipelineSpec, cores
+
     settings = settings_from(
         ctx,
         db=db,
@@ -164,6 +164,9 @@ def analyze(
 @click.pass_context
 def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
     """Full-text search over stored articles (SQLite FTS5 syntax allowed)."""
+    from spinlens.cli_progress import stderr
+    from spinlens.store import Store
+
     store = Store(settings_from(ctx, db=db).db)
     try:
         hits = store.search(query, limit)
@@ -184,6 +187,12 @@ def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
 @click.pass_context
 def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy: str) -> None:
     """Print one stored article."""
+    from rich.markup import escape
+
+    from spinlens.cli_progress import stderr
+    from spinlens.render import open_writer
+    from spinlens.store import Store
+
     article = Store(settings_from(ctx, db=db).db).get(article_id)
     if article is None:
         stderr.print(f"[red]error[/red] no stored article with id {escape(article_id)}")
@@ -209,6 +218,12 @@ def export_command(
 ) -> None:
     """Export every stored article (jsonl: the same objects as `analyze` writes), or
     with --claims every claim: article, offsets, score, speaker, text, quantities."""
+    from rich.markup import escape
+
+    from spinlens.cli_progress import stderr
+    from spinlens.export import export
+    from spinlens.store import Store
+
     fmt = fmt or ("csv" if claims else "jsonl")
     count = export(Store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
     noun = "claim" if claims else "article"
@@ -225,7 +240,11 @@ def open_engine(
 ) -> AbstractContextManager[Runner]:
     """The runner of the chosen engine."""
     if engine == "local":
+        from spinlens.workers import open_runner
+
         return open_runner(spec, workers)
+    import importlib.util
+
     if importlib.util.find_spec("ray") is None:
         raise click.UsageError("--engine ray needs Ray: pip install 'spinlens[ray]'")
     from spinlens.ray_engine import open_ray_runner

@@ -1,8 +1,18 @@
-"""Option texts shared by the command-line modules."""
+"""What the command-line modules share: option texts and the settings a command runs with.
+
+Imports nothing heavy, so that every command's --help is quick.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
-from spinlens.render.marks import TAXONOMIES
+from spinlens.constants import TAXONOMIES
+
+if TYPE_CHECKING:
+    from spinlens.config import Settings
 
 DB_HELP = (
     "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
@@ -26,3 +36,14 @@ taxonomy_option = click.option(
     "SemEval-2023 `persuasion`, or all.",
 )
 """Which taxonomy the reports show (docs/taxonomies.md)."""
+
+
+def settings_from(ctx: click.Context, **options: object) -> Settings:
+    """The settings of the command: the --config file of the `spinlens` group (when
+    there is one), the environment, then `options`; bad ones are a usage error."""
+    from spinlens.config import load_settings
+
+    try:
+        return load_settings((ctx.obj or {}).get("config"), **options)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"configuration: {exc}") from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -16,8 +18,9 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from spinlens.batch import Summary
-from spinlens.readers import ReadError
+if TYPE_CHECKING:
+    from spinlens.batch import Summary
+    from spinlens.readers import ReadError
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 LISTED = 20

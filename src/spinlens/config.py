@@ -20,9 +20,7 @@ from typing import Any
 
 import platformdirs
 
-from spinlens.batch import DEFAULT_BATCH_SIZE
-from spinlens.pipeline.linguistic import DEFAULT_MODEL
-from spinlens.readers.base import DEFAULT_MAX_BYTES
+from spinlens.constants import DEFAULT_BATCH_SIZE, DEFAULT_MAX_BYTES, DEFAULT_MODEL
 
 
 @dataclass(frozen=True)

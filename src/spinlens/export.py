@@ -16,7 +16,6 @@ from spinlens.batch import batched
 from spinlens.model import META_FIELDS, Article
 from spinlens.render import JsonLinesWriter
 
-EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_ROWS = 1000
 CLAIM_COLUMNS = [
     "article_id",

@@ -19,10 +19,10 @@ from types import TracebackType
 from typing import Any
 
 from spinlens.batch import Runner
+from spinlens.constants import DEFAULT_MODEL
 from spinlens.model import Article
 from spinlens.pipeline import Pipeline
 from spinlens.pipeline.factory import build_pipeline
-from spinlens.pipeline.linguistic import DEFAULT_MODEL
 
 
 @dataclass(frozen=True)

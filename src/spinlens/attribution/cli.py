@@ -5,23 +5,22 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from spinlens.attribution.component import AttributionTagger, EntityLinker
-from spinlens.attribution.tagger import SequenceTagger
-from spinlens.encoder import EncoderComponent, load_encoder
+from spinlens.constants import DEFAULT_MODEL
 from spinlens.evaluation.attribution import (
     quote_attributions,
     read_gold_dir,
     score,
     text_dir,
 )
-from spinlens.model import Article
-from spinlens.pipeline import Component, Pipeline
-from spinlens.pipeline.linguistic import DEFAULT_MODEL, SpacyAnnotator
-from spinlens.pipeline.parallel import Concurrently
+
+if TYPE_CHECKING:
+    from spinlens.attribution.tagger import SequenceTagger
+    from spinlens.model import Article
+    from spinlens.pipeline import Component
 
 
 def analyse_gold_texts(
@@ -34,6 +33,13 @@ def analyse_gold_texts(
     """The gold articles (read as Python str, UTF-8) through spaCy and the encoder,
     entities and quotes (with `tagger`, or the shipped one), then `after` (which still
     sees the parse and the encoding)."""
+    from spinlens.attribution.component import AttributionTagger, EntityLinker
+    from spinlens.encoder import EncoderComponent, load_encoder
+    from spinlens.model import Article
+    from spinlens.pipeline import Pipeline
+    from spinlens.pipeline.linguistic import SpacyAnnotator
+    from spinlens.pipeline.parallel import Concurrently
+
     texts = text_dir(folder)
     articles = [
         Article.create(i, (texts / f"{i}.txt").read_text(encoding="utf-8"), language="en")

@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
-import numpy as np
 
-from spinlens.claims.scorer import ClaimScorer, load_scorer
-from spinlens.evaluation.checkworthy import (
-    Gold,
-    classification,
-    expected_calibration_error,
-    ranking,
-    read_claimbuster,
-    read_clef,
-)
+if TYPE_CHECKING:
+    import numpy as np
+
+    from spinlens.claims.scorer import ClaimScorer
+    from spinlens.evaluation.checkworthy import Gold
 
 CHUNK = 32
 """Consecutive sentences scored together (the same file always gets the same scores)."""
@@ -28,6 +23,8 @@ DECIMALS = 6
 
 def score_all(scorer: ClaimScorer, sentences: list[str]) -> np.ndarray:
     """Calibrated probabilities, in chunks of consecutive sentences."""
+    import numpy as np
+
     parts = [
         scorer.probabilities(sentences[i : i + CHUNK]) for i in range(0, len(sentences), CHUNK)
     ]
@@ -60,6 +57,8 @@ def claims() -> None:
 def score(input_file: TextIO, output: TextIO, threshold: float | None) -> None:
     """Score sentences for check-worthiness. INPUT lines: KEY <TAB> SENTENCE; output
     lines: KEY <TAB> SCORE <TAB> LABEL (0/1), SCORE a calibrated probability."""
+    from spinlens.claims.scorer import load_scorer
+
     rows = list(read_tsv(input_file))
     bad = [(n, k) for n, k, s in rows if s is None]
     for number, _ in bad:
@@ -82,6 +81,15 @@ def evaluate_claims(claimbuster: Path | None, clef: Path | None, pred_out: TextI
     """Score the shipped claim model on ClaimBuster JSON (F1 of the check-worthy class,
     ROC AUC, calibration error) or CLEF 2019 CSV (MAP over debates), as
     ../shared/eval/checkworthy_score.py computes them."""
+    from spinlens.claims.scorer import load_scorer
+    from spinlens.evaluation.checkworthy import (
+        classification,
+        expected_calibration_error,
+        ranking,
+        read_claimbuster,
+        read_clef,
+    )
+
     if (claimbuster is None) == (clef is None):
         raise click.UsageError("give exactly one of --claimbuster and --clef")
     try:

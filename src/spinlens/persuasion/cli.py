@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,13 +17,15 @@ from spinlens.evaluation.semeval23 import (
     score,
     write_labels,
 )
-from spinlens.model import Article
-from spinlens.persuasion.component import PersuasionTagger
-from spinlens.persuasion.heads import load_model
+
+if TYPE_CHECKING:
+    from spinlens.persuasion.component import PersuasionTagger
 
 
 def predict_split(tagger: PersuasionTagger, articles: Path, lang: str) -> dict[str, Labels]:
     """Genre, frames and paragraph techniques of every `article<ID>.txt` in a folder."""
+    from spinlens.model import Article
+
     predicted: dict[str, Labels] = {task: {} for task in GOLD_FILES}
     for path in sorted(articles.glob("article*.txt")):
         article_id = path.stem.removeprefix("article")
@@ -59,6 +62,9 @@ def evaluate_semeval23(lang: str, split_dir: Path, pred_dir: Path | None) -> Non
     opting in) on a split: genre macro-F1, framing and paragraph-technique
     micro-F1, as ../shared/eval/semeval23_score.py computes them. Prints one JSON
     object per task that has a gold file."""
+    from spinlens.persuasion.component import PersuasionTagger
+    from spinlens.persuasion.heads import load_model
+
     articles = split_dir / "articles"
     if not articles.is_dir():
         raise click.UsageError(f"{articles} is not a folder")

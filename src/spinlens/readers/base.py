@@ -6,9 +6,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spinlens.constants import DEFAULT_MAX_BYTES
 from spinlens.model import Article
 
-DEFAULT_MAX_BYTES = 10_000_000
 BINARY_PROBE_BYTES = 8192
 
 

@@ -11,10 +11,9 @@ import json
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
+from spinlens.constants import FORMATS, TAXONOMIES
 from spinlens.model import Article, Technique
-from spinlens.render.marks import TAXONOMIES
 
-FORMATS = ("jsonl", "json", "html", "md", "ptc")
 __all__ = ["FORMATS", "TAXONOMIES", "Writer", "open_writer"]
 
 

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from spinlens import layers as registry
 from spinlens.model import Article
 
-TAXONOMIES = ("all", "ptc", "semeval23")
-"""Which technique layers a report shows: both, PTC `techniques`, SemEval-2023 `persuasion`."""
-
 
 @dataclass(frozen=True)
 class Mark:

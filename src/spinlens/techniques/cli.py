@@ -17,9 +17,6 @@ from spinlens.evaluation.ptc import (
     span_scores,
     tc_scores,
 )
-from spinlens.model import Span, Technique
-from spinlens.techniques.component import load_model
-from spinlens.techniques.predict import predict_spans, predict_techniques_for
 from spinlens.textspans import lines_within
 
 CHUNK = 16
@@ -38,6 +35,10 @@ def run_model(
     texts: dict[str, str], labels: list[Label], detect: bool
 ) -> Iterator[tuple[list[Label], list[Label]]]:
     """Per chunk of articles: (techniques for the given spans, detected spans)."""
+    from spinlens.model import Span, Technique
+    from spinlens.techniques.component import load_model
+    from spinlens.techniques.predict import predict_spans, predict_techniques_for
+
     encoder, heads, _version = load_model()
     by_article: dict[str, list[Label]] = defaultdict(list)
     for label in labels:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from spinlens.cli_options import DB_HELP, research_models_option
+from spinlens.cli_options import DB_HELP, research_models_option, settings_from
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -47,18 +47,9 @@ def serve(
     import uvicorn
     from sqlalchemy import make_url
 
-    from spinlens.config import load_settings
     from spinlens.web.app import create_app
 
-    try:
-        settings = load_settings(
-            (ctx.obj or {}).get("config"),
-            db=db,
-            spacy_model=spacy_model,
-            research_models=research_models,
-        )
-    except (OSError, ValueError) as exc:
-        raise click.UsageError(f"configuration: {exc}") from exc
+    settings = settings_from(ctx, db=db, spacy_model=spacy_model, research_models=research_models)
     if not allowed_hosts and host in LOOPBACK:
         allowed_hosts = LOOPBACK
     app = create_app(
