@@ -26,7 +26,7 @@ from spinlens.export import EXPORT_FORMATS, export
 from spinlens.model import Article
 from spinlens.persuasion.cli import evaluate_semeval23
 from spinlens.pipeline.factory import COMPONENTS
-from spinlens.readers import Limits, ReadError, count_documents, read_paths
+from spinlens.readers import FileIds, Limits, ReadError, count_documents, read_paths
 from spinlens.render import FORMATS, open_writer
 from spinlens.store import Store
 from spinlens.techniques.cli import evaluate, techniques
@@ -120,7 +120,8 @@ def analyze(
         research_models=research_models,
     )
     store = None if no_store else Store(settings.db)
-    reads = read_paths(paths, Limits(max_bytes=settings.max_bytes))
+    ids = FileIds()
+    reads = read_paths(paths, Limits(max_bytes=settings.max_bytes), ids)
     total = count_documents(paths)
     summary = Summary()
     stopped: ReadError | None = None
@@ -154,6 +155,7 @@ def analyze(
         report(summary, None, failures_file)
         sys.exit(130)
     report(summary, stopped, failures_file)
+    stderr.print(escape(ids.describe()))
     sys.exit(1 if summary.failed else 0)
 
 

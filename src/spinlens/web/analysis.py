@@ -18,7 +18,7 @@ from typing import Any
 from spinlens.batch import Summary, analyze_stream
 from spinlens.model import Article
 from spinlens.pipeline import Pipeline
-from spinlens.readers import Limits, Read, ReadError, format_of, read_bytes, read_path
+from spinlens.readers import FileIds, Limits, Read, ReadError, format_of, read_bytes, read_path
 from spinlens.store import Store
 
 KEEP_JOBS = 200
@@ -68,7 +68,7 @@ class Analyzer:
 
     def analyze_object(self, obj: dict[str, Any]) -> Article | ReadError:
         """Analyse and store one article given as a JSON Lines object."""
-        line = json.dumps(obj, ensure_ascii=False).encode()
+        line = json.dumps(obj).encode()  # ASCII escapes carry lone surrogates to the reader
         reads = read_bytes(line, "request", "request", self.limits, fmt="jsonl")
         results = self.run(reads, Summary())
         return results[0] if results else ReadError("request", "nothing to analyse")
@@ -210,7 +210,8 @@ def upload_reads(
     total = None if None in counts else sum(c or 0 for c in counts)
 
     def reads() -> Iterator[Read]:
+        ids = FileIds()
         for path in paths:
-            yield from read_path(path, limits)
+            yield from read_path(path, limits, ids, folder)
 
     return reads, total, lambda: shutil.rmtree(folder, ignore_errors=True)
