@@ -3,6 +3,7 @@ batch, loses other documents, or costs more than linear time and bounded memory.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -13,6 +14,7 @@ import time
 
 import pytest
 
+from spinlens.export import export
 from spinlens.model import Article
 from spinlens.readers import FileIds, Limits, ReadError, read_bytes, read_paths
 from spinlens.readers.warc import MAX_LINE, LineReader
@@ -220,3 +222,65 @@ def test_unreadable_folder_is_an_error(tmp_path, write, monkeypatch):
 def test_direct_bytes_never_raise_for_a_bad_html_string():
     reads = list(read_bytes(b"<html>" + b"<i>" * 10, "x.html", "x", Limits(max_tags=5), "html"))
     assert reads == [ReadError("x.html", "too much markup (11 tags; limit 5)")]
+
+
+# --- the API and exports ----------------------------------------------------
+
+
+def test_api_refuses_a_lone_surrogate_with_a_clear_4xx(web_client):
+    headers = {"content-type": "application/json"}
+    for body in ('{"title": "Bad \\ud800", "text": "Fine."}', '{"text": "Lone \\udc00."}'):
+        response = web_client.post("/api/analyze", content=body, headers=headers)
+        assert response.status_code == 422, response.text
+        assert "unicode" in response.text.lower()
+
+
+def test_batch_job_keeps_the_good_articles_around_a_surrogate_text(web_client):
+    good = [f'{{"id": "b{n}", "text": "Story {n} from Veldhaven."}}' for n in range(4)]
+    bad = '{"id": "bad", "text": "Lone \\ud800 here."}'
+    body = '{"articles": [' + ", ".join([*good[:2], bad, *good[2:]]) + "]}"
+    headers = {"content-type": "application/json"}
+    job = finished(web_client, web_client.post("/api/jobs", content=body, headers=headers))
+    assert (job["state"], job["analysed"], job["failed"]) == ("done", 4, 1), job
+    assert job["article_ids"] == ["b0", "b1", "b2", "b3"]
+    assert job["errors"] == [
+        "batch:3: text holds a lone surrogate (U+D800 at character 5), not valid Unicode"
+    ]
+
+
+def finished(client, response):
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 60
+    while (job := client.get(response.json()["url"]).json())["state"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return job
+
+
+def test_upload_job_keeps_the_good_articles_around_surrogates(web_client):
+    good = [f'{{"id": "s{n}", "text": "Story {n} from Veldhaven."}}' for n in range(3)]
+    repaired = '{"id": "t", "title": "Bad \\ud800 title", "text": "Told in Veldhaven."}'
+    bad = '{"id": "bad", "text": "Lone \\ud800 here."}'
+    data = "\n".join([good[0], repaired, bad, *good[1:]]).encode()
+    job = finished(web_client, web_client.post("/api/uploads", files={"files": ("m.jsonl", data)}))
+    assert (job["state"], job["analysed"], job["failed"]) == ("done", 4, 1), job
+    assert job["article_ids"] == ["s0", "t", "s1", "s2"]
+    assert "lone surrogate" in job["errors"][0]
+    assert web_client.get("/api/articles/t").json()["title"] == "Bad \ufffd title"
+
+
+def test_csv_cells_are_never_formulas(tmp_path):
+    articles = [
+        Article.create("=1+1", "-2 degrees and falling.", title='=HYPERLINK("x")'),
+        Article.create("plain", "Plain text.", title="@SUM(A1)", author="\tTab", source="+cmd"),
+    ]
+    path = tmp_path / "out.csv"
+    assert export(articles, "csv", str(path)) == 2
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert [r["id"] for r in rows] == ["'=1+1", "plain"]
+    assert rows[0]["title"] == '\'=HYPERLINK("x")' and rows[0]["text"] == "'-2 degrees and falling."
+    assert (rows[1]["title"], rows[1]["author"], rows[1]["source"]) == (
+        "'@SUM(A1)",
+        "'\tTab",
+        "'+cmd",
+    )
