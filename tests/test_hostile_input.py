@@ -284,3 +284,29 @@ def test_csv_cells_are_never_formulas(tmp_path):
         "'\tTab",
         "'+cmd",
     )
+
+
+def test_analyze_command_survives_bad_names_and_same_names(tmp_path, monkeypatch, pipeline):
+    from click.testing import CliRunner
+
+    from spinlens.cli import main
+
+    monkeypatch.setattr("spinlens.workers.build_pipeline", lambda *args, **kwargs: pipeline)
+    corpus = tmp_path / "corpus"
+    for name, text in (("a/index.txt", "Story A."), ("b/index.txt", "Story B.")):
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text)
+    with open(os.path.join(os.fsencode(corpus), b"bad\xff.txt"), "wb") as bad:
+        bad.write(b"Bad name.")
+    (corpus / "wire.jsonl").write_bytes(b'{"id": "w", "title": "\\ud800", "text": "Wire."}\n')
+    out = tmp_path / "out.jsonl"
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    env = {"SPINLENS_CONFIG": str(tmp_path / "absent.toml"), "SPINLENS_WORKERS": "1"}
+    command = ["analyze", str(corpus), "-o", str(out), "--db", db]
+    for _ in range(2):
+        result = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
+        assert result.exit_code == 1, result.stderr
+        written = {o["id"]: o["text"] for o in map(json.loads, out.read_text("utf-8").splitlines())}
+        assert written == {"index": "Story A.", "b/index": "Story B.", "w": "Wire."}
+        assert "bad\\xff.txt: file name is not valid UTF-8" in result.stderr.replace("\n", "")
+        assert "1 file named like another by path instead" in result.stderr.replace("\n", " ")
