@@ -219,6 +219,15 @@ def test_unreadable_folder_is_an_error(tmp_path, write, monkeypatch):
     assert reads[1] == ReadError(str(locked), "cannot list folder (Permission denied)")
 
 
+def test_too_much_markup_in_a_feed_is_refused(write):
+    items = b"<item><title>t</title><description>x</description></item>" * 25_000
+    path = write("big.rss", b"<rss><channel>" + items + b"</channel></rss>")
+    started = time.monotonic()
+    [error] = read_all(path)
+    assert time.monotonic() - started < 5
+    assert error == ReadError(str(path), "too much markup (150,004 tags; limit 100,000)")
+
+
 def test_direct_bytes_never_raise_for_a_bad_html_string():
     reads = list(read_bytes(b"<html>" + b"<i>" * 10, "x.html", "x", Limits(max_tags=5), "html"))
     assert reads == [ReadError("x.html", "too much markup (11 tags; limit 5)")]

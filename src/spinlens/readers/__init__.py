@@ -28,7 +28,7 @@ from spinlens.readers.base import (
 )
 from spinlens.readers.feed import read_feed
 from spinlens.readers.files import FileIds, cannot, special_kind, walk
-from spinlens.readers.html import article_from_html
+from spinlens.readers.html import article_from_html, check_markup
 from spinlens.readers.jsonl import bounded_lines, read_jsonl
 from spinlens.readers.text import article_from_text
 from spinlens.readers.warc import read_warc
@@ -189,6 +189,7 @@ def read_whole(data: bytes, fmt: str, name: str, article_id: str, limits: Limits
     if fmt == "html":
         yield article_from_html(data, article_id, max_tags=limits.max_tags)
     elif fmt == "feed":
+        check_markup(data, limits.max_tags)
         yield from read_feed(data, name)
     else:
         yield article_from_text(decode_utf8(data), article_id)

@@ -52,9 +52,9 @@ def article_from_html(
 
 
 def check_markup(page: bytes | str, max_tags: int) -> None:
-    """Reject a page the parsers cannot read in bounded time and memory: one with
-    more tags than `max_tags` (each `<` counted: a cheap upper bound), or, given as
-    text, with a lone surrogate."""
+    """Reject a page (or feed) the parsers cannot read in bounded time and memory: one
+    with more tags than `max_tags` (each `<` counted: a cheap upper bound), or, given
+    as text, with a lone surrogate."""
     tags = page.count(b"<") if isinstance(page, bytes) else page.count("<")
     if tags > max_tags:
         raise DocumentRejected(f"too much markup ({tags:,} tags; limit {max_tags:,})")
