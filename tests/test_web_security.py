@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from spinlens.web.analysis import safe_name
+from spinlens.web.uploads import safe_name
 from spinlens.web.middleware import CSP
 
 HOSTILE = quote('evil"><img src=x onerror=window.__pwned=1>', safe="")

@@ -105,7 +105,7 @@ def analyze(
     from spinlens.batch import FailFast, Summary, analyze_stream
     from spinlens.cli_progress import progress_bar, report, stderr
     from spinlens.model import Article
-    from spinlens.readers import Limits, ReadError, count_documents, read_paths
+    from spinlens.readers import FileIds, Limits, ReadError, count_documents, read_paths
     from spinlens.render import open_writer
     from spinlens.store import Store
     from spinlens.workers import PipelineSpec, cores
@@ -120,7 +120,8 @@ def analyze(
         research_models=research_models,
     )
     store = None if no_store else Store(settings.db)
-    reads = read_paths(paths, Limits(max_bytes=settings.max_bytes))
+    ids = FileIds()
+    reads = read_paths(paths, Limits(max_bytes=settings.max_bytes), ids)
     total = count_documents(paths)
     summary = Summary()
     stopped: ReadError | None = None
@@ -154,6 +155,7 @@ def analyze(
         report(summary, None, failures_file)
         sys.exit(130)
     report(summary, stopped, failures_file)
+    stderr.print(escape(ids.describe()))
     sys.exit(1 if summary.failed else 0)
 
 

@@ -33,6 +33,8 @@ CLAIM_COLUMNS = [
     "entities",
 ]
 """One row per claim; quantities and entities are JSON lists."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
 
 
 def layer_names() -> list[str]:
@@ -114,9 +116,17 @@ def export(articles: Iterable[Article], fmt: str, path: str, claims: bool = Fals
             table = csv.DictWriter(stream, fieldnames=names)
             table.writeheader()
             for row in rows or map(flat_row, articles):
-                table.writerow(row)
+                table.writerow({name: inert(value) for name, value in row.items()})
                 count += 1
     return count
+
+
+def inert(value: Any) -> Any:
+    """A CSV cell no spreadsheet runs as a formula: text starting with =, +, -, @, a
+    tab or a carriage return gets a leading single quote (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_parquet(rows: Iterator[dict[str, Any]], path: str, names: list[str]) -> int:

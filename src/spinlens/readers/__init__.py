@@ -7,10 +7,13 @@ plain text, HTML, JSON Lines, RSS/Atom feeds and WARC archives.
 from __future__ import annotations
 
 import io
+import shutil
+import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from spinlens.readers.base import (
     DocumentRejected,
@@ -20,15 +23,18 @@ from spinlens.readers.base import (
     check_document,
     decode_utf8,
     guarded,
+    printable,
     sniff_format,
 )
 from spinlens.readers.feed import read_feed
-from spinlens.readers.html import article_from_html
+from spinlens.readers.files import FileIds, cannot, special_kind, walk
+from spinlens.readers.html import article_from_html, check_markup
 from spinlens.readers.jsonl import bounded_lines, read_jsonl
 from spinlens.readers.text import article_from_text
 from spinlens.readers.warc import read_warc
 
 __all__ = [
+    "FileIds",
     "Limits",
     "Read",
     "ReadError",
@@ -54,32 +60,42 @@ SUFFIX_FORMATS = {
 }
 STREAMED_FORMATS = ("jsonl", "warc")
 """Container formats read as a stream: the size limit applies per record."""
+STDIN = "<stdin>"
+STDIN_CHUNK = 1 << 16
+SPOOL_IN_MEMORY = 1 << 22
+"""Bytes of a JSON Lines or WARC stream on stdin kept in memory before spilling to disk."""
 
 
-def read_paths(paths: Iterable[str], limits: Limits | None = None) -> Iterator[Read]:
-    """Read every given file, folder (recursively, sorted) or ``-`` (stdin)."""
+def read_paths(
+    paths: Iterable[str], limits: Limits | None = None, ids: FileIds | None = None
+) -> Iterator[Read]:
+    """Read every given file, folder (recursively, sorted) or ``-`` (stdin); `ids`
+    names the single-article files (see `FileIds`)."""
     limits = limits or Limits()
+    ids = ids or FileIds()
     for given in paths:
         if given == "-":
-            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", "stdin", limits)
+            yield from read_stdin(sys.stdin.buffer, limits)
             continue
         path = Path(given)
-        if path.is_dir():
-            for child in files_in(path):
-                yield from read_path(child, limits)
-        elif path.is_file():
-            yield from read_path(path, limits)
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            yield ReadError(printable(given), "no such file or folder")
+            continue
+        except OSError as exc:
+            yield ReadError(printable(given), cannot("read file", exc))
+            continue
+        if stat.S_ISDIR(mode):
+            for entry in walk(path):
+                if isinstance(entry, ReadError):
+                    yield entry
+                else:
+                    yield from read_path(entry, limits, ids, path)
+        elif stat.S_ISREG(mode):
+            yield from read_path(path, limits, ids)
         else:
-            yield ReadError(given, "no such file or folder")
-
-
-def files_in(folder: Path) -> list[Path]:
-    """The files under a folder, recursively, in name order; hidden ones left out."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+            yield ReadError(printable(given), f"not a regular file: {special_kind(mode)}")
 
 
 def count_documents(paths: Iterable[str]) -> int | None:
@@ -88,18 +104,25 @@ def count_documents(paths: Iterable[str]) -> int | None:
     total = 0
     for given in paths:
         path = Path(given)
-        files = files_in(path) if path.is_dir() else [path]
+        entries = walk(path) if path.is_dir() else [path]
         if given == "-" or any(
-            SUFFIX_FORMATS.get(f.suffix.lower()) not in ("text", "html") for f in files
+            isinstance(e, Path) and SUFFIX_FORMATS.get(e.suffix.lower()) not in ("text", "html")
+            for e in entries
         ):
             return None
-        total += len(files)
+        total += len(entries)
     return total
 
 
-def read_path(path: Path, limits: Limits) -> Iterator[Read]:
-    """Read one file in whatever format it holds."""
-    name = str(path)
+def read_path(
+    path: Path, limits: Limits, ids: FileIds | None = None, folder: Path | None = None
+) -> Iterator[Read]:
+    """Read one file in whatever format it holds; a single-article file gets its id
+    from `ids` (its stem when none is given), inside `folder` if found there."""
+    name = printable(str(path))
+    if name != str(path):
+        yield ReadError(name, "file name is not valid UTF-8 (rename the file to read it)")
+        return
     try:
         fmt = format_of(path)
         if fmt in STREAMED_FORMATS:
@@ -110,9 +133,33 @@ def read_path(path: Path, limits: Limits) -> Iterator[Read]:
         if size > limits.max_bytes:
             yield ReadError(name, f"too large ({size:,} bytes; limit {limits.max_bytes:,})")
             return
-        yield from read_bytes(path.read_bytes(), name, path.stem, limits, fmt)
+        article_id = (ids or FileIds()).of(path, folder)
+        yield from read_bytes(path.read_bytes(), name, article_id, limits, fmt)
     except OSError as exc:
-        yield ReadError(name, f"cannot read file ({exc.strerror or exc})")
+        yield ReadError(name, cannot("read file", exc))
+
+
+def read_stdin(stream: BinaryIO, limits: Limits) -> Iterator[Read]:
+    """Standard input, never held whole: a single document is read in chunks up to
+    the size limit; JSON Lines and WARC are copied in chunks to a temporary file
+    (kept in memory while small) and read from there record by record."""
+    head = stream.read(STDIN_CHUNK)
+    fmt = sniff_format(head[:1024])
+    if fmt in STREAMED_FORMATS:
+        with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
+            spool.write(head)
+            shutil.copyfileobj(stream, spool, STDIN_CHUNK)
+            spool.seek(0)
+            yield from guarded(STDIN, read_stream(spool, fmt, STDIN, limits))
+        return
+    chunks, size = [head], len(head)
+    while size <= limits.max_bytes and (chunk := stream.read(STDIN_CHUNK)):
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limits.max_bytes:
+        yield ReadError(STDIN, f"too large (over {limits.max_bytes:,} bytes, the limit)")
+        return
+    yield from read_bytes(b"".join(chunks), STDIN, "stdin", limits, fmt)
 
 
 def read_bytes(
@@ -126,7 +173,7 @@ def read_bytes(
         yield from guarded(name, read_whole(data, fmt, name, article_id, limits))
 
 
-def read_stream(stream: BinaryIO, fmt: str, name: str, limits: Limits) -> Iterator[Read]:
+def read_stream(stream: IO[bytes], fmt: str, name: str, limits: Limits) -> Iterator[Read]:
     head = stream.read(1024)
     if not head.strip():
         raise DocumentRejected("empty document")
@@ -140,8 +187,9 @@ def read_stream(stream: BinaryIO, fmt: str, name: str, limits: Limits) -> Iterat
 def read_whole(data: bytes, fmt: str, name: str, article_id: str, limits: Limits) -> Iterator[Read]:
     check_document(data, limits)
     if fmt == "html":
-        yield article_from_html(data, article_id)
+        yield article_from_html(data, article_id, max_tags=limits.max_tags)
     elif fmt == "feed":
+        check_markup(data, limits.max_tags)
         yield from read_feed(data, name)
     else:
         yield article_from_text(decode_utf8(data), article_id)

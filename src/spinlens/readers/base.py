@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,7 +10,13 @@ from dataclasses import dataclass
 from spinlens.constants import DEFAULT_MAX_BYTES
 from spinlens.model import Article
 
+DEFAULT_MAX_TAGS = 100_000
 BINARY_PROBE_BYTES = 8192
+MAX_REASON = 300
+"""Characters of a reason kept: a reason quoting its input stays one short line."""
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: JSON can escape one, UTF-8 cannot hold it, Python keeps it (a
+pair escaped in JSON is decoded to the one character it stands for)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class Limits:
     """Guards applied to every document before it is parsed."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_tags: int = DEFAULT_MAX_TAGS
+    """Largest number of `<` in an HTML page parsed (markup costs far more than text)."""
 
 
 class DocumentRejected(ValueError):
@@ -54,6 +63,51 @@ def decode_utf8(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DocumentRejected(f"invalid UTF-8 at byte {exc.start}") from exc
+
+
+def sound_article(article_id: str, text: str, **meta: str | None) -> Article:
+    """An Article that UTF-8 can hold: lone surrogates in the id and metadata become
+    U+FFFD; text with one is rejected, since offsets index the text exactly as read."""
+    reject_lone_surrogate(text, "text")
+    fields = {key: repaired(value) for key, value in meta.items()}
+    return Article.create(repaired(article_id) or "", text, **fields)
+
+
+def reject_lone_surrogate(value: str, what: str) -> None:
+    if found := SURROGATE.search(value):
+        raise DocumentRejected(
+            f"{what} holds a lone surrogate (U+{ord(found.group()):04X} at character "
+            f"{found.start():,}), not valid Unicode"
+        )
+
+
+def repaired(value: str | None) -> str | None:
+    """`value` with each lone surrogate replaced by U+FFFD."""
+    return SURROGATE.sub("\ufffd", value) if value else value
+
+
+def printable(name: str) -> str:
+    """A path as text UTF-8 can hold: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) are shown as `\\xNN`."""
+    if not SURROGATE.search(name):
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return repaired(name) or ""
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def describe(exc: BaseException) -> str:
+    """A reason for an unexpected failure: its type and first line, kept short."""
+    return one_line(f"{type(exc).__name__}: {exc}")
+
+
+def one_line(reason: str) -> str:
+    """The first line of a reason, at most `MAX_REASON` characters."""
+    line = (reason.strip().splitlines() or [""])[0]
+    line = repaired(line) or ""
+    return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
 
 
 def sniff_format(head: bytes) -> str:
@@ -79,8 +133,8 @@ def guarded(source: str, produce: Iterator[Read]) -> Iterator[Read]:
     try:
         yield from produce
     except DocumentRejected as exc:
-        yield ReadError(source, str(exc))
+        yield ReadError(source, one_line(str(exc)))
     except (EOFError, zlib.error) as exc:
-        yield ReadError(source, f"truncated or corrupt compressed data ({exc})")
+        yield ReadError(source, one_line(f"truncated or corrupt compressed data ({exc})"))
     except Exception as exc:  # noqa: BLE001 - a reader must never stop the batch
-        yield ReadError(source, f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
+        yield ReadError(source, describe(exc))

@@ -9,7 +9,12 @@ import lxml.html
 import trafilatura
 
 from spinlens.model import Article
-from spinlens.readers.base import DocumentRejected
+from spinlens.readers.base import (
+    DEFAULT_MAX_TAGS,
+    DocumentRejected,
+    reject_lone_surrogate,
+    sound_article,
+)
 
 BLOCK_TAGS = frozenset(
     ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
@@ -18,9 +23,14 @@ BLOCK_TAGS = frozenset(
 
 
 def article_from_html(
-    page: bytes | str, article_id: str, url: str | None = None, **meta: str | None
+    page: bytes | str,
+    article_id: str,
+    url: str | None = None,
+    max_tags: int = DEFAULT_MAX_TAGS,
+    **meta: str | None,
 ) -> Article:
     """Extract the main text, title, author, date and site name of a web page."""
+    check_markup(page, max_tags)
     extracted = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, include_comments=False
     )
@@ -38,7 +48,18 @@ def article_from_html(
     for key, value in found.items():
         if meta.get(key) is None:
             meta[key] = value
-    return Article.create(article_id, text, **meta)
+    return sound_article(article_id, text, **meta)
+
+
+def check_markup(page: bytes | str, max_tags: int) -> None:
+    """Reject a page (or feed) the parsers cannot read in bounded time and memory: one
+    with more tags than `max_tags` (each `<` counted: a cheap upper bound), or, given
+    as text, with a lone surrogate."""
+    tags = page.count(b"<") if isinstance(page, bytes) else page.count("<")
+    if tags > max_tags:
+        raise DocumentRejected(f"too much markup ({tags:,} tags; limit {max_tags:,})")
+    if isinstance(page, str):
+        reject_lone_surrogate(page, "HTML")
 
 
 def fragment_to_text(fragment: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spinlens.model import Article
+from spinlens.readers.base import sound_article
 
 
 def title_of(text: str) -> str | None:
@@ -18,4 +19,4 @@ def article_from_text(text: str, article_id: str, **meta: str | None) -> Article
     meta.setdefault("title", None)
     if meta["title"] is None:
         meta["title"] = title_of(text)
-    return Article.create(article_id, text, **meta)
+    return sound_article(article_id, text, **meta)

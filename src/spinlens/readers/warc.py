@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.recordloader import ArcWarcRecord
 
 from spinlens.model import short_hash
@@ -15,9 +16,11 @@ from spinlens.readers.html import article_from_html
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TAIL_PROBE = 1 << 16
+MAX_LINE = 1 << 20
+"""Longest line read as a WARC or HTTP header line (a real one is a few kB)."""
 
 
-def read_warc(stream: BinaryIO, name: str, limits: Limits) -> Iterator[Read]:
+def read_warc(stream: IO[bytes], name: str, limits: Limits) -> Iterator[Read]:
     """Yield an Article or ReadError for every HTML response record, streaming.
 
     A truncated archive ends with a ReadError after the records read intact: gzip
@@ -27,7 +30,7 @@ def read_warc(stream: BinaryIO, name: str, limits: Limits) -> Iterator[Read]:
     compressed = stream.read(2) == b"\x1f\x8b"
     stream.seek(0)
     source = GzipChunks(stream) if compressed else stream
-    iterator = ArchiveIterator(source)
+    iterator = BoundedArchiveIterator(source)
     end = 0
     for record in iterator:
         wanted = is_article(record)
@@ -42,11 +45,11 @@ def read_warc(stream: BinaryIO, name: str, limits: Limits) -> Iterator[Read]:
         if wanted:
             yield article_of(record, payload, name, limits)
     if compressed:
-        tail = b"".join(iter(lambda: source.read(TAIL_PROBE), b""))
+        trailing = any(chunk.strip() for chunk in iter(lambda: source.read(TAIL_PROBE), b""))
     else:
         stream.seek(end)
-        tail = stream.read(TAIL_PROBE)
-    if tail.strip():
+        trailing = bool(stream.read(TAIL_PROBE).strip())
+    if trailing:
         raise DocumentRejected(f"truncated or corrupt archive after byte {end:,}")
 
 
@@ -54,11 +57,46 @@ class GzipChunks:
     """A gzip stream decompressed one buffer at a time: a read never spans the cut
     of a truncated archive, so the records before it are not lost with it."""
 
-    def __init__(self, stream: BinaryIO):
-        self.gzip = gzip.GzipFile(fileobj=stream)
+    def __init__(self, stream: IO[bytes]):
+        self.gzip = gzip.GzipFile(fileobj=stream, mode="rb")
 
     def read(self, size: int = -1) -> bytes:
         return self.gzip.read1(size if size > 0 else TAIL_PROBE)
+
+
+class BoundedArchiveIterator(ArchiveIterator):
+    """warcio's iterator over a reader whose lines are bounded (see `LineReader`)."""
+
+    def __init__(self, source: IO[bytes] | GzipChunks):
+        super().__init__(source)
+        self.reader = LineReader(self.fh)
+
+
+class LineReader(DecompressingBufferedReader):
+    """warcio's reader, with a `readline` linear in the line's length and refusing a
+    line over `MAX_LINE` bytes: warcio's own joins a long line piece by piece, in
+    time that grows with the square of its length, and without limit (a small gzip
+    of zeros is one line of gigabytes)."""
+
+    def readline(self, length: int | None = None) -> bytes:
+        if length == 0:
+            return b""
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            self._fillbuff()
+            if self.empty():
+                break
+            part = self.buff.readline(length - size if length else -1)
+            parts.append(part)
+            size += len(part)
+            if part.endswith(b"\n") or (length and size >= length):
+                break
+            if size > MAX_LINE:
+                raise DocumentRejected(
+                    f"not a WARC archive: a header line longer than {MAX_LINE:,} bytes"
+                )
+        return b"".join(parts)
 
 
 def is_article(record: ArcWarcRecord) -> bool:
@@ -74,6 +112,8 @@ def article_of(record: ArcWarcRecord, payload: bytes, name: str, limits: Limits)
     record_id = record.rec_headers.get_header("WARC-Record-ID") or url or ""
     try:
         check_document(payload, limits)
-        return article_from_html(payload, short_hash(url or record_id), url=url)
+        return article_from_html(
+            payload, short_hash(url or record_id), url=url, max_tags=limits.max_tags
+        )
     except DocumentRejected as exc:
         return ReadError(f"{name}#{url or record_id}", str(exc))

@@ -65,7 +65,7 @@ class Analyzer:
 
     def analyze_object(self, obj: dict[str, Any]) -> Article | ReadError:
         """Analyse and store one article given as a JSON Lines object."""
-        line = json.dumps(obj, ensure_ascii=False).encode()
+        line = json.dumps(obj).encode()  # ASCII escapes carry lone surrogates to the reader
         reads = read_bytes(line, "request", "request", self.limits, fmt="jsonl")
         results = self.run(reads, Summary())
         return results[0] if results else ReadError("request", "nothing to analyse")

@@ -78,7 +78,7 @@ def batch(body: BatchIn, request: Request) -> JobOut:
     objects = [a.as_object() for a in body.articles]
 
     def reads() -> Any:
-        lines = (json.dumps(o, ensure_ascii=False).encode() for o in objects)
+        lines = (json.dumps(o).encode() for o in objects)  # ASCII: lone surrogates too
         return read_jsonl(lines, "batch", ws.analyzer.limits)
 
     return JobOut(**job_out(ws.jobs.submit("batch", reads, len(objects))))

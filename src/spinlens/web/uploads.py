@@ -13,7 +13,7 @@ from fastapi import HTTPException
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from spinlens.readers import Limits, Read, format_of, read_path
+from spinlens.readers import FileIds, Limits, Read, format_of, read_path
 from spinlens.web.analysis import Job
 from spinlens.web.state import Workspace
 
@@ -77,7 +77,8 @@ def upload_reads(
     total = None if None in counts else sum(c or 0 for c in counts)
 
     def reads() -> Iterator[Read]:
+        ids = FileIds()
         for path in paths:
-            yield from read_path(path, limits)
+            yield from read_path(path, limits, ids, folder)
 
     return reads, total, lambda: shutil.rmtree(folder, ignore_errors=True)
