@@ -148,7 +148,7 @@ def test_reports_show_the_taxonomy_chosen():
     article = Article.create("h", text)
     PersuasionTagger(toy_model()).annotate(article)
     html = render(article, "html", "semeval23")
-    assert "Genre, frames and persuasion" in html and "Propaganda techniques</h3>" not in html
+    assert "Genre, frames and persuasion" in html and "Propaganda techniques</h2>" not in html
     assert "<b>all</b>" not in html and "&lt;b&gt;all&lt;/b&gt;" in html
     assert "Genre, frames and persuasion" not in render(article, "html", "ptc")
     markdown = render(article, "md", "all")
@@ -285,13 +285,13 @@ def test_corpus_filters_by_genre_frame_and_persuasion(tmp_path):
         article.layers["persuasion"] = [Persuasion(9, 27, "Name_Calling-Labeling", 0.8)]
         articles.append(article)
     store.save(articles)
-    ids = lambda **f: [r["article_id"] for r in list_articles(store, Filters(**f)).rows]  # noqa: E731
+    ids = lambda **f: [r["article_id"] for r in list_articles(store, Filters.of(f)).rows]  # noqa: E731
     assert ids(genre="satire") == ["x"]
     assert ids(frame="Political") == ["x"]
     assert sorted(ids(persuasion="Name_Calling-Labeling")) == ["x", "y"]
     assert ids(genre="reporting", frame="Political") == []
     with pytest.raises(QueryError, match="unknown genre"):
-        list_articles(store, Filters(genre="poetry"))
+        list_articles(store, Filters.of({"genre": "poetry"}))
     options = filter_options(store)
     assert dict(options["genres"]) == {"reporting": 1, "satire": 1}
     assert dict(options["persuasion"]) == {"Name_Calling-Labeling": 2}
@@ -311,7 +311,7 @@ def test_workspace_shows_and_filters_the_semeval23_layers(tmp_path, pipeline):
     app = create_app(store, pipeline_factory=lambda: pipeline, token=None)
     with TestClient(app) as client:
         page = client.get("/articles/s1").text
-        assert "Genre, frames, persuasion" in page and 'id="show-persuasion"' in page
+        assert "Genre, frames and persuasion" in page and 'id="show-persuasion"' in page
         assert 'class="pers p18"' in page and "<script>x()" not in page
         corpus = client.get("/", params={"persuasion": "Name_Calling-Labeling"}).text
         assert 'name="persuasion"' in corpus and "1 article match" in corpus

@@ -75,7 +75,7 @@ def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analy
         assert store.count() == len(analysed)
         everything = list_articles(store, Filters()).rows
         assert {r["article_id"] for r in everything} == {a.id for a in analysed}
-        veldhaven = list_articles(store, Filters(q="Veldhaven", entity="Veldhaven")).rows
+        veldhaven = list_articles(store, Filters.of({"q": "Veldhaven", "entity": "Veldhaven"})).rows
         assert [r["article_id"] for r in veldhaven] == ["harbour"]
         assert ("Veldhaven", 1) in filter_options(store)["entities"]
         assert [hit.id for hit in store.search("Veldhaven")] == ["harbour"]

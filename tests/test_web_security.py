@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from spinlens.web.uploads import safe_name
 from spinlens.web.middleware import CSP
+from spinlens.web.uploads import safe_name
 
 HOSTILE = quote('evil"><img src=x onerror=window.__pwned=1>', safe="")
 ELEMENTS = (  # every element the templates and charts write

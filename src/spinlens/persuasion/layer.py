@@ -14,7 +14,7 @@ from typing import Any
 from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
 from spinlens.model import Article, Genre, Label, Persuasion
 from spinlens.persuasion import FRAMES, GENRES, NAMES, TECHNIQUES
-from spinlens.render.marks import Mark
+from spinlens.render.marks import Mark, label_toggle_css, technique_marks
 from spinlens.textspans import lines_within
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -32,14 +32,14 @@ def persuasion_class(name: str) -> str:
 
 
 def persuasion_css() -> str:
+    """Colours of the SemEval-2023 techniques, and the legend's toggles."""
     lines = [(TEMPLATES / "persuasion.css").read_text(encoding="utf-8")]
     for name in NAMES:
         css = persuasion_class(name)
         lines += [
             f".{css} {{ --pc: {colour(name)}; }}",
             f"label.{css}, span.chip.{css} {{ background: {colour(name)}; }}",
-            f"body:has(#show-{css}:not(:checked)) .text span.{css} {{ box-shadow: none; }}",
-            f"body:has(#show-{css}:not(:checked)) .text sub.{css} {{ display: none; }}",
+            *label_toggle_css(css, "box-shadow: none;"),
         ]
     return "\n".join(lines)
 
@@ -55,21 +55,11 @@ def persuasion_facets(data: dict[str, Any]) -> Iterable[FacetRow]:
 
 
 def persuasion_marks(article: Article) -> list[Mark]:
-    return [
-        Mark(
-            s.start,
-            s.end,
-            "persuasion",
-            s.technique,
-            f"{s.technique} ({s.score:.2f}, SemEval-2023): "
-            + TECHNIQUES.get(s.technique, s.technique),
-            f"pers {persuasion_class(s.technique)}",
-            s.score,
-            tag=s.technique,
-            tag_css=f"pers-lab {persuasion_class(s.technique)}",
-        )
-        for s in article.spans(Persuasion)
-    ]
+    spans = article.spans(Persuasion)
+    classes = ("pers", "pers-lab")
+    return technique_marks(
+        "persuasion", spans, classes, persuasion_class, TECHNIQUES, ", SemEval-2023"
+    )
 
 
 @dataclass(frozen=True)

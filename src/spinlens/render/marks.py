@@ -8,8 +8,9 @@ collects them and cuts the text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from spinlens import layers as registry
 from spinlens.model import Article
@@ -46,6 +47,55 @@ class Segment:
     @property
     def end(self) -> int:
         return self.start + len(self.text)
+
+
+class TechniqueSpan(Protocol):
+    """A span naming a technique, with a confidence (`Technique`, `Persuasion`)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def technique(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+
+
+def technique_marks(
+    layer: str,
+    spans: Iterable[TechniqueSpan],
+    classes: tuple[str, str],
+    css_of: Callable[[str], str],
+    definitions: dict[str, str],
+    taxonomy: str = "",
+) -> list[Mark]:
+    """Marks of a technique layer (PTC or SemEval-2023): the technique's class on
+    the span (`classes[0]`) and on its name drawn at the end (`classes[1]`)."""
+    span_css, tag_css = classes
+    return [
+        Mark(
+            s.start,
+            s.end,
+            layer,
+            s.technique,
+            f"{s.technique} ({s.score:.2f}{taxonomy}): {definitions.get(s.technique, s.technique)}",
+            f"{span_css} {css_of(s.technique)}",
+            s.score,
+            tag=s.technique,
+            tag_css=f"{tag_css} {css_of(s.technique)}",
+        )
+        for s in spans
+    ]
+
+
+def label_toggle_css(css: str, hidden: str) -> list[str]:
+    """Rules hiding a label's marks (`hidden`: the declarations that undo its
+    style) and names when its legend checkbox ``#show-<css>`` is unticked."""
+    return [
+        f"body:has(#show-{css}:not(:checked)) .text span.{css} {{ {hidden} }}",
+        f"body:has(#show-{css}:not(:checked)) .text sub.{css} {{ display: none; }}",
+    ]
 
 
 def describe(label: str) -> str:

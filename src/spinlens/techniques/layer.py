@@ -10,7 +10,7 @@ from typing import Any
 
 from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
 from spinlens.model import Article, Sentence, Technique
-from spinlens.render.marks import Mark
+from spinlens.render.marks import Mark, label_toggle_css, technique_marks
 from spinlens.techniques import NAMES, TECHNIQUES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,12 +43,8 @@ def technique_css() -> str:
     lines = [(TEMPLATES / "techniques.css").read_text(encoding="utf-8")]
     for name, shade in zip(NAMES, COLOURS, strict=True):
         css = technique_class(name)
-        lines += [
-            f".{css} {{ background: {shade}; }}",
-            f"body:has(#show-{css}:not(:checked)) .text span.{css} "
-            "{ background: none; box-shadow: none; }",
-            f"body:has(#show-{css}:not(:checked)) .text sub.{css} {{ display: none; }}",
-        ]
+        lines.append(f".{css} {{ background: {shade}; }}")
+        lines += label_toggle_css(css, "background: none; box-shadow: none;")
     return "\n".join(lines)
 
 
@@ -57,21 +53,9 @@ def technique_facets(data: dict[str, Any]) -> Iterable[FacetRow]:
         yield "technique", str(span.get("technique")), None
 
 
-def technique_marks(article: Article) -> list[Mark]:
-    return [
-        Mark(
-            s.start,
-            s.end,
-            "techniques",
-            s.technique,
-            f"{s.technique} ({s.score:.2f}): {TECHNIQUES.get(s.technique, s.technique)}",
-            f"tech {technique_class(s.technique)}",
-            s.score,
-            tag=s.technique,
-            tag_css=f"tlab {technique_class(s.technique)}",
-        )
-        for s in article.spans(Technique)
-    ]
+def layer_marks(article: Article) -> list[Mark]:
+    spans = article.spans(Technique)
+    return technique_marks("techniques", spans, ("tech", "tlab"), technique_class, TECHNIQUES)
 
 
 @dataclass(frozen=True)
@@ -122,7 +106,7 @@ TECHNIQUES_LAYER = LayerSpec(
     counted=True,
     facets=(Facet("technique", "Technique", tuple(NAMES)),),
     facet_rows=technique_facets,
-    marks=technique_marks,
+    marks=layer_marks,
     style="highlighted",
     definitions=TECHNIQUES,
     legend=tuple((name, technique_class(name)) for name in NAMES),
