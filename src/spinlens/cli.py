@@ -1,6 +1,7 @@
 """The `spinlens` command line: a thin shell over the library.
 
-Exit codes: 0 all went well, 1 some documents failed, 2 usage errors.
+Exit codes: 0 all went well, 1 some documents failed, 2 usage errors, 3 the
+store failed (locked, read-only, corrupt, disk full: one line on stderr says which).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import TextIO
 
 import click
 from rich.markup import escape
+from sqlalchemy import make_url
+from sqlalchemy.exc import DBAPIError
 
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
@@ -28,7 +31,8 @@ from spinlens.persuasion.cli import evaluate_semeval23
 from spinlens.pipeline.factory import COMPONENTS
 from spinlens.readers import Limits, ReadError, count_documents, read_paths
 from spinlens.render import FORMATS, open_writer
-from spinlens.store import Store
+from spinlens.store import Store, default_url
+from spinlens.store_errors import STORE_EXIT, StoreError, describe, store_fault
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
 from spinlens.workers import PipelineSpec, cores, open_runner
@@ -41,7 +45,30 @@ def settings_from(ctx: click.Context, **options: object) -> Settings:
         raise click.UsageError(f"configuration: {exc}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group; a failing store ends any command with one line and exit 3."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (StoreError, DBAPIError) as exc:
+            where = ctx.meta.get("store_url")
+            named = f" {make_url(where).render_as_string(hide_password=True)}" if where else ""
+            click.echo(f"error: store{named}: {describe(exc)}", err=True)
+            ctx.exit(STORE_EXIT)
+
+
+def open_store(url: str | None, write: bool = False) -> Store:
+    """The store, remembered for the error line should it fail."""
+    url = url or default_url()
+    click.get_current_context().meta["store_url"] = url
+    store = Store(url)
+    if write and store.read_only:
+        raise StoreError("the store is read-only: analyse into a writable one or with --no-store")
+    return store
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="spinlens")
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file.")
 @click.pass_context
@@ -119,7 +146,7 @@ def analyze(
         workers=workers,
         research_models=research_models,
     )
-    store = None if no_store else Store(settings.db)
+    store = None if no_store else open_store(settings.db, write=True)
     reads = read_paths(paths, Limits(max_bytes=settings.max_bytes))
     total = count_documents(paths)
     summary = Summary()
@@ -164,10 +191,12 @@ def analyze(
 @click.pass_context
 def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
     """Full-text search over stored articles (SQLite FTS5 syntax allowed)."""
-    store = Store(settings_from(ctx, db=db).db)
+    store = open_store(settings_from(ctx, db=db).db)
     try:
         hits = store.search(query, limit)
     except Exception as exc:  # noqa: BLE001 - a malformed query is a usage error
+        if store_fault(exc):
+            raise
         raise click.UsageError(f"search failed: {str(exc).splitlines()[0]}") from exc
     for hit in hits:
         click.echo(
@@ -184,7 +213,7 @@ def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
 @click.pass_context
 def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy: str) -> None:
     """Print one stored article."""
-    article = Store(settings_from(ctx, db=db).db).get(article_id)
+    article = open_store(settings_from(ctx, db=db).db).get(article_id)
     if article is None:
         stderr.print(f"[red]error[/red] no stored article with id {escape(article_id)}")
         sys.exit(1)
@@ -210,7 +239,7 @@ def export_command(
     """Export every stored article (jsonl: the same objects as `analyze` writes), or
     with --claims every claim: article, offsets, score, speaker, text, quantities."""
     fmt = fmt or ("csv" if claims else "jsonl")
-    count = export(Store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
+    count = export(open_store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
     noun = "claim" if claims else "article"
     stderr.print(f"exported {count} {noun}{'s' if count != 1 else ''} to {escape(output)}")
 

@@ -25,9 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
-    create_engine,
     delete,
-    event,
     func,
     literal_column,
     or_,
@@ -48,6 +46,7 @@ from spinlens.facets import (
     technique_rollup,
 )
 from spinlens.model import Article
+from spinlens.store_open import open_engine, require_current, with_retries
 
 metadata = MetaData()
 articles = Table(
@@ -103,10 +102,16 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
-        self.engine: Engine = create_engine(self.url)
+        self.engine: Engine
+        self.engine, self.read_only = open_engine(self.url, tune_sqlite)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", tune_sqlite)
+        if self.read_only:
+            require_current(self.engine, spinlens_meta, SCHEMA_VERSION)
+        else:
+            with_retries(self.create_schema)
+
+    def create_schema(self) -> None:
+        """Create what is missing, then migrate (both do nothing on a current store)."""
         metadata.create_all(self.engine)
         index_metadata.create_all(self.engine)
         if self.is_sqlite:
