@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,11 +16,11 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from spinlens.model import Article
 from spinlens.readers import ReadError
-from spinlens.readers.jsonl import read_jsonl
 from spinlens.render import open_writer
 from spinlens.web.aggregates import aggregates
-from spinlens.web.analysis import Job, safe_name, upload_reads
+from spinlens.web.analysis import new_folder, remove, safe_name, save_batch
 from spinlens.web.app import Workspace, path_quote, same_origin, workspace
+from spinlens.web.jobs import Job
 from spinlens.web.queries import (
     MAX_PER_PAGE,
     PER_PAGE,
@@ -43,6 +41,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     },
     413: {"model": ErrorOut, "description": "Body, batch or upload above its limit"},
     422: {"model": ErrorOut, "description": "Invalid input"},
+    503: {"model": ErrorOut, "description": "Analysis queue full (see Retry-After)"},
 }
 ARTICLE_EXAMPLE = {"application/json": {"example": {"id": "…", "text": "…", "entities": []}}}
 DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -81,11 +80,12 @@ def job_out(job: Job) -> dict[str, Any]:
     dependencies=[Writer],
     responses={200: {"content": ARTICLE_EXAMPLE, "description": "The JSON Lines object"}, **ERRORS},
 )
-def analyze(body: ArticleIn, request: Request) -> JSONResponse:
-    """Analyses `text` (or the main text of `html`) synchronously, stores it and
-    returns the article's JSON Lines object (docs/output-format.md). The same
-    content analysed again by the same pipeline is not analysed twice."""
-    result = ws_of(request).analyzer.analyze_object(body.as_object())
+async def analyze(body: ArticleIn, request: Request) -> JSONResponse:
+    """Analyses `text` (or the main text of `html`) in its turn in the analysis
+    queue, stores it and returns the article's JSON Lines object
+    (docs/output-format.md). The same content analysed again by the same pipeline
+    is not analysed twice."""
+    result = await ws_of(request).jobs.analyze(body.as_object())
     if isinstance(result, ReadError):
         raise HTTPException(422, result.reason)
     return JSONResponse(result.to_dict())
@@ -103,13 +103,14 @@ def batch(body: BatchIn, request: Request) -> JobOut:
     ws = ws_of(request)
     if len(body.articles) > ws.limits.max_batch:
         raise HTTPException(413, f"too many articles in one batch (limit {ws.limits.max_batch})")
-    objects = [a.as_object() for a in body.articles]
-
-    def reads() -> Any:
-        lines = (json.dumps(o, ensure_ascii=False).encode() for o in objects)
-        return read_jsonl(lines, "batch", ws.analyzer.limits)
-
-    return JobOut(**job_out(ws.jobs.submit("batch", reads, len(objects))))
+    ws.jobs.check_room()
+    folder = new_folder()
+    try:
+        save_batch([a.as_object() for a in body.articles], folder)
+    except Exception:
+        remove(folder)
+        raise
+    return JobOut(**job_out(ws.jobs.submit("batch", folder)))
 
 
 @router.post(
@@ -130,16 +131,14 @@ async def start_upload(ws: Workspace, files: Sequence[StarletteUpload]) -> Job:
     """Copy uploaded files to a private folder and queue their analysis."""
     if len(files) > ws.limits.max_files:
         raise HTTPException(413, f"too many files in one upload (limit {ws.limits.max_files})")
-    folder = Path(tempfile.mkdtemp(prefix="spinlens-upload-"))
+    ws.jobs.check_room()
+    folder = new_folder()
     try:
-        paths = await run_in_threadpool(save_files, files, folder)
-        reads, total, cleanup = await run_in_threadpool(
-            upload_reads, paths, ws.analyzer.limits, folder
-        )
+        await run_in_threadpool(save_files, files, folder)
     except Exception:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove(folder)
         raise
-    return ws.jobs.submit("upload", reads, total, cleanup)
+    return await run_in_threadpool(ws.jobs.submit, "upload", folder)
 
 
 def save_files(files: Sequence[StarletteUpload], folder: Path) -> list[Path]:
