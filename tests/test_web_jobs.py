@@ -136,3 +136,20 @@ def test_a_failed_job_removes_its_files_too(store, monkeypatch):
         assert job["state"] == "failed" and "out of memory" in job["message"]
         assert "folder" not in job
     assert len(made) == 1 and not made[0].exists()
+
+
+def test_a_read_only_store_is_served_for_reading(tmp_path, monkeypatch):
+    db = f"sqlite:///{tmp_path / 'ro.db'}"
+    writer = Store(db)
+    writer.save([Article("harbour", "The port stayed shut.", title="Port strike")])
+    writer.close()
+    monkeypatch.setattr("spinlens.store_open.writable", lambda path: False)
+    store = Store(db)
+    assert store.read_only
+    with TestClient(create_app(store, pipeline_factory=lambda: Pipeline([]), token=None)) as client:
+        assert [a["id"] for a in client.get("/api/articles").json()["items"]] == ["harbour"]
+        assert client.get("/api/articles/harbour").status_code == 200
+        refused = client.post("/api/analyze", json={"text": "Another story."})
+        assert refused.status_code == 503 and "read-only" in refused.json()["detail"]
+        assert client.get("/api/jobs/nope").status_code == 404
+    store.close()

@@ -20,11 +20,12 @@ from typing import Any
 
 from fastapi import HTTPException
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from spinlens.batch import Summary
 from spinlens.model import Article
 from spinlens.readers import ReadError
+from spinlens.store_errors import StoreError, describe
 from spinlens.store_open import with_retries
 from spinlens.web.analysis import Analyzer, expected, job_reads, remove
 
@@ -157,7 +158,10 @@ class Jobs:
         self.check_room()
         single = Single(obj)
         self.enqueue(single)
-        return await asyncio.wrap_future(single.result)
+        try:
+            return await asyncio.wrap_future(single.result)
+        except (StoreError, DBAPIError) as exc:
+            raise HTTPException(503, f"the store failed: {describe(exc)}") from exc
 
     def submit(self, kind: str, folder: Path) -> Job:
         """Queue the analysis of a job's inputs (saved in `folder`, which the job
@@ -263,6 +267,8 @@ class Jobs:
             reads = job_reads(job.kind, Path(job.folder), self.analyzer.limits)
             self.analyzer.run(reads, summary, each)
             self.finish(job, "done")
+        except (StoreError, DBAPIError) as exc:
+            self.finish(job, "failed", f"the store failed: {describe(exc)}")
         except Exception as exc:  # noqa: BLE001 - reported on the job, never lost
             self.finish(job, "failed", f"{type(exc).__name__}: {exc}")
         finally:
