@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -81,6 +82,23 @@ def test_a_full_disk_is_one_line_and_exit_3(tmp_path, monkeypatch):
     story.write_text(TEXT * 200, encoding="utf-8")
     args = ["analyze", str(story), "--db", f"sqlite:///{db}", "-o", os.devnull]
     one_line_error(CliRunner().invoke(main, args), "disk holding the store is full")
+
+
+def test_a_store_locked_too_long_is_one_line_and_exit_3(tmp_path, monkeypatch):
+    db = tmp_path / "busy.db"
+    Store(f"sqlite:///{db}").close()
+    monkeypatch.setattr("spinlens.store_open.BUSY_SECONDS", 0.2)
+    monkeypatch.setattr("spinlens.workers.build_pipeline", lambda *a, **k: Pipeline([]))
+    story = tmp_path / "story.txt"
+    story.write_text(TEXT, encoding="utf-8")
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, and writing, and writing
+    try:
+        args = ["analyze", str(story), "--db", f"sqlite:///{db}", "-o", os.devnull]
+        one_line_error(CliRunner().invoke(main, args), "the store is busy")
+    finally:
+        holder.rollback()
+        holder.close()
 
 
 def test_an_unwritable_folder_for_a_new_store_is_one_line_and_exit_3(tmp_path, monkeypatch):
