@@ -12,14 +12,19 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, Table, create_engine, event, make_url, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from spinlens.store_errors import StoreError
 
 BUSY_SECONDS = 60.0
 """How long a SQLite connection waits for another process's write lock."""
 SETUP_TRIES = 20
-RACES = ("already exists", "database is locked", "database schema has changed")
+RACES = (
+    "already exists",
+    "database is locked",
+    "database schema has changed",
+    "pg_type_typname_nsp_index",  # PostgreSQL: two CREATE TABLE of one name at once
+)
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -72,7 +77,7 @@ def with_retries(setup: Callable[[], None], tries: int = SETUP_TRIES) -> None:
         try:
             setup()
             return
-        except OperationalError as exc:
+        except DBAPIError as exc:
             if attempt == tries - 1 or not any(race in str(exc.orig) for race in RACES):
                 raise
             time.sleep(min(0.05 * 2**attempt, 1.0))
