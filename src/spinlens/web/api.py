@@ -18,7 +18,7 @@ from spinlens.model import Article
 from spinlens.readers import ReadError
 from spinlens.render import open_writer
 from spinlens.web.aggregates import aggregates
-from spinlens.web.analysis import new_folder, remove, safe_name, save_batch
+from spinlens.web.analysis import new_folder, remove, safe_name
 from spinlens.web.app import Workspace, path_quote, same_origin, workspace
 from spinlens.web.jobs import Job
 from spinlens.web.queries import (
@@ -103,14 +103,7 @@ def batch(body: BatchIn, request: Request) -> JobOut:
     ws = ws_of(request)
     if len(body.articles) > ws.limits.max_batch:
         raise HTTPException(413, f"too many articles in one batch (limit {ws.limits.max_batch})")
-    ws.jobs.check_room()
-    folder = new_folder()
-    try:
-        save_batch([a.as_object() for a in body.articles], folder)
-    except Exception:
-        remove(folder)
-        raise
-    return JobOut(**job_out(ws.jobs.submit("batch", folder)))
+    return JobOut(**job_out(ws.jobs.submit_batch([a.as_object() for a in body.articles])))
 
 
 @router.post(

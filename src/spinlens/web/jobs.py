@@ -27,7 +27,7 @@ from spinlens.model import Article
 from spinlens.readers import ReadError
 from spinlens.store_errors import StoreError, describe
 from spinlens.store_open import with_retries
-from spinlens.web.analysis import Analyzer, expected, job_reads, remove
+from spinlens.web.analysis import Analyzer, expected, job_reads, new_folder, remove, save_batch
 
 MAX_QUEUE = 64
 """Most analyses (single articles and jobs) waiting at once."""
@@ -132,26 +132,25 @@ class Jobs:
 
     def enqueue(self, item: Single | str, check: bool = True) -> None:
         with self.ready:
-            if check and len(self.waiting) >= self.max_queue:
-                raise HTTPException(
-                    503,
-                    f"the analysis queue is full ({self.max_queue} waiting): retry later",
-                    headers={"Retry-After": str(RETRY_AFTER)},
-                )
+            if check:
+                self.refuse_when_full()
             self.waiting.append(item)
             self.ready.notify()
+
+    def refuse_when_full(self) -> None:
+        if len(self.waiting) >= self.max_queue:
+            raise HTTPException(
+                503,
+                f"the analysis queue is full ({self.max_queue} waiting): retry later",
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
 
     def check_room(self) -> None:
         """Refuse work early (before files are saved) when it could not be queued."""
         if self.store.read_only:
             raise HTTPException(503, "the store is read-only: nothing can be analysed")
         with self.ready:
-            if len(self.waiting) >= self.max_queue:
-                raise HTTPException(
-                    503,
-                    f"the analysis queue is full ({self.max_queue} waiting): retry later",
-                    headers={"Retry-After": str(RETRY_AFTER)},
-                )
+            self.refuse_when_full()
 
     async def analyze(self, obj: dict[str, Any]) -> Article | ReadError:
         """Analyse and store one article, waiting for its turn without a thread."""
@@ -175,6 +174,17 @@ class Jobs:
             remove(folder)
             raise
         return job
+
+    def submit_batch(self, objects: list[dict[str, Any]]) -> Job:
+        """Queue the analysis of JSON Lines objects."""
+        self.check_room()
+        folder = new_folder()
+        try:
+            save_batch(objects, folder)
+        except BaseException:
+            remove(folder)
+            raise
+        return self.submit("batch", folder)
 
     def get(self, job_id: str) -> Job | None:
         current = self.current
