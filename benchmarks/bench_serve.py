@@ -144,7 +144,11 @@ def serve(url: str) -> tuple[Callable[[], None], int]:
 
     def stop() -> None:
         child.terminate()
-        child.wait(10)
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:  # requests still in flight keep it up
+            child.kill()
+            child.wait()
 
     return stop, port
 

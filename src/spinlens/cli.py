@@ -1,6 +1,7 @@
 """The `spinlens` command line: a thin shell over the library.
 
-Exit codes: 0 all went well, 1 some documents failed, 2 usage errors.
+Exit codes: 0 all went well, 1 some documents failed, 2 usage errors, 3 the
+store failed (locked, read-only, corrupt, disk full: one line on stderr says which).
 
 Each command imports the library in its body, so that `spinlens --help` and every
 command's --help start without loading the models (tests/test_imports.py checks).
@@ -28,10 +29,46 @@ from spinlens.web.cli import serve
 
 if TYPE_CHECKING:
     from spinlens.batch import Runner
+    from spinlens.store import Store
     from spinlens.workers import PipelineSpec
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group; a failing store ends any command with one line and exit 3."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            where = ctx.meta.get("store_url")
+            if where is None:  # no store opened: not a store fault
+                raise
+            from sqlalchemy import make_url
+            from sqlalchemy.exc import DBAPIError
+
+            from spinlens.store_errors import STORE_EXIT, StoreError, describe
+
+            if not isinstance(exc, StoreError | DBAPIError):
+                raise
+            named = make_url(where).render_as_string(hide_password=True)
+            click.echo(f"error: store {named}: {describe(exc)}", err=True)
+            ctx.exit(STORE_EXIT)
+
+
+def open_store(url: str | None, write: bool = False) -> Store:
+    """The store, remembered for the error line should it fail."""
+    from spinlens.store import Store, default_url
+    from spinlens.store_errors import StoreError
+
+    url = url or default_url()
+    click.get_current_context().meta["store_url"] = url
+    store = Store(url)
+    if write and store.read_only:
+        raise StoreError("the store is read-only: analyse into a writable one or with --no-store")
+    return store
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="spinlens")
 @click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file.")
 @click.pass_context
@@ -107,7 +144,6 @@ def analyze(
     from spinlens.model import Article
     from spinlens.readers import FileIds, Limits, ReadError, count_documents, read_paths
     from spinlens.render import open_writer
-    from spinlens.store import Store
     from spinlens.workers import PipelineSpec, cores
 
     settings = settings_from(
@@ -119,7 +155,7 @@ def analyze(
         workers=workers,
         research_models=research_models,
     )
-    store = None if no_store else Store(settings.db)
+    store = None if no_store else open_store(settings.db, write=True)
     ids = FileIds()
     reads = read_paths(paths, Limits(max_bytes=settings.max_bytes), ids)
     total = count_documents(paths)
@@ -167,12 +203,14 @@ def analyze(
 def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
     """Full-text search over stored articles (SQLite FTS5 syntax allowed)."""
     from spinlens.cli_progress import stderr
-    from spinlens.store import Store
+    from spinlens.store_errors import store_fault
 
-    store = Store(settings_from(ctx, db=db).db)
+    store = open_store(settings_from(ctx, db=db).db)
     try:
         hits = store.search(query, limit)
     except Exception as exc:  # noqa: BLE001 - a malformed query is a usage error
+        if store_fault(exc):
+            raise
         raise click.UsageError(f"search failed: {str(exc).splitlines()[0]}") from exc
     for hit in hits:
         click.echo(
@@ -193,9 +231,8 @@ def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy
 
     from spinlens.cli_progress import stderr
     from spinlens.render import open_writer
-    from spinlens.store import Store
 
-    article = Store(settings_from(ctx, db=db).db).get(article_id)
+    article = open_store(settings_from(ctx, db=db).db).get(article_id)
     if article is None:
         stderr.print(f"[red]error[/red] no stored article with id {escape(article_id)}")
         sys.exit(1)
@@ -224,10 +261,9 @@ def export_command(
 
     from spinlens.cli_progress import stderr
     from spinlens.export import export
-    from spinlens.store import Store
 
     fmt = fmt or ("csv" if claims else "jsonl")
-    count = export(Store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
+    count = export(open_store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
     noun = "claim" if claims else "article"
     stderr.print(f"exported {count} {noun}{'s' if count != 1 else ''} to {escape(output)}")
 

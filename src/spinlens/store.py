@@ -25,9 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
-    create_engine,
     delete,
-    event,
     func,
     literal_column,
     or_,
@@ -51,6 +49,7 @@ from spinlens.facets import (
     technique_rollup,
 )
 from spinlens.model import Article
+from spinlens.store_open import open_engine, require_current, with_retries
 
 metadata = MetaData()
 articles = Table(
@@ -107,10 +106,16 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
-        self.engine: Engine = create_engine(self.url)
+        self.engine: Engine
+        self.engine, self.read_only = open_engine(self.url, tune_sqlite)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", tune_sqlite)
+        if self.read_only:
+            require_current(self.engine, spinlens_meta, current_schema())
+        else:
+            with_retries(self.create_schema)
+
+    def create_schema(self) -> None:
+        """Create what is missing, then migrate (both do nothing on a current store)."""
         metadata.create_all(self.engine)
         spinlens_meta.create(self.engine, checkfirst=True)
         if self.is_sqlite:
@@ -247,7 +252,7 @@ class Store:
         differs, drop and re-create the corpus index tables and rebuild the full-text
         and index rows of every stored article from its JSON result (once). The
         articles themselves are never touched."""
-        schema = f"{SCHEMA_VERSION}:{schema_fingerprint()}"
+        schema = current_schema()
         with self.engine.begin() as conn:
             found = conn.execute(
                 select(spinlens_meta.c.value).where(spinlens_meta.c.key == "schema")
@@ -324,6 +329,11 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [Hit(r.id, r.title, r.source, r.text[:160]) for r in conn.execute(stmt)]
+
+
+def current_schema() -> str:
+    """The schema this version and layer registry index with (see `Store.migrate`)."""
+    return f"{SCHEMA_VERSION}:{schema_fingerprint()}"
 
 
 def row_of(result: dict[str, Any], article_id: str) -> dict[str, object]:

@@ -2,7 +2,8 @@
 a few at a time and come back in input order.
 
 Workers are started with "spawn" (a clean interpreter: no threads or locks
-inherited from the parent) and ignore Ctrl-C, which the parent handles.
+inherited from the parent), ignore Ctrl-C, which the parent handles, and end
+when the parent dies, even by kill -9 (`spinlens.lifeline`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from spinlens.batch import Runner
 from spinlens.constants import DEFAULT_MODEL
+from spinlens.lifeline import exit_with_parent
 from spinlens.model import Article
 from spinlens.pipeline import Pipeline
 from spinlens.pipeline.factory import build_pipeline
@@ -34,6 +36,8 @@ class PipelineSpec:
     threads: int = 0
     """ONNX Runtime threads per model (0: one per core)."""
     research_models: bool = False
+    nice: int = 0
+    """Added to the worker's niceness: a server's request threads come first."""
 
     def build(self) -> Pipeline:
         return build_pipeline(self.spacy_model, self.without, self.threads, self.research_models)
@@ -47,9 +51,12 @@ def cores() -> int:
 _pipeline: Pipeline | None = None
 
 
-def _start(spec: PipelineSpec) -> None:
+def _start(spec: PipelineSpec, parent: int) -> None:
     global _pipeline
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
+    if spec.nice:
+        os.nice(spec.nice)
     _pipeline = spec.build()
 
 
@@ -79,7 +86,10 @@ class ProcessRunner:
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(name, str(max(spec.threads, 1)))
         self.pool = ProcessPoolExecutor(
-            workers, mp_context=get_context("spawn"), initializer=_start, initargs=(spec,)
+            workers,
+            mp_context=get_context("spawn"),
+            initializer=_start,
+            initargs=(spec, os.getpid()),
         )
         self.workers = workers
         self.window = workers * ahead

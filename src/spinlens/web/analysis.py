@@ -1,48 +1,54 @@
-"""Analysis inside the web app: one lazily built pipeline shared by requests, and
-background jobs (batches, uploads) with their progress."""
+"""Analysis inside the web app: the runner (by default one worker process, so that
+the models' CPU work never competes with request threads for the interpreter) and
+the inputs of background jobs, kept in a folder per job until the job ends."""
 
 from __future__ import annotations
 
 import json
-import threading
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from secrets import token_hex
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
-from spinlens.batch import Summary, analyze_stream
+from spinlens.batch import Runner, Summary, analyze_stream
+from spinlens.config import Settings
 from spinlens.model import Article
-from spinlens.pipeline import Pipeline
-from spinlens.readers import Limits, Read, ReadError, read_bytes
+from spinlens.readers import FileIds, Limits, Read, ReadError, format_of, read_bytes, read_path
+from spinlens.readers.jsonl import read_jsonl
 from spinlens.store import Store
+from spinlens.workers import PipelineSpec, ProcessRunner, cores
 
-KEEP_JOBS = 200
-KEEP_IDS = 200
-KEEP_ERRORS = 50
+BATCH_FILE = "batch.jsonl"
+FOLDER_PREFIX = "spinlens-upload-"
+WORKER_NICENESS = 10
+"""The analysis process yields the CPU to the server's request threads."""
 
 
-class LockedPipeline(Pipeline):
-    """A pipeline whose batches run one at a time (requests and jobs share it)."""
+def process_runner(settings: Settings) -> Callable[[], Runner]:
+    """One worker process with the settings' pipeline, leaving a core to the server."""
 
-    def __init__(self, inner: Pipeline, lock: threading.Lock):
-        super().__init__(inner.components)
-        self.info = inner.info
-        self.lock = lock
+    def start() -> Runner:
+        spec = PipelineSpec(
+            settings.spacy_model,
+            threads=max(1, cores() - 1),
+            research_models=settings.research_models,
+            nice=WORKER_NICENESS,
+        )
+        return ProcessRunner(spec, workers=1)
 
-    def __call__(self, articles: Any) -> list[Article]:
-        with self.lock:
-            return super().__call__(articles)
+    return start
 
 
 class Analyzer:
-    """Reads, analyses and stores articles for the app; builds the pipeline on first use."""
+    """Reads, analyses and stores articles; starts the runner on first use. Called
+    from one thread only (the job queue's)."""
 
     def __init__(
         self,
         store: Store,
-        factory: Callable[[], Pipeline],
+        factory: Callable[[], Runner],
         limits: Limits,
         batch_size: int,
         on_change: Callable[[], None] = lambda: None,
@@ -52,20 +58,17 @@ class Analyzer:
         self.limits = limits
         self.batch_size = batch_size
         self.on_change = on_change
-        self._pipeline: Pipeline | None = None
-        self._build = threading.Lock()
-        self._run = threading.Lock()
+        self._runner: Runner | None = None
 
     @property
-    def pipeline(self) -> Pipeline:
-        with self._build:
-            if self._pipeline is None:
-                self._pipeline = LockedPipeline(self.factory(), self._run)
-            return self._pipeline
+    def runner(self) -> Runner:
+        if self._runner is None:
+            self._runner = self.factory()
+        return self._runner
 
     def analyze_object(self, obj: dict[str, Any]) -> Article | ReadError:
         """Analyse and store one article given as a JSON Lines object."""
-        line = json.dumps(obj).encode()  # ASCII escapes carry lone surrogates to the reader
+        line = json.dumps(obj).encode()  # ASCII: a lone surrogate reaches the reader
         reads = read_bytes(line, "request", "request", self.limits, fmt="jsonl")
         results = self.run(reads, Summary())
         return results[0] if results else ReadError("request", "nothing to analyse")
@@ -75,103 +78,72 @@ class Analyzer:
     ) -> list[Article | ReadError]:
         out = []
         try:
-            for result in analyze_stream(
-                reads, self.pipeline, self.store, summary, self.batch_size
-            ):
+            for result in analyze_stream(reads, self.runner, self.store, summary, self.batch_size):
                 if each is None:
                     out.append(result)
                 else:
                     each(result)
+        except BrokenProcessPool:
+            self.close()  # the worker died (out of memory?): the next analysis starts another
+            raise
         finally:
             self.on_change()
         return out
 
-
-@dataclass
-class Job:
-    id: str
-    kind: str
-    total: int | None
-    state: str = "queued"
-    done: int = 0
-    analysed: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
-    message: str | None = None
-    created: str = field(default_factory=lambda: now())
-    finished: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["errors"] = list(self.errors)
-        data["article_ids"] = list(self.article_ids)
-        return data
+    def close(self) -> None:
+        runner, self._runner = self._runner, None
+        if isinstance(runner, ProcessRunner):
+            runner.close()
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def new_folder() -> Path:
+    """A private folder for one job's inputs."""
+    return Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
 
 
-class Jobs:
-    """Background analyses, one at a time, in submission order."""
+def remove(folder: str | Path | None) -> None:
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
-    def __init__(self, analyzer: Analyzer):
-        self.analyzer = analyzer
-        self.jobs: dict[str, Job] = {}
-        self.lock = threading.Lock()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spinlens-job")
 
-    def submit(
-        self,
-        kind: str,
-        reads: Callable[[], Iterator[Read]],
-        total: int | None,
-        cleanup: Callable[[], None] = lambda: None,
-    ) -> Job:
-        job = Job(id=token_hex(8), kind=kind, total=total)
-        with self.lock:
-            self.jobs[job.id] = job
-            while len(self.jobs) > KEEP_JOBS:
-                oldest = next(iter(self.jobs))
-                if self.jobs[oldest].state in ("queued", "running"):
-                    break
-                del self.jobs[oldest]
-        self.executor.submit(self.execute, job, reads, cleanup)
-        return job
+def save_batch(objects: list[dict[str, Any]], folder: Path) -> None:
+    """A batch's articles as one JSON Lines file in the job's folder."""
+    with (folder / BATCH_FILE).open("w", encoding="utf-8") as out:
+        for obj in objects:
+            out.write(json.dumps(obj) + "\n")
 
-    def get(self, job_id: str) -> Job | None:
-        with self.lock:
-            return self.jobs.get(job_id)
 
-    def execute(
-        self, job: Job, reads: Callable[[], Iterator[Read]], cleanup: Callable[[], None]
-    ) -> None:
-        summary = Summary()
-        job.state = "running"
+def uploaded(folder: Path) -> list[Path]:
+    """The files of an upload (`folder/N/<name>`), in upload order."""
+    parts = sorted((p for p in folder.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    return [f for part in parts for f in part.iterdir()]
 
-        def each(result: Article | ReadError) -> None:
-            job.done += 1
-            job.analysed, job.duplicates, job.failed = (
-                summary.analysed,
-                summary.duplicates,
-                summary.failed,
-            )
-            if isinstance(result, Article):
-                if len(job.article_ids) < KEEP_IDS:
-                    job.article_ids.append(result.id)
-            elif len(job.errors) < KEEP_ERRORS:
-                job.errors.append(str(result))
 
-        try:
-            self.analyzer.run(reads(), summary, each)
-            job.state = "done"
-        except Exception as exc:  # noqa: BLE001 - reported on the job, never lost
-            job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
-        finally:
-            job.finished = now()
-            cleanup()
+def count_documents(path: Path) -> int | None:
+    """Documents in an uploaded file where that is cheap to know (None: unknown)."""
+    fmt = format_of(path)
+    if fmt in ("text", "html"):
+        return 1
+    if fmt == "jsonl":
+        with path.open("rb") as stream:
+            return sum(1 for line in stream if line.strip())
+    return None
 
-    def shutdown(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+
+def expected(kind: str, folder: Path) -> int | None:
+    """Documents a job's inputs hold, where known."""
+    if kind == "batch":
+        return count_documents(folder / BATCH_FILE)
+    counts = [count_documents(p) for p in uploaded(folder)]
+    return None if None in counts else sum(c or 0 for c in counts)
+
+
+def job_reads(kind: str, folder: Path, limits: Limits) -> Iterator[Read]:
+    """The documents of a job's inputs, read lazily."""
+    if kind == "batch":
+        with (folder / BATCH_FILE).open("rb") as lines:
+            yield from read_jsonl(lines, "batch", limits)
+        return
+    ids = FileIds()
+    for path in uploaded(folder):
+        yield from read_path(path, limits, ids, folder)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -12,11 +11,10 @@ from fastapi.responses import JSONResponse, Response
 
 from spinlens.model import Article
 from spinlens.readers import ReadError
-from spinlens.readers.jsonl import read_jsonl
 from spinlens.render import open_writer
 from spinlens.web.aggregates import aggregates
-from spinlens.web.analysis import Job
 from spinlens.web.auth import Writer
+from spinlens.web.jobs import Job
 from spinlens.web.queries import (
     MAX_PER_PAGE,
     PER_PAGE,
@@ -38,6 +36,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     },
     413: {"model": ErrorOut, "description": "Body, batch or upload above its limit"},
     422: {"model": ErrorOut, "description": "Invalid input"},
+    503: {"model": ErrorOut, "description": "Analysis queue full (see Retry-After)"},
 }
 ARTICLE_EXAMPLE = {"application/json": {"example": {"id": "…", "text": "…", "entities": []}}}
 DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -53,11 +52,12 @@ def job_out(job: Job) -> dict[str, Any]:
     dependencies=[Writer],
     responses={200: {"content": ARTICLE_EXAMPLE, "description": "The JSON Lines object"}, **ERRORS},
 )
-def analyze(body: ArticleIn, request: Request) -> JSONResponse:
-    """Analyses `text` (or the main text of `html`) synchronously, stores it and
-    returns the article's JSON Lines object (docs/output-format.md). The same
-    content analysed again by the same pipeline is not analysed twice."""
-    result = workspace(request).analyzer.analyze_object(body.as_object())
+async def analyze(body: ArticleIn, request: Request) -> JSONResponse:
+    """Analyses `text` (or the main text of `html`) in its turn in the analysis
+    queue, stores it and returns the article's JSON Lines object
+    (docs/output-format.md). The same content analysed again by the same pipeline
+    is not analysed twice."""
+    result = await workspace(request).jobs.analyze(body.as_object())
     if isinstance(result, ReadError):
         raise HTTPException(422, result.reason)
     return JSONResponse(result.to_dict())
@@ -75,13 +75,7 @@ def batch(body: BatchIn, request: Request) -> JobOut:
     ws = workspace(request)
     if len(body.articles) > ws.limits.max_batch:
         raise HTTPException(413, f"too many articles in one batch (limit {ws.limits.max_batch})")
-    objects = [a.as_object() for a in body.articles]
-
-    def reads() -> Any:
-        lines = (json.dumps(o).encode() for o in objects)  # ASCII: lone surrogates too
-        return read_jsonl(lines, "batch", ws.analyzer.limits)
-
-    return JobOut(**job_out(ws.jobs.submit("batch", reads, len(objects))))
+    return JobOut(**job_out(ws.jobs.submit_batch([a.as_object() for a in body.articles])))
 
 
 @router.post(

@@ -15,27 +15,19 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from spinlens import __version__
+from spinlens.batch import Runner
 from spinlens.config import Settings
-from spinlens.pipeline import Pipeline
 from spinlens.readers import Limits
 from spinlens.store import Store
 from spinlens.web import api, pages
 from spinlens.web.aggregates import MIN_WORDS
-from spinlens.web.analysis import Analyzer, Jobs
+from spinlens.web.analysis import Analyzer, process_runner
+from spinlens.web.jobs import MAX_QUEUE, Jobs
 from spinlens.web.middleware import BodyLimit, SecurityHeaders
 from spinlens.web.queries import TimedCache
 from spinlens.web.state import HERE, MAX_BATCH, RequestLimits, Workspace, templates, workspace
 
 UPLOAD_PATHS = ("/analyse", "/api/uploads")
-
-
-def default_pipeline(settings: Settings) -> Callable[[], Pipeline]:
-    def build() -> Pipeline:
-        from spinlens.pipeline.factory import build_pipeline
-
-        return build_pipeline(settings.spacy_model, research_models=settings.research_models)
-
-    return build
 
 
 UNSET: Any = object()
@@ -45,13 +37,14 @@ def create_app(
     store: Store | str | None = None,
     *,
     settings: Settings | None = None,
-    pipeline_factory: Callable[[], Pipeline] | None = None,
+    pipeline_factory: Callable[[], Runner] | None = None,
     token: str | None = UNSET,
     max_body: int | None = None,
     max_upload: int = 100_000_000,
     max_batch: int = MAX_BATCH,
     min_source_words: int = MIN_WORDS,
     allowed_hosts: Sequence[str] = (),
+    max_queue: int = MAX_QUEUE,
 ) -> FastAPI:
     """The workspace over a store (a Store, a URL, or the settings' database).
 
@@ -60,6 +53,8 @@ def create_app(
     than `min_source_words` words stay out of the dashboard's per-source charts.
     With `allowed_hosts`, requests naming another Host are refused (a page on another
     site cannot reach a local workspace by rebinding its DNS name to 127.0.0.1).
+    Analyses wait in a queue of at most `max_queue`; by default they run in one
+    worker process (`pipeline_factory` may give an in-process pipeline instead).
     """
     settings = settings or Settings()
     own_store = not isinstance(store, Store)
@@ -74,12 +69,13 @@ def create_app(
     cache = TimedCache(30.0)
     analyzer = Analyzer(
         the_store,
-        pipeline_factory or default_pipeline(settings),
+        pipeline_factory or process_runner(settings),
         Limits(max_bytes=settings.max_bytes),
         settings.batch_size,
         on_change=cache.clear,
     )
-    ws = Workspace(the_store, settings, analyzer, Jobs(analyzer), token, limits, templates(), cache)
+    jobs = Jobs(analyzer, max_queue)
+    ws = Workspace(the_store, settings, analyzer, jobs, token, limits, templates(), cache)
     ws.min_source_words = min_source_words
 
     @asynccontextmanager

@@ -22,6 +22,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
     help="Largest upload (all files of one request).",
 )
 @click.option(
+    "--max-queue",
+    type=click.IntRange(1, 100_000),
+    help="Most analyses waiting at once; more are answered 503 with Retry-After [default: 64].",
+)
+@click.option(
     "--allowed-host",
     "allowed_hosts",
     multiple=True,
@@ -36,6 +41,7 @@ def serve(
     port: int,
     spacy_model: str | None,
     max_upload_mb: int,
+    max_queue: int | None,
     allowed_hosts: tuple[str, ...],
     research_models: bool | None,
 ) -> None:
@@ -48,12 +54,16 @@ def serve(
     from sqlalchemy import make_url
 
     from spinlens.web.app import create_app
+    from spinlens.web.jobs import MAX_QUEUE
 
     settings = settings_from(ctx, db=db, spacy_model=spacy_model, research_models=research_models)
     if not allowed_hosts and host in LOOPBACK:
         allowed_hosts = LOOPBACK
     app = create_app(
-        settings=settings, max_upload=max_upload_mb * 1_000_000, allowed_hosts=allowed_hosts
+        settings=settings,
+        max_upload=max_upload_mb * 1_000_000,
+        allowed_hosts=allowed_hosts,
+        max_queue=max_queue or MAX_QUEUE,
     )
     store = make_url(app.state.ws.store.url).render_as_string(hide_password=True)
     click.echo(f"spinlens workspace on http://{host}:{port}/ (store: {store})", err=True)

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -185,7 +184,7 @@ async def analyse_post(request: Request) -> Response:
         return analyse_page(request, 400, "paste a text or choose files to upload", **fields)
     obj = {k: v.strip() for k, v in fields.items() if k != "text" and v.strip()}
     obj["text"] = fields["text"].replace("\r\n", "\n")
-    result = await run_in_threadpool(ws.analyzer.analyze_object, obj)
+    result = await ws.jobs.analyze(obj)
     if isinstance(result, ReadError):
         return analyse_page(request, 422, result.reason, **fields)
     return RedirectResponse(f"/articles/{path_quote(result.id)}", 303)
@@ -195,7 +194,7 @@ async def analyse_post(request: Request) -> Response:
 def job_page(request: Request, job_id: str) -> HTMLResponse:
     job = workspace(request).jobs.get(job_id)
     if job is None:
-        raise HTTPException(404, "no such job (jobs are kept while the server runs)")
+        raise HTTPException(404, "no such job (the latest 200 are kept)")
     return render(request, "job.html.j2", nav="analyse", job=job)
 
 

@@ -15,7 +15,8 @@ from spinlens.config import Settings
 from spinlens.render.templating import environment
 from spinlens.store import Store
 from spinlens.web.aggregates import MIN_WORDS
-from spinlens.web.analysis import Analyzer, Jobs
+from spinlens.web.analysis import Analyzer
+from spinlens.web.jobs import Jobs
 from spinlens.web.queries import TimedCache
 
 HERE = Path(__file__).parent
