@@ -254,6 +254,8 @@ class Store:
         articles themselves are never touched."""
         schema = current_schema()
         with self.engine.begin() as conn:
+            if self.is_sqlite:  # check and rebuild under the write lock: runs starting
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # together see one rebuild
             found = conn.execute(
                 select(spinlens_meta.c.value).where(spinlens_meta.c.key == "schema")
             ).scalar()
