@@ -122,7 +122,7 @@ def test_a_failed_job_removes_its_files_too(store, monkeypatch):
         made.append(new_folder())
         return made[-1]
 
-    monkeypatch.setattr("spinlens.web.api.new_folder", recorded)
+    monkeypatch.setattr("spinlens.web.uploads.new_folder", recorded)
 
     class Broken(Pipeline):
         def __call__(self, articles: list[Article]):
