@@ -16,8 +16,7 @@ from spinlens.attribution.entities import cluster_entities, name_key
 from spinlens.attribution.report import covered, speaker_shares
 from spinlens.evaluation.attribution import quote_attributions, read_ann, read_gold_dir, score
 from spinlens.model import Article, Entity, Quote, Span, Speaker
-from spinlens.pipeline.linguistic import DEFAULT_MODEL
-from spinlens.pipeline.linguistic import load_model as load_spacy
+from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
 from spinlens.render.html import HtmlWriter
 from spinlens.render.markdown import markdown_lines
 

@@ -19,7 +19,7 @@ from spinlens.model import Article, Genre, Label, Persuasion, Sentence
 from spinlens.persuasion import FRAMES, GENRES, NAMES
 from spinlens.persuasion.component import PersuasionTagger
 from spinlens.persuasion.features import NgramFeatures, char_ngrams, word_ngrams
-from spinlens.persuasion.heads import LinearHead, PersuasionModel, load_model
+from spinlens.persuasion.heads import LinearHead, PersuasionModel, load_semeval23
 from spinlens.render import open_writer
 
 REFERENCE_SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "semeval23_score.py"
@@ -51,7 +51,7 @@ def test_thresholds_by_language_and_a_saved_model_loads(tmp_path):
     saved = PersuasionModel(model.features, model.genre, model.frames, tuned, "toy")
     saved.save(tmp_path)
     (tmp_path / "training.json").write_text('{"name": "toy"}', encoding="utf-8")
-    loaded = load_model(tmp_path)
+    loaded = load_semeval23(tmp_path)
     assert loaded.techniques.by_language == {"fr": pytest.approx(0.3)}
     assert loaded.frames.by_language == {} and loaded.version.startswith("toy-")
     assert loaded.features.vocabulary == model.features.vocabulary
@@ -124,7 +124,7 @@ def test_genre_frames_and_persuasion_round_trip_and_match_the_schema():
 
 
 def test_shipped_model_reads_several_languages():
-    model = load_model()
+    model = load_semeval23()
     assert model.genre.labels == GENRES
     assert model.frames.labels == FRAMES and model.techniques.labels == NAMES
     tagger = PersuasionTagger(model)

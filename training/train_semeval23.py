@@ -267,9 +267,9 @@ def article_folds(corpus: Corpus, n: int) -> list[list[str]]:
 def agreement(model: PersuasionModel, corpus: Corpus) -> float:
     """Largest difference between genre probabilities of the shipped model as saved
     and loaded at run time, and as trained (float16 weights), on 50 articles."""
-    from spinlens.persuasion.heads import load_model
+    from spinlens.persuasion.heads import load_semeval23
 
-    shipped = load_model(PACKAGE_MODELS / "semeval23")
+    shipped = load_semeval23(PACKAGE_MODELS / "semeval23")
     keys = sorted(corpus.texts)[:50]
     diff = 0.0
     for key in keys:

@@ -63,12 +63,12 @@ def evaluate_semeval23(lang: str, split_dir: Path, pred_dir: Path | None) -> Non
     micro-F1, as ../shared/eval/semeval23_score.py computes them. Prints one JSON
     object per task that has a gold file."""
     from spinlens.persuasion.component import PersuasionTagger
-    from spinlens.persuasion.heads import load_model
+    from spinlens.persuasion.heads import load_semeval23
 
     articles = split_dir / "articles"
     if not articles.is_dir():
         raise click.UsageError(f"{articles} is not a folder")
-    model = load_model()
+    model = load_semeval23()
     predicted = predict_split(PersuasionTagger(model), articles, lang)
     click.echo(f"model {model.version}, {lang}, {len(predicted['genre'])} articles")
     if pred_dir is not None:

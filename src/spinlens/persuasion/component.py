@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from spinlens.model import Article, Genre, Label, Persuasion, Sentence
-from spinlens.persuasion.heads import PersuasionModel, load_model
+from spinlens.persuasion.heads import PersuasionModel, load_semeval23
 from spinlens.pipeline import ComponentOptions
 from spinlens.textspans import lines_within
 
@@ -108,4 +108,4 @@ class PersuasionTagger:
 
 def build(options: ComponentOptions) -> PersuasionTagger:
     """The component with the shipped SemEval-2023 model (research-only licence)."""
-    return PersuasionTagger(load_model())
+    return PersuasionTagger(load_semeval23())

@@ -97,7 +97,7 @@ class PersuasionModel:
         np.savez_compressed(folder / "heads.npz", allow_pickle=False, **arrays)
 
 
-def load_model(folder: Path = MODEL_DIR) -> PersuasionModel:
+def load_semeval23(folder: Path = MODEL_DIR) -> PersuasionModel:
     """The shipped (or given) model, loaded once per process."""
     return _load_model(folder.resolve())
 

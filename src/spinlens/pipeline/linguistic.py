@@ -30,7 +30,7 @@ class SpacyAnnotator:
     assigns = ("doc", "sentences", "entities")
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 16):
-        self.nlp = load_model(model)
+        self.nlp = load_spacy(model)
         self.fallback = spacy.blank("xx")
         self.fallback.add_pipe("sentencizer")
         for nlp in (self.nlp, self.fallback):
@@ -66,7 +66,7 @@ def sentence_spans(text: str, doc: Doc) -> Iterable[Sentence]:
             yield Sentence(start, end)
 
 
-def load_model(name: str) -> Language:
+def load_spacy(name: str) -> Language:
     """Load an installed spaCy pipeline by package name (never downloads)."""
     try:
         return spacy.load(name)

@@ -39,7 +39,7 @@ class Mark:
 
 
 @dataclass(frozen=True)
-class Segment:
+class Piece:
     text: str
     start: int
     marks: tuple[Mark, ...]
@@ -132,7 +132,7 @@ def marks_of(article: Article, layers: Iterable[str] | None = None) -> list[Mark
     return sorted(marks, key=lambda m: (m.start, -m.end, m.layer))
 
 
-def segments(text: str, marks: list[Mark]) -> list[Segment]:
+def segments(text: str, marks: list[Mark]) -> list[Piece]:
     """Cut `text` at every mark boundary; each piece lists the marks covering it
     (outermost first)."""
     starting: dict[int, list[Mark]] = defaultdict(list)
@@ -143,5 +143,5 @@ def segments(text: str, marks: list[Mark]) -> list[Segment]:
     out = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         active = [m for m in active if m.end > start] + starting.get(start, [])
-        out.append(Segment(text[start:end], start, tuple(active)))
+        out.append(Piece(text[start:end], start, tuple(active)))
     return out

@@ -12,7 +12,7 @@ import jinja2
 
 from spinlens import layers as registry
 from spinlens.model import Article
-from spinlens.render.marks import Segment, describe, marks_of, segments
+from spinlens.render.marks import Piece, describe, marks_of, segments
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -66,7 +66,7 @@ class ArticleView:
     """What a report section or the workspace's article page draws."""
 
     article: Article
-    segments: list[Segment]
+    segments: list[Piece]
     toggles: list[Toggle]
     panels: list[PanelView]
     analysed: set[str]
