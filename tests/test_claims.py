@@ -109,6 +109,15 @@ def test_shipped_model_ranks_a_checkable_claim_above_chatter():
     assert scorer.probabilities([]).shape == (0,)
 
 
+def test_a_sentences_score_does_not_depend_on_the_others():
+    scorer, _version = load_scorer()
+    claim = "Unemployment fell to 3.9 percent in April, the lowest since 2000."
+    others = ["What a day.", "The minister said that taxes rose by 12 percent last year."] * 20
+    alone = scorer.probabilities([claim])[0]
+    among = scorer.probabilities([*others, claim, "Thanks for reading!"])[len(others)]
+    assert alone == among
+
+
 def test_pipeline_claims_have_speaker_quantities_and_round_trip(pipeline):
     text = (
         "Strike on base\n\n"

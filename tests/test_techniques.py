@@ -199,6 +199,18 @@ def test_encoder_handles_empty_and_long_texts():
     assert not np.any(np.all(long.vectors == 0, axis=1))
 
 
+def test_a_windows_vectors_do_not_depend_on_the_rest_of_the_article():
+    """Each window runs alone: text appended after an article (or its other windows)
+    leaves the vectors of its first window exactly as they were."""
+    encoder, _heads, _version = load_model()
+    sentence = "The regime's thugs crushed the brave protesters, the opposition said. "
+    text = sentence * 60  # several windows
+    before = encoder.encode([text])[0]
+    after = encoder.encode([text + "He said so. " * 40])[0]
+    first = windows(len(before.vectors))[1][0]  # tokens the first window alone owns
+    assert np.array_equal(before.vectors[:first], after.vectors[:first])
+
+
 def test_ptc_writer_writes_one_line_per_technique_span():
     import io
 

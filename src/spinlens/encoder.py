@@ -68,12 +68,14 @@ def owner_bounds(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 class Encoder:
     """A BERT-style encoder exported to ONNX, with its tokenizer.
 
-    Only windows of the same article share a batch (they all have the same length):
-    dynamic int8 quantisation scales the activations of a whole batch together, so
-    batching windows of different articles would make an article's result depend
-    on its neighbours."""
+    `encode` runs every window of an article alone: dynamic int8 quantisation scales
+    the activations of a whole input tensor together, so windows sharing a batch
+    (padding included) change each other's vectors — appending one sentence to an
+    article moved vectors 6,000 characters before it. Alone, a token's vector depends
+    on its own window only, and it is no slower (no padding). `run` still takes a
+    batch, for the claims scorer's sentences."""
 
-    def __init__(self, folder: Path, threads: int = 0, batch_size: int = 8):
+    def __init__(self, folder: Path, threads: int = 0):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -87,7 +89,6 @@ class Encoder:
         )
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
-        self.batch_size = batch_size
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
@@ -101,11 +102,9 @@ class Encoder:
             vectors = np.zeros((len(ids), self.dim), np.float32)
             spans = windows(len(ids)) if len(ids) else []
             owned = owner_bounds(spans)
-            for first in range(0, len(spans), self.batch_size):
-                group = spans[first : first + self.batch_size]
-                hidden = self.run([ids[s:e] for s, e in group])
-                for (s, _e), (lo, hi), h in zip(group, owned[first:], hidden, strict=False):
-                    vectors[lo:hi] = h[1 + lo - s : 1 + hi - s]
+            for (s, e), (lo, hi) in zip(spans, owned, strict=True):
+                hidden = self.run([ids[s:e]])[0]
+                vectors[lo:hi] = hidden[1 + lo - s : 1 + hi - s]
             results.append(Encoding(vectors, offsets))
         return results
 
