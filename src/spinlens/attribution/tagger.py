@@ -18,7 +18,7 @@ import numpy as np
 import onnxruntime as ort
 
 from spinlens.encoder import Encoding
-from spinlens.textspans import word_bounds
+from spinlens.textspans import Intervals, word_bounds
 
 ROLES = ("source", "cue", "content")
 TAGS = ("O", *(f"{prefix}-{role}" for role in ROLES for prefix in "BI"))
@@ -99,13 +99,15 @@ def link(text: str, found: list[Segment], max_gap: int = MAX_GAP) -> list[Linked
     groups = [Linked(cue) for cue in cues]
     breaks = [i for i, char in enumerate(text) if char == "\n"]
     paragraph = {s: bisect_right(breaks, s.start) for s in found}
+    by_token = Intervals((cue.first, cue.last, k) for k, cue in enumerate(cues))
     for seg in found:
         if seg.role == "cue":
             continue
+        around = by_token.overlapping(seg.first - max_gap - 1, seg.last + max_gap + 1)
         near = [
-            (gap(seg, cue), k)
-            for k, cue in enumerate(cues)
-            if paragraph[cue] == paragraph[seg] and gap(seg, cue) <= max_gap
+            (gap(seg, cues[k]), k)
+            for _, _, k in around
+            if paragraph[cues[k]] == paragraph[seg] and gap(seg, cues[k]) <= max_gap
         ]
         if seg.role == "content" and near:
             groups[min(near)[1]].contents.append(seg)
