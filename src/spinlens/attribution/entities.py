@@ -10,11 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from spinlens.attribution.lexicon import HONORIFICS, NAME_PARTICLES
-from spinlens.attribution.name_index import ClusterIndex, allowed_edits
+from spinlens.attribution.name_index import NAME_LABELS, ClusterIndex, allowed_edits
 from spinlens.model import Entity
 
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
-"""Labels whose mentions are clustered by name similarity; others by exact form."""
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 QUOTE_MARKS = re.compile(r"[’‘'`´ʼʻ\"“”«»]")
 NON_WORD = re.compile(r"[^\w\s]")
@@ -149,15 +147,15 @@ def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster
     for i in order:
         mention = entities[i]
         key = keys[i]
-        found = (n for n in index.candidates(key) if clusters[n].matches(key, mention.label))
-        number = next(found, None)
+        near = index.candidates(key, mention.label)
+        number = next((n for n in near if clusters[n].matches(key, mention.label)), None)
         if number is None:
             number = len(clusters)
             clusters.append(Cluster(f"E{len(clusters) + 1}", mention.label))
         home = clusters[number]
         if key not in home.keys:
             home.keys.append(key)
-            index.add(key, number)
+            index.add(key, number, home.label)
         assigned[i] = home
     for i in reversed(titles):  # "Sheikh" joins the name after it (itself maybe a title)
         assigned[i] = assigned[i + 1]
