@@ -16,7 +16,8 @@ from spinlens.attribution import entities, speakers
 from spinlens.attribution.component import attributions
 from spinlens.attribution.tagger import load_tagger
 from spinlens.model import Article, Entity
-from spinlens.pipeline.linguistic import DEFAULT_MODEL, annotate
+from spinlens.pipeline import MAX_ARTICLE_CHARS, Pipeline
+from spinlens.pipeline.linguistic import DEFAULT_MODEL, annotate, parse_in_sections, sections
 from spinlens.pipeline.linguistic import load_model as load_spacy
 from spinlens.textspans import Intervals
 
@@ -78,3 +79,40 @@ def test_attribution_work_grows_linearly(nlp, monkeypatch):
     for name in ("matches", "is_subject", "best_described", "starting"):
         assert short[name] > 0, name
         assert long[name] <= 1.6 * short[name], (name, short[name], long[name])
+
+
+def test_sections_are_cut_after_line_breaks():
+    text = long_article(3_000)
+    pieces = sections(text, 500)
+    assert "".join(pieces) == text
+    assert all(len(p) <= 500 and p.endswith("\n") for p in pieces[:-1])
+    assert sections("word " * 300, 100)[0] == "word " * 20
+
+
+def test_a_sectioned_parse_keeps_the_text_offsets(nlp):
+    text = long_article(4_000)
+    doc = parse_in_sections(nlp, text, 1_000)
+    assert doc.text == text
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+        (e.start_char, e.end_char, e.label_) for e in nlp(text).ents
+    ]
+
+
+def test_the_pipeline_refuses_articles_over_the_maximum():
+    seen: list[str] = []
+
+    class Recorder:
+        name = "recorder"
+        version = "1"
+
+        def __call__(self, articles: list[Article]) -> None:
+            seen.extend(a.id for a in articles)
+
+    longest = Article.create("longest", "a" * MAX_ARTICLE_CHARS)
+    over = Article.create("over", "a" * (MAX_ARTICLE_CHARS + 1))
+    Pipeline([Recorder()])([longest, over])
+    assert seen == ["longest"]
+    assert not longest.errors
+    assert over.errors == [
+        f"too long to analyse ({MAX_ARTICLE_CHARS + 1:,} characters; limit {MAX_ARTICLE_CHARS:,})"
+    ]
