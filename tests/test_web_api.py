@@ -76,6 +76,12 @@ def test_analyze_reports_unreadable_documents(web_client):
     assert web_client.post("/api/analyze", content=b"{not json").status_code == 422
 
 
+def test_analyze_refuses_articles_over_the_maximum_length(web_client):
+    response = web_client.post("/api/analyze", json={"text": "word " * 200_001})
+    assert response.status_code == 422
+    assert "too long to analyse" in response.json()["detail"]
+
+
 def test_body_limit_answers_413(web_app_factory):
     with TestClient(web_app_factory(max_body=2_000)) as client:
         response = client.post("/api/analyze", json={"text": "word " * 1000})

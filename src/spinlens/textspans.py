@@ -1,12 +1,16 @@
-"""Small span helpers shared by components: lines inside a range, whole words."""
+"""Small span helpers shared by components: lines inside a range, whole words, and an
+index of intervals."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
 
 LINE = re.compile(r"[^\s](?:[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*[^\s])?")
 """A line's content without surrounding white space (any Unicode line break ends it)."""
+T = TypeVar("T")
 
 
 def lines_within(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -22,3 +26,38 @@ def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         end += 1
     return start, end
+
+
+class Intervals(Generic[T]):
+    """Items on character intervals [start, end), sorted by start, for finding those
+    around an offset without scanning them all (issue #16: per-item scans made long
+    articles quadratic). Queries return items in the order they were given."""
+
+    def __init__(self, items: Iterable[tuple[int, int, T]] = ()):
+        given = [(start, end, n, item) for n, (start, end, item) in enumerate(items)]
+        self.entries = sorted(given, key=lambda entry: (entry[0], entry[2]))
+        self.starts = [entry[0] for entry in self.entries]
+        self.longest = max((end - start for start, end, _, _ in given), default=0)
+
+    def add(self, start: int, end: int, item: T) -> None:
+        """Insert an item (the order of insertion breaks ties between equal starts)."""
+        at = bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.entries.insert(at, (start, end, len(self.entries), item))
+        self.longest = max(self.longest, end - start)
+
+    def starting(self, lo: int, hi: int) -> list[tuple[int, int, T]]:
+        """The items starting in [lo, hi], in the order they were given."""
+        first, last = bisect_left(self.starts, lo), bisect_right(self.starts, hi)
+        found = sorted(self.entries[first:last], key=lambda entry: entry[2])
+        return [(start, end, item) for start, end, _, item in found]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int, T]]:
+        """The items with s < end and start < e (an empty item strictly inside counts)."""
+        near = self.starting(start - self.longest, end - 1)
+        return [(s, e, item) for s, e, item in near if s < end and start < e]
+
+    def containing(self, offset: int) -> list[tuple[int, int, T]]:
+        """The items with s <= offset <= e."""
+        near = self.starting(offset - self.longest, offset)
+        return [(s, e, item) for s, e, item in near if offset <= e]

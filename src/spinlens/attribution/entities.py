@@ -10,10 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from spinlens.attribution.lexicon import HONORIFICS, NAME_PARTICLES
+from spinlens.attribution.name_index import NAME_LABELS, ClusterIndex, allowed_edits
 from spinlens.model import Entity
 
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
-"""Labels whose mentions are clustered by name similarity; others by exact form."""
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 QUOTE_MARKS = re.compile(r"[’‘'`´ʼʻ\"“”«»]")
 NON_WORD = re.compile(r"[^\w\s]")
@@ -57,8 +56,7 @@ def similar(a: str, b: str) -> bool:
     """Spelling variants of one transliterated word or name."""
     if a == b:
         return True
-    shortest = min(len(a), len(b))
-    allowed = 2 if shortest >= 8 else 1 if shortest >= 5 else 0
+    allowed = allowed_edits(min(len(a), len(b)))
     return allowed > 0 and edit_distance(a, b, allowed) <= allowed
 
 
@@ -137,8 +135,10 @@ def titled(entities: list[Entity], i: int) -> bool:
 def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster]]:
     """Every mention with its `entity_id` and `canonical` set, and the clusters.
     Full names are clustered before single words, so a surname joins the full name;
-    a bare title joins the name right after it."""
+    a bare title joins the name right after it. Only the clusters the index finds
+    for a key are compared with it: the first that matches is the first of all."""
     clusters: list[Cluster] = []
+    index = ClusterIndex()
     keys = [name_key(e.text, e.label) for e in entities]
     titles = [i for i, key in enumerate(keys) if len(key) == 1 and key[0] in HONORIFICS]
     titles = [i for i in titles if titled(entities, i)]
@@ -147,12 +147,15 @@ def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster
     for i in order:
         mention = entities[i]
         key = keys[i]
-        home = next((c for c in clusters if c.matches(key, mention.label)), None)
-        if home is None:
-            home = Cluster(f"E{len(clusters) + 1}", mention.label)
-            clusters.append(home)
+        near = index.candidates(key, mention.label)
+        number = next((n for n in near if clusters[n].matches(key, mention.label)), None)
+        if number is None:
+            number = len(clusters)
+            clusters.append(Cluster(f"E{len(clusters) + 1}", mention.label))
+        home = clusters[number]
         if key not in home.keys:
             home.keys.append(key)
+            index.add(key, number, home.label)
         assigned[i] = home
     for i in reversed(titles):  # "Sheikh" joins the name after it (itself maybe a title)
         assigned[i] = assigned[i + 1]

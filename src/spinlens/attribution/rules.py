@@ -5,12 +5,14 @@ and the tagger's attributions, given their source from the parse."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from spinlens.attribution.lexicon import CONTENT_ONLY_WITH_CLAUSE, CUE_VERBS, XCOMP_CUES
+from spinlens.textspans import Intervals
 
 QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|''[^\n]+?''")
 CUE_AFTER = re.compile(r"^[\s,]*(\S+\s+){0,4}(said|says|added|told|wrote|asked|continued)\b")
@@ -33,13 +35,6 @@ class Candidate:
     source_head: Token | None
     kind: str
     score: float
-
-
-def line_of(text: str, offset: int) -> Range:
-    """The line (paragraph) around a character offset."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return start, len(text) if end < 0 else end
 
 
 def trimmed(text: str, start: int, end: int, punct: str = " \t\r\n,;:.—–-") -> Range | None:
@@ -104,28 +99,42 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def source_range(doc: Doc, head: Token, whole: bool = True) -> Range:
+def source_range(text: str, head: Token, whole: bool = True) -> Range:
     """The subject's noun phrase with its appositives and relative clauses (as PolNeAR
     marks sources); only up to the first comma when not `whole`."""
     tokens = [t for t in head.subtree]
     cut = [] if whole else [t.i for t in tokens if t.i > head.i and t.text in (",", "(", "—")]
     if cut:
         tokens = [t for t in tokens if t.i < min(cut)]
-    text = doc.text
     start, end = token_range(tokens)
     return trimmed(text, start, end, " ,\"“”'") or (start, end)
 
 
 class Extractor:
-    """Finds attribution candidates in one parsed article."""
+    """Finds attribution candidates in one parsed article. Quotations and line breaks
+    are looked up by bisection: `doc.text` joins every token anew, and scans over all
+    quotations per token made long articles quadratic (issue #16)."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = doc.text
         self.quotes = quote_spans(self.text)
+        self.quote_starts = [s for s, _ in self.quotes]
+        self.quote_index = Intervals((s, e, (s, e)) for s, e in self.quotes)
+        self.breaks = [m.start() for m in re.finditer("\n", self.text)]
+
+    def line_of(self, offset: int) -> Range:
+        """The line (paragraph) around a character offset."""
+        at = bisect_left(self.breaks, offset)
+        start = self.breaks[at - 1] + 1 if at else 0
+        return start, self.breaks[at] if at < len(self.breaks) else len(self.text)
+
+    def quotes_near(self, start: int, end: int) -> list[Range]:
+        """The quotations overlapping [start, end), in text order."""
+        return [quote for _, _, quote in self.quote_index.overlapping(start, end)]
 
     def inside_quote(self, offset: int) -> bool:
-        return any(s < offset < e for s, e in self.quotes)
+        return any(s < offset < e for s, e in self.quotes_near(offset, offset + 1))
 
     def candidates(self) -> list[Candidate]:
         found: list[Candidate] = []
@@ -154,7 +163,7 @@ class Extractor:
         if span is not None:
             subject = next((s for s in map(subject_of, [span.root, *span]) if s is not None), None)
             if subject is not None and not content[0] <= subject.idx < content[1]:
-                source, source_head = source_range(self.doc, subject), subject
+                source, source_head = source_range(self.text, subject), subject
         if source is not None and source_head is None:
             found = self.doc.char_span(*source, alignment_mode="expand")
             source_head = found.root if found is not None else None
@@ -164,9 +173,7 @@ class Extractor:
 
     def content_kind(self, content: Range) -> str:
         covered = sum(
-            min(e, content[1]) - max(s, content[0])
-            for s, e in self.quotes
-            if s < content[1] and content[0] < e
+            min(e, content[1]) - max(s, content[0]) for s, e in self.quotes_near(*content)
         )
         length = content[1] - content[0]
         if covered >= 0.8 * length:
@@ -197,7 +204,7 @@ class Extractor:
             score = 0.55
         if content is None:
             return []
-        source = source_range(self.doc, subject) if subject is not None else None
+        source = source_range(self.text, subject) if subject is not None else None
         overlaps = source is not None and source[0] < content[1] and content[0] < source[1]
         if overlaps and not quoted:
             return []
@@ -209,7 +216,7 @@ class Extractor:
     def fallback_subject(self, verb: Token) -> Token | None:
         """A noun phrase alone between the start of the line and the cue, when the
         parser (misled by a headline without a full stop) gave the cue no subject."""
-        line_start, _ = line_of(self.text, verb.idx)
+        line_start, _ = self.line_of(verb.idx)
         before = [t for t in self.doc[max(verb.i - 12, 0) : verb.i] if t.idx >= line_start]
         before = [t for t in before if not t.is_space]
         if not before or len(before) > 10 or before[0].idx != line_start:
@@ -222,7 +229,7 @@ class Extractor:
         """A quotation right before the cue's clause (`"…," she said`) or right after
         it (`she said: "…"`)."""
         sent = verb.sent
-        for start, end in self.quotes:
+        for start, end in self.quotes_near(verb.idx - 60 - 1, verb.idx + 40 + 1):
             gap = self.text[end : verb.idx]
             closed = re.search(r"[,.!?…—-]\W{0,2}$", self.text[start:end]) or gap.startswith(",")
             opens = sent.start_char >= start - 3 or self.opens_line(start)
@@ -236,16 +243,21 @@ class Extractor:
         return None
 
     def opens_line(self, offset: int) -> bool:
-        return not self.text[line_of(self.text, offset)[0] : offset].strip()
+        return not self.text[self.line_of(offset)[0] : offset].strip()
 
     def continuation(self, end: int, sent_end: int) -> int:
         """`"A," she said. "B."`: the end of B when it follows on the same line (the
-        content then covers both quotations)."""
-        for start, next_end in self.quotes:
-            if start >= end and not self.text[sent_end:start].strip(" \t."):
-                after = self.text[next_end : next_end + 40].split("\n")[0]
-                return end if CUE_AFTER.search(after) else next_end
-        return end
+        content then covers both quotations): the first quotation from `end` on, when
+        only spaces and dots come between the sentence's end and it."""
+        at = bisect_left(self.quote_starts, end)
+        reach = sent_end
+        while reach < len(self.text) and self.text[reach] in " \t.":
+            reach += 1
+        if at == len(self.quotes) or self.quotes[at][0] > reach:
+            return end
+        next_end = self.quotes[at][1]
+        after = self.text[next_end : next_end + 40].split("\n")[0]
+        return end if CUE_AFTER.search(after) else next_end
 
     def after_colon(self, verb: Token) -> Range | None:
         """`He clarified: …`: the rest of the paragraph after a colon close to the cue."""
@@ -254,7 +266,7 @@ class Extractor:
                 between = self.doc[verb.i + 1 : token.i]
                 if any(t.pos_ in ("VERB", "AUX") for t in between):
                     return None
-                _, line_end = line_of(self.text, token.idx)
+                _, line_end = self.line_of(token.idx)
                 return trimmed(self.text, token.idx + 1, line_end, " \t\r")
             if token.is_sent_end or token.text in ".!?\n" or token.dep_ == "ccomp":
                 return None
@@ -299,7 +311,7 @@ class Extractor:
 
     def clipped(self, start: int, end: int, verb: Token) -> Range | None:
         """Content kept within the line of its start, without the cue itself."""
-        line_start, line_end = line_of(self.text, start)
+        line_start, line_end = self.line_of(start)
         end = min(end, line_end)
         if start <= verb.idx < end and start < verb.idx:
             end = verb.idx if verb.idx > start else end
@@ -319,7 +331,7 @@ class Extractor:
         if not objects:
             return []
         source_head = objects[0]
-        source = source_range(self.doc, source_head, whole=False)
+        source = source_range(self.text, source_head, whole=False)
         sent = according.sent
         if according.idx - sent.start_char < sent.end_char - source[1]:
             content = self.clipped(source[1], sent.end_char, according)
@@ -333,8 +345,8 @@ class Extractor:
     def name_colon(self, colon: Token) -> list[Candidate]:
         """`Sheikh Al-Khazali: The unity …`, `TAPPER: …` — a line opened by a short
         name (or noun phrase) and a colon."""
-        line_start, line_end = line_of(self.text, colon.idx)
-        before = [t for t in self.doc[: colon.i] if t.idx >= line_start and not t.is_space]
+        line_start, line_end = self.line_of(colon.idx)
+        before = self.line_tokens_before(colon, line_start, 7)
         if not before or len(before) > 6 or before[0].idx != line_start:
             return []
         if any(t.pos_ in ("VERB", "AUX") and not t.is_upper for t in before):
@@ -349,22 +361,36 @@ class Extractor:
         cue = (colon.idx, colon.idx + 1)
         return [Candidate(content, cue, source, before[-1], "direct", 0.6)]
 
+    def line_tokens_before(self, token: Token, line_start: int, most: int) -> list[Token]:
+        """The non-space tokens from `line_start` up to `token`, in order; only the
+        last `most` of them (a longer list tells only that it is too long)."""
+        found: list[Token] = []
+        i = token.i - 1
+        while i >= 0 and self.doc[i].idx >= line_start and len(found) < most:
+            if not self.doc[i].is_space:
+                found.append(self.doc[i])
+            i -= 1
+        return found[::-1]
+
 
 def select(candidates: list[Candidate], first: list[Candidate] | None = None) -> list[Candidate]:
     """Keep non-overlapping attributions (a token plays one role in one attribution):
     all of `first`, then the candidates best score and longest content first; return
     them in text order."""
     kept: list[Candidate] = list(first or [])
-    taken: list[Range] = [r for c in kept for r in (c.content, c.cue, c.source) if r is not None]
+    taken: Intervals[None] = Intervals(
+        (s, e, None) for c in kept for s, e in filter(None, (c.content, c.cue, c.source))
+    )
 
     def free(span: Range | None) -> bool:
-        return span is None or all(span[1] <= s or e <= span[0] for s, e in taken)
+        return span is None or not taken.overlapping(*span)
 
     ranked = sorted(candidates, key=lambda c: (-c.score, -(c.content[1] - c.content[0])))
     for cand in ranked:
         if free(cand.content) and free(cand.cue) and free(cand.source):
             kept.append(cand)
-            taken += [r for r in (cand.content, cand.cue, cand.source) if r is not None]
+            for s, e in filter(None, (cand.content, cand.cue, cand.source)):
+                taken.add(s, e, None)
     return sorted(kept, key=lambda c: c.content[0])
 
 

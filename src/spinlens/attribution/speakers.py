@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import defaultdict
+
 from spacy.tokens import Doc, Token
 
 from spinlens.attribution.entities import Cluster, fold
@@ -18,7 +21,10 @@ from spinlens.attribution.lexicon import (
 )
 from spinlens.attribution.rules import Candidate
 from spinlens.model import Speaker
+from spinlens.textspans import Intervals
 
+Earlier = tuple[list[int], list[tuple[int, Cluster]]]
+"""Mentions of some labels by start: their starts, and (start, cluster) pairs."""
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 GROUP_LABELS = ("ORG", "NORP", "GPE")
 STOP = frozenset(
@@ -43,20 +49,34 @@ STOP = frozenset(
 
 
 class SpeakerResolver:
-    """Resolves sources to entity clusters of one article, left to right."""
+    """Resolves sources to entity clusters of one article, left to right.
+
+    Every lookup is indexed (issue #16: scans over all mentions, clusters and earlier
+    speakers per attribution made long articles quadratic): mentions by position,
+    titles by word, earlier subjects and speakers by label."""
 
     def __init__(self, doc: Doc, clusters: list[Cluster]):
         self.doc = doc
+        self.text = doc.text
         self.clusters = clusters
         self.mentions = sorted(
             ((m.start, m.end, c) for c in clusters for m in c.mentions), key=lambda x: x[0]
         )
+        self.mention_index = Intervals(self.mentions)
         self.descriptors = {c.entity_id: self.descriptor_words(c) for c in clusters}
-        self.history: list[tuple[int, Cluster]] = []
+        self.people = [c for c in clusters if c.label == "PERSON"]
+        self.titled: dict[str, list[int]] = defaultdict(list)
+        for n, person in enumerate(self.people):
+            for word in self.descriptors[person.entity_id]:
+                self.titled[word].append(n)
+        self.said: dict[str, list[tuple[int, int, Cluster]]] = defaultdict(list)
+        self.earlier: dict[tuple[tuple[str, ...], bool], Earlier] = {}
+        self.described: dict[frozenset[str], Cluster | None] = {}
+        self.names: dict[str, str] = {}
         self.main = self.main_person()
 
     def cluster_at(self, offset: int, labels: tuple[str, ...] = SPEAKER_LABELS) -> Cluster | None:
-        for start, end, cluster in self.mentions:
+        for start, end, cluster in self.mention_index.containing(offset):
             if start <= offset < end and cluster.label in labels:
                 return cluster
         return None
@@ -98,9 +118,12 @@ class SpeakerResolver:
             source = (head.left_edge.idx, head.idx + len(head))
         cluster = self.cluster_at(head.idx) if relative else self.cluster_for(head, source)
         if cluster is not None:
-            self.history.append((source[1], cluster))
-            return Speaker(cluster.canonical, cluster.entity_id)
-        text = " ".join(self.doc.text[source[0] : source[1]].split())
+            said = self.said[cluster.label]
+            said.append((source[1], sum(map(len, self.said.values())), cluster))
+            if cluster.entity_id not in self.names:
+                self.names[cluster.entity_id] = cluster.canonical
+            return Speaker(self.names[cluster.entity_id], cluster.entity_id)
+        text = " ".join(self.text[source[0] : source[1]].split())
         return Speaker(text, None)
 
     def cluster_for(self, head: Token, source: tuple[int, int]) -> Cluster | None:
@@ -133,8 +156,8 @@ class SpeakerResolver:
         """The entities with a label in `labels` mentioned within the source, in order."""
         return [
             c
-            for s, e, c in self.mentions
-            if source[0] <= s and e <= source[1] and c.label in labels
+            for s, e, c in self.mention_index.starting(source[0], source[1])
+            if e <= source[1] and c.label in labels
         ]
 
     def is_title(self, source: tuple[int, int]) -> bool:
@@ -149,33 +172,72 @@ class SpeakerResolver:
 
     def by_description(self, source: tuple[int, int]) -> Cluster | None:
         """The person whose titles share most words with the nominal mention."""
-        words = set(fold(self.doc.text[source[0] : source[1]]).split()) - STOP
+        words = frozenset(fold(self.text[source[0] : source[1]]).split()) - STOP
         if not words:
             return None
-        scored = [
-            (len(words & self.descriptors[c.entity_id]) / len(words), c)
-            for c in self.clusters
-            if c.label == "PERSON"
-        ]
-        best = max(scored, key=lambda x: x[0], default=(0.0, None))
-        return best[1] if best[0] >= 0.5 else None
+        if words not in self.described:
+            self.described[words] = self.best_described(words)
+        return self.described[words]
+
+    def best_described(self, words: frozenset[str]) -> Cluster | None:
+        """The first person with most of `words` among their titles, at least half."""
+        shared: dict[int, int] = defaultdict(int)
+        for word in words:
+            for n in self.titled.get(word, ()):
+                shared[n] += 1
+        best = min(shared, key=lambda n: (-shared[n], n), default=None)
+        if best is None or shared[best] / len(words) < 0.5:
+            return None
+        return self.people[best]
 
     def recent(
         self, offset: int, labels: tuple[str, ...], speakers_only: bool = False
     ) -> Cluster | None:
         """The later of the previous compatible speaker and the nearest earlier
         subject mention; else the nearest earlier mention; else the main person."""
-        said = [(s, c) for s, c in self.history if s <= offset and c.label in labels]
+        said = self.last_said(offset, labels)
         if speakers_only:
-            return said[-1][1] if said else None
-        earlier = [(s, e, c) for s, e, c in self.mentions if s < offset and c.label in labels]
-        subjects = [(s, c) for s, e, c in earlier if self.is_subject(s, e)]
-        latest = max(said[-1:] + subjects[-1:], key=lambda x: x[0], default=None)
+            return said[1] if said else None
+        subject = self.last_before(offset, labels, subjects=True)
+        latest = max(
+            [*([said] if said else []), *([subject] if subject else [])],
+            key=lambda x: x[0],
+            default=None,
+        )
         if latest is not None:
             return latest[1]
-        if earlier:
-            return earlier[-1][2]
+        earlier = self.last_before(offset, labels, subjects=False)
+        if earlier is not None:
+            return earlier[1]
         return self.main if self.main is not None and "PERSON" in labels else None
+
+    def last_said(self, offset: int, labels: tuple[str, ...]) -> tuple[int, Cluster] | None:
+        """The latest resolved speaker with a label in `labels` whose source ends at
+        or before `offset`."""
+        latest: tuple[int, int, Cluster] | None = None
+        for label in labels:
+            for end, n, cluster in reversed(self.said.get(label, [])):
+                if end <= offset:
+                    if latest is None or n > latest[1]:
+                        latest = (end, n, cluster)
+                    break
+        return (latest[0], latest[2]) if latest else None
+
+    def last_before(
+        self, offset: int, labels: tuple[str, ...], subjects: bool
+    ) -> tuple[int, Cluster] | None:
+        """The last mention starting before `offset` with a label in `labels` (and
+        the subject of its clause, with `subjects`)."""
+        if (labels, subjects) not in self.earlier:
+            found = [
+                (s, c)
+                for s, e, c in self.mentions
+                if c.label in labels and (not subjects or self.is_subject(s, e))
+            ]
+            self.earlier[labels, subjects] = ([s for s, _ in found], found)
+        starts, found = self.earlier[labels, subjects]
+        at = bisect_left(starts, offset)
+        return found[at - 1] if at else None
 
     def is_subject(self, start: int, end: int) -> bool:
         span = self.doc.char_span(start, end, alignment_mode="expand")

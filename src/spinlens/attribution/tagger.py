@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from spinlens.encoder import Encoding
-from spinlens.textspans import word_bounds
+from spinlens.encoder import Encoding, owner_bounds, windows
+from spinlens.textspans import Intervals, word_bounds
 
 ROLES = ("source", "cue", "content")
 TAGS = ("O", *(f"{prefix}-{role}" for role in ROLES for prefix in "BI"))
@@ -29,6 +29,12 @@ MIN_SCORE = 0.55
 """Linked attributions with a lower mean tag probability are dropped. Chosen on a
 held-out fold of PolNeAR train: from none to 0.55, with-source F1 0.598 → 0.617 and
 attribution F1 unchanged (0.735), content soft F1 0.787 → 0.776."""
+TAG_WINDOW = 16_384
+"""Most tokens tagged in one run of the head (about 70 KB of text). A longer article
+is tagged in windows of this many tokens overlapping by 2 × TAG_CONTEXT, each token
+taken from the window where it is most central (issue #16: the BiLSTM's memory grows
+with the sequence, to over 2 GB for 1 MB of text). Shorter ones are tagged whole."""
+TAG_CONTEXT = 512
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution"
 
 
@@ -100,13 +106,15 @@ def link(text: str, found: list[Segment], max_gap: int = MAX_GAP) -> list[Linked
     groups = [Linked(cue) for cue in cues]
     breaks = [i for i, char in enumerate(text) if char == "\n"]
     paragraph = {s: bisect_right(breaks, s.start) for s in found}
+    by_token = Intervals((cue.first, cue.last, k) for k, cue in enumerate(cues))
     for seg in found:
         if seg.role == "cue":
             continue
+        around = by_token.overlapping(seg.first - max_gap - 1, seg.last + max_gap + 1)
         near = [
-            (gap(seg, cue), k)
-            for k, cue in enumerate(cues)
-            if paragraph[cue] == paragraph[seg] and gap(seg, cue) <= max_gap
+            (gap(seg, cues[k]), k)
+            for _, _, k in around
+            if paragraph[cues[k]] == paragraph[seg] and gap(seg, cues[k]) <= max_gap
         ]
         if seg.role == "content" and near:
             groups[min(near)[1]].contents.append(seg)
@@ -134,10 +142,20 @@ class SequenceTagger:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def __call__(self, encoding: Encoding) -> np.ndarray:
-        if len(encoding.vectors) == 0:
+        vectors = np.asarray(encoding.vectors, np.float32)
+        if len(vectors) <= TAG_WINDOW:
+            return self.probabilities(vectors)
+        spans = windows(len(vectors), TAG_WINDOW, TAG_WINDOW - 2 * TAG_CONTEXT)
+        probs = np.zeros((len(vectors), len(TAGS)), np.float32)
+        for (start, end), (lo, hi) in zip(spans, owner_bounds(spans), strict=True):
+            probs[lo:hi] = self.probabilities(vectors[start:end])[lo - start : hi - start]
+        return probs
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """Tag probabilities of one run of the head over consecutive token vectors."""
+        if len(vectors) == 0:
             return np.zeros((0, len(TAGS)), np.float32)
-        vectors = np.asarray(encoding.vectors, np.float32)[None]
-        logits = np.asarray(self.session.run(None, {"vectors": vectors})[0])[0]
+        logits = np.asarray(self.session.run(None, {"vectors": vectors[None]})[0])[0]
         exp = np.exp(logits - logits.max(-1, keepdims=True))
         return np.asarray(exp / exp.sum(-1, keepdims=True))
 

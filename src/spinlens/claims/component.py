@@ -10,6 +10,7 @@ from spinlens.claims.scorer import ClaimScorer, load_scorer
 from spinlens.model import Article, Claim, Entity, Quote, Sentence, Speaker
 from spinlens.pipeline import ComponentOptions
 from spinlens.pipeline.language import ENGLISH
+from spinlens.textspans import Intervals
 
 NUMERIC = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 """spaCy entity labels that are quantities, listed under `quantities` instead."""
@@ -45,23 +46,21 @@ class ClaimFinder:
         reference = reference_date(article.published)
         counted = counted_nouns(article.doc)
         speakers = sentence_speakers(sentences, quotes, article.text)
+        by_start = Intervals((e.start, e.end, e) for e in entities)
         claims = []
         for sentence, score, speaker in zip(sentences, scores, speakers, strict=True):
             if score < self.threshold:
                 continue
             start, end = sentence.start, sentence.end
+            near = [e for _, _, e in by_start.starting(start, end)]
             claims.append(
                 Claim(
                     start,
                     end,
                     round(float(score), 4),
                     speaker,
-                    quantities_in(article.text, start, end, entities, reference, counted),
-                    tuple(
-                        e
-                        for e in entities
-                        if start <= e.start and e.end <= end and e.label not in NUMERIC
-                    ),
+                    quantities_in(article.text, start, end, near, reference, counted),
+                    tuple(e for e in near if e.end <= end and e.label not in NUMERIC),
                 )
             )
         return claims
@@ -73,10 +72,13 @@ def sentence_speakers(
     """Who states each sentence, from the attributions: the speaker of a quote
     whose content covers much of the sentence or whose cue is in it; else, inside a
     paragraph, the speaker of the sentence before (reported speech goes on until
-    the paragraph ends or another attribution starts)."""
+    the paragraph ends or another attribution starts). Quotes are looked up by
+    position (a scan over all of them per sentence made long articles quadratic)."""
+    contents = Intervals((q.content.start, q.content.end, q) for q in quotes)
+    cues = Intervals((q.cue.start, q.cue.end, q) for q in quotes if q.cue is not None)
     speakers: list[Speaker | None] = []
     for i, sentence in enumerate(sentences):
-        quote = attribution_of(sentence, quotes)
+        quote = attribution_of(sentence, contents, cues)
         if quote is not None:
             speakers.append(quote.said_by)
         elif i and speakers[-1] and same_paragraph(text, sentences[i - 1].end, sentence.start):
@@ -86,24 +88,22 @@ def sentence_speakers(
     return speakers
 
 
-def attribution_of(sentence: Sentence, quotes: Sequence[Quote]) -> Quote | None:
-    """The attribution that states this sentence, if any."""
+def attribution_of(
+    sentence: Sentence, contents: Intervals[Quote], cues: Intervals[Quote]
+) -> Quote | None:
+    """The attribution that states this sentence, if any: the last of those whose
+    content covers most of it (ATTRIBUTED at least), else the first whose cue is in
+    it. `contents` and `cues`: the quotes by content and by cue."""
     best, covered = None, ATTRIBUTED * (sentence.end - sentence.start)
-    for quote in quotes:
+    for _, _, quote in contents.overlapping(sentence.start, sentence.end):
         content = quote.content
         overlap = min(sentence.end, content.end) - max(sentence.start, content.start)
         if overlap >= covered:
             best, covered = quote, overlap
     if best is not None:
         return best
-    return next(
-        (
-            q
-            for q in quotes
-            if q.cue is not None and sentence.start <= q.cue.start and q.cue.end <= sentence.end
-        ),
-        None,
-    )
+    inside = cues.starting(sentence.start, sentence.end)
+    return next((q for _, end, q in inside if end <= sentence.end), None)
 
 
 def same_paragraph(text: str, end: int, start: int) -> bool:

@@ -10,6 +10,11 @@ from typing import Protocol
 from spinlens import __version__
 from spinlens.model import Article
 
+MAX_ARTICLE_CHARS = 1_000_000
+"""The longest article text analysed; a longer one fails with an error, in the CLI
+and the API alike (issue #16: within this size every step is linear and the whole
+pipeline stays within bounded time and memory; see docs/benchmarks.md)."""
+
 
 class Component(Protocol):
     """One analysis step. It reads Articles and adds its layer to each.
@@ -73,6 +78,11 @@ class Pipeline:
         """Analyse a batch in place; returns the articles for chaining."""
         for article in articles:
             article.pipeline = self.info
+            if len(article.text) > MAX_ARTICLE_CHARS:
+                article.errors.append(
+                    f"too long to analyse ({len(article.text):,} characters; "
+                    f"limit {MAX_ARTICLE_CHARS:,})"
+                )
         for component in self.components:
             healthy = [a for a in articles if not a.errors]
             try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,6 +21,10 @@ from spinlens.pipeline.language import ENGLISH
 from spinlens.textspans import lines_within
 
 MAX_CHARS = 10_000_001
+SECTION_CHARS = 50_000
+"""Longer texts are parsed in sections of at most this many characters, cut after a
+line break, and the parses joined (issue #16: spaCy's memory grows with the length
+of one doc, to over 3 GB for 1 MB). Shorter texts are parsed whole, as before."""
 
 
 class SpacyAnnotator:
@@ -43,18 +48,54 @@ class SpacyAnnotator:
         english = [a for a in articles if a.language in ENGLISH]
         other = [a for a in articles if a.language not in ENGLISH]
         for nlp, group in ((self.nlp, english), (self.fallback, other)):
-            docs = nlp.pipe((a.text for a in group), batch_size=self.batch_size)
-            for article, doc in zip(group, docs, strict=True):
+            whole = [a for a in group if len(a.text) <= SECTION_CHARS]
+            docs = nlp.pipe((a.text for a in whole), batch_size=self.batch_size)
+            for article, doc in zip(whole, docs, strict=True):
                 annotate(article, doc)
+            for article in group:
+                if len(article.text) > SECTION_CHARS:
+                    annotate(article, parse_in_sections(nlp, article.text))
 
 
 def annotate(article: Article, doc: Doc) -> None:
     """Copy the parse into the article's layers (character offsets)."""
-    article.doc = doc
+    article.doc = without_tensor(doc)
     article.layers["sentences"] = list(sentence_spans(article.text, doc))
     article.layers["entities"] = [
         Entity(ent.start_char, ent.end_char, ent.label_, ent.text) for ent in doc.ents
     ]
+
+
+def without_tensor(doc: Doc) -> Doc:
+    """The doc without its tok2vec output: no component reads it, and it keeps
+    spaCy's working arrays alive, about 2.6 MB per 1,000 characters (issue #16)."""
+    doc.tensor = np.zeros((0, 0), np.float32)
+    return doc
+
+
+def parse_in_sections(nlp: Language, text: str, size: int = SECTION_CHARS) -> Doc:
+    """One doc of the whole text, its sections parsed one at a time (`nlp.pipe`
+    would run them as one batch, in as much memory as one doc); its token offsets
+    are those of the text."""
+    parts = [without_tensor(nlp(piece)) for piece in sections(text, size)]
+    # spaCy's stub lacks `exclude`, which leaves out the (emptied) tensors
+    doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
+    if doc.text != text:
+        raise RuntimeError("the sections' parses do not join into the text")
+    return doc
+
+
+def sections(text: str, size: int) -> list[str]:
+    """The text in consecutive pieces of at most `size` characters, each cut after its
+    last line break (else after its last space, else at `size`)."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size) + 1 or text.rfind(" ", start, start + size) + 1
+        cut = cut if cut > start else start + size
+        pieces.append(text[start:cut])
+        start = cut
+    return [*pieces, text[start:]]
 
 
 def sentence_spans(text: str, doc: Doc) -> Iterable[Sentence]:

@@ -13,6 +13,7 @@ from spinlens.evaluation.ptc import Label
 from spinlens.model import Span, Technique
 from spinlens.techniques import NAMES
 from spinlens.techniques.heads import TechniqueHeads
+from spinlens.textspans import Intervals
 
 FUNCTION_WORDS = frozenset(
     """a an the and or but nor so yet of in on at to from by with about as into onto over
@@ -70,9 +71,10 @@ def split_at(
     """Cut each span where a sentence ends; pieces shorter than 2 characters go."""
     if not sentences:
         return spans
+    by_start = Intervals((s.start, s.end, s) for s in sentences)
     out = []
     for start, end, score in spans:
-        for sentence in sentences:
+        for _, _, sentence in by_start.overlapping(start, end):
             lo, hi = max(start, sentence.start), min(end, sentence.end)
             if hi - lo >= 2:
                 out.append((lo, hi, score))
