@@ -17,8 +17,13 @@ from spinlens.attribution.component import attributions
 from spinlens.attribution.tagger import load_tagger
 from spinlens.model import Article, Entity
 from spinlens.pipeline import MAX_ARTICLE_CHARS, Pipeline
-from spinlens.pipeline.linguistic import DEFAULT_MODEL, annotate, parse_in_sections, sections
-from spinlens.pipeline.linguistic import load_model as load_spacy
+from spinlens.pipeline.linguistic import (
+    DEFAULT_MODEL,
+    annotate,
+    load_spacy,
+    parse_in_sections,
+    sections,
+)
 from spinlens.textspans import Intervals
 
 BASE = 6_000
