@@ -38,6 +38,15 @@ def test_windows_cover_every_token_once(n_tokens):
         assert s <= lo <= hi <= e and e - s <= 254
 
 
+@pytest.mark.parametrize("n_tokens", [300, 700, 1000])
+def test_windows_lie_where_they_lie_whatever_follows(n_tokens):
+    """Text added at the end moves no window: each starts where it started (the last
+    may grow, and new ones follow)."""
+    before, after = windows(n_tokens), windows(n_tokens + 37)
+    assert [s for s, _ in after[: len(before)]] == [s for s, _ in before]
+    assert after[: len(before) - 1] == before[:-1]
+
+
 def test_token_range_maps_characters_to_tokens():
     enc = Encoding(np.zeros((3, 2), np.float32), np.array([[0, 3], [4, 9], [10, 12]]))
     assert enc.token_range(4, 9) == (1, 2)

@@ -48,10 +48,13 @@ class Encoding:
 
 
 def windows(n_tokens: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
-    """Token ranges [start, end) of the windows covering `n_tokens` tokens."""
-    starts = list(range(0, max(n_tokens - size, 0) + 1, stride))
-    if starts[-1] + size < n_tokens:
-        starts.append(n_tokens - size)
+    """Token ranges [start, end) of the windows covering `n_tokens` tokens: a fixed
+    grid (every `stride` tokens from the first), the last window as long as the text
+    allows, so that where a window lies never depends on how long the article is —
+    text added at the end changes the last windows only."""
+    starts = [0]
+    while starts[-1] + size < n_tokens:
+        starts.append(starts[-1] + stride)
     return [(s, min(s + size, n_tokens)) for s in starts]
 
 

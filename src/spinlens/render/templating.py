@@ -102,10 +102,11 @@ def article_view(article: Article, layers: tuple[str, ...] | None = None) -> Art
         for s in registry.panels()
         if s.panel and s.name in shown
     ]
+    analysed = analysed_layers(article)
     return ArticleView(
         article,
         segments(article.text, marks_of(article, shown)),
-        toggles(shown, article),
+        toggles(tuple(name for name in shown if name in analysed), article),
         panels,
-        analysed_layers(article),
+        analysed,
     )
