@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities, name_key
 from spinlens.attribution.report import covered, speaker_shares
+from spinlens.cli import main
 from spinlens.evaluation.attribution import quote_attributions, read_ann, read_gold_dir, score
 from spinlens.model import Article, Entity, Quote, Span, Speaker
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
@@ -289,3 +291,14 @@ def test_agrees_with_the_reference_scorer(tmp_path):
     )
     reference = json.loads(run.stdout.strip().splitlines()[-1])
     assert score(read_gold_dir(gold_dir), {"doc": quote_attributions(PRED)}) == reference
+
+
+def test_eval_attribution_runs_the_real_pipeline_on_gold_texts(tmp_path):
+    """`spinlens eval attribution` builds its own pipeline over the gold texts: it must
+    pass the pipeline's order check and find the quote."""
+    gold = write_gold(tmp_path / "gold")
+    text = '"The port stays shut," said Marta Kolar, the union leader, on Monday.'
+    (gold / "doc.txt").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "attribution", "--gold-dir", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["attribution"]

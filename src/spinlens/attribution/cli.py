@@ -37,6 +37,7 @@ def analyse_gold_texts(
     from spinlens.encoder import EncoderComponent, load_encoder
     from spinlens.model import Article
     from spinlens.pipeline import Pipeline
+    from spinlens.pipeline.language import LanguageDetector
     from spinlens.pipeline.linguistic import SpacyAnnotator
     from spinlens.pipeline.parallel import Concurrently
 
@@ -48,6 +49,7 @@ def analyse_gold_texts(
     encoder, version = load_encoder()
     pipeline = Pipeline(
         [
+            LanguageDetector(),  # keeps the given "en"
             Concurrently([SpacyAnnotator(spacy_model), EncoderComponent(encoder, version)]),
             EntityLinker(),
             AttributionTagger(tagger),
