@@ -153,7 +153,7 @@ def test_reports_show_the_taxonomy_chosen():
     assert "Genre, frames and persuasion" not in render(article, "html", "ptc")
     markdown = render(article, "md", "all")
     assert "- **genre** (SemEval-2023): opinion" in markdown
-    assert "| Name\\_Calling\\-Labeling |" in markdown and "<b>" not in markdown
+    assert "| Name calling / labeling |" in markdown and "<b>" not in markdown
 
 
 def render(article: Article, fmt: str, taxonomy: str) -> str:

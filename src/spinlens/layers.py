@@ -90,6 +90,8 @@ class LayerSpec:
     """How its marks look, for the legend ("wavy underline")."""
     definitions: dict[str, str] = field(default_factory=dict)
     """One-line definition per label of the layer (hover texts, legends)."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Readable name per label ("Name calling / labelling"); data keeps the label."""
     legend: tuple[tuple[str, str], ...] = ()
     """(label, CSS class) of each label a reader can hide: a toggle per label."""
     css: str = ""
@@ -167,6 +169,14 @@ def definition(label: str) -> str | None:
         if label in s.definitions:
             return s.definitions[label]
     return None
+
+
+def title(label: str) -> str:
+    """A label as readers see it: the first layer's readable name, else the label."""
+    for s in specs():
+        if label in s.titles:
+            return s.titles[label]
+    return label
 
 
 def skippable() -> tuple[str, ...]:

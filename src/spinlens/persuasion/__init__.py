@@ -77,3 +77,14 @@ TECHNIQUES = {
 """The 23 persuasion techniques, in the order of the release's techniques_subtask3.txt."""
 
 NAMES = tuple(TECHNIQUES)
+
+
+def readable(name: str) -> str:
+    """A SemEval-2023 label as readers see it: "Appeal_to_Fear-Prejudice" → "Appeal to
+    fear / prejudice"."""
+    words = name.replace("-", " / ").replace("_", " ")
+    return words[:1] + words[1:].lower()
+
+
+TITLES = {name: readable(name) for name in (*NAMES, *FRAMES)}
+"""What readers see for each technique and frame; the data keeps the labels."""

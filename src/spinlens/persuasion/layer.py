@@ -13,7 +13,7 @@ from typing import Any
 
 from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
 from spinlens.model import Article, Genre, Label, Persuasion
-from spinlens.persuasion import FRAMES, GENRES, NAMES, TECHNIQUES
+from spinlens.persuasion import FRAMES, GENRES, NAMES, TECHNIQUES, TITLES
 from spinlens.render.marks import Mark, label_toggle_css, technique_marks
 from spinlens.textspans import lines_within
 
@@ -58,7 +58,7 @@ def persuasion_marks(article: Article) -> list[Mark]:
     spans = article.spans(Persuasion)
     classes = ("pers", "pers-lab")
     return technique_marks(
-        "persuasion", spans, classes, persuasion_class, TECHNIQUES, ", SemEval-2023"
+        "persuasion", spans, classes, persuasion_class, (TITLES, TECHNIQUES), ", SemEval-2023"
     )
 
 
@@ -77,7 +77,8 @@ class PersuasionSummary:
     def chips(self) -> list[tuple[str, int, str, str]]:
         """Per technique found: name, count, CSS class, definition."""
         return [
-            (name, n, persuasion_class(name), TECHNIQUES.get(name, name)) for name, n in self.counts
+            (TITLES.get(name, name), n, persuasion_class(name), TECHNIQUES.get(name, name))
+            for name, n in self.counts
         ]
 
 
@@ -107,6 +108,7 @@ PERSUASION = LayerSpec(
     marks=persuasion_marks,
     style="colour underline",
     definitions=TECHNIQUES,
+    titles=TITLES,
     legend=tuple((name, persuasion_class(name)) for name in NAMES),
     css=persuasion_css(),
     panel=Panel("persuasion.html.j2", TEMPLATES, persuasion_summary, position=20),

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from spinlens.attribution.report import excerpt, who_said_what
 from spinlens.claims.layer import claims_to_check
+from spinlens.layers import title
 from spinlens.model import Article, Entity, Persuasion, Technique
 from spinlens.persuasion.layer import persuasion_summary
 from spinlens.pipeline.layers import top_mentions
@@ -54,7 +55,7 @@ def markdown_lines(
         lines.append(
             f"- **propaganda techniques**: {summary.sentences_with_technique} of "
             f"{summary.sentences} sentences ({100 * summary.share:.0f} %); "
-            + ", ".join(f"{escape(name)} {n}" for name, n in summary.counts)
+            + ", ".join(f"{escape(title(name))} {n}" for name, n in summary.counts)
         )
     if "persuasion" in layers:
         lines += persuasion_header(article)
@@ -70,7 +71,8 @@ def markdown_lines(
     if spans and "techniques" in layers:
         lines += ["", "| technique | confidence | passage |", "|---|---|---|"]
         lines += [
-            f"| {escape(s.technique)} | {s.score:.2f} | {escape(article.text[s.start : s.end])} |"
+            f"| {escape(title(s.technique))} | {s.score:.2f} | "
+            f"{escape(article.text[s.start : s.end])} |"
             for s in spans
         ]
     if "persuasion" in layers:
@@ -95,7 +97,7 @@ def annotated_paragraphs(article: Article, techniques: bool = True) -> list[str]
             piece = "\n".join(map(embolden, piece.split("\n")))
         ends = [m for m in seg.marks if m.end == seg.start + len(seg.text)]
         for mark in ends:
-            piece += f" \\[{escape(mark.label)} {mark.score or 0:.2f}\\]"
+            piece += f" \\[{escape(mark.tag or mark.label)} {mark.score or 0:.2f}\\]"
         pieces.append(piece)
     paragraphs = re.split(r"\n\s*\n|\n", "".join(pieces))
     return [p.strip() + "\n" for p in paragraphs if p.strip()]
@@ -108,7 +110,7 @@ def persuasion_header(article: Article) -> list[str]:
         return []
     scores = ", ".join(f"{name} {p:.2f}" for name, p in summary.genre.scores.items())
     frames = ", ".join(f"{escape(f.label)} {f.score:.2f}" for f in summary.frames) or "none"
-    counts = ", ".join(f"{escape(name)} {n}" for name, n in summary.counts) or "none"
+    counts = ", ".join(f"{escape(title(name))} {n}" for name, n in summary.counts) or "none"
     return [
         f"- **genre** (SemEval-2023): {summary.genre.label} ({scores})",
         f"- **frames**: {frames}",
@@ -125,7 +127,8 @@ def persuasion_lines(article: Article) -> list[str]:
     lines = ["", "### Persuasion techniques (SemEval-2023)", ""]
     lines += ["| technique | probability | paragraph | passage |", "|---|---|---|---|"]
     lines += [
-        f"| {escape(s.technique)} | {s.score:.2f} | {paragraph_number(article.text, s.start)} | "
+        f"| {escape(title(s.technique))} | {s.score:.2f} | "
+        f"{paragraph_number(article.text, s.start)} | "
         f"{escape(excerpt(article.text[s.start : s.end], 160))} |"
         for s in spans
     ]

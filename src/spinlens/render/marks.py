@@ -67,22 +67,25 @@ def technique_marks(
     spans: Iterable[TechniqueSpan],
     classes: tuple[str, str],
     css_of: Callable[[str], str],
-    definitions: dict[str, str],
+    texts: tuple[dict[str, str], dict[str, str]],
     taxonomy: str = "",
 ) -> list[Mark]:
     """Marks of a technique layer (PTC or SemEval-2023): the technique's class on
-    the span (`classes[0]`) and on its name drawn at the end (`classes[1]`)."""
+    the span (`classes[0]`) and on its readable name drawn at the end (`classes[1]`);
+    `texts`: the readable names and the definitions."""
     span_css, tag_css = classes
+    titles, definitions = texts
     return [
         Mark(
             s.start,
             s.end,
             layer,
             s.technique,
-            f"{s.technique} ({s.score:.2f}{taxonomy}): {definitions.get(s.technique, s.technique)}",
+            f"{titles.get(s.technique, s.technique)} ({s.score:.2f}{taxonomy}): "
+            + definitions.get(s.technique, s.technique),
             f"{span_css} {css_of(s.technique)}",
             s.score,
-            tag=s.technique,
+            tag=titles.get(s.technique, s.technique),
             tag_css=f"{tag_css} {css_of(s.technique)}",
         )
         for s in spans

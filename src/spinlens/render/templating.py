@@ -35,7 +35,7 @@ def environment(*folders: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(describe=describe, safe_url=safe_url)
+    env.filters.update(describe=describe, safe_url=safe_url, title=registry.title)
     return env
 
 

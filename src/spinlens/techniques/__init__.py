@@ -32,3 +32,22 @@ TECHNIQUES: dict[str, str] = {
 """The 14 technique names exactly as PTC labels them, with one-line definitions."""
 
 NAMES = sorted(TECHNIQUES)
+
+TITLES: dict[str, str] = {
+    "Appeal_to_Authority": "Appeal to authority",
+    "Appeal_to_fear-prejudice": "Appeal to fear / prejudice",
+    "Bandwagon,Reductio_ad_hitlerum": "Bandwagon / reductio ad Hitlerum",
+    "Black-and-White_Fallacy": "Black-and-white fallacy",
+    "Causal_Oversimplification": "Causal oversimplification",
+    "Doubt": "Doubt",
+    "Exaggeration,Minimisation": "Exaggeration / minimisation",
+    "Flag-Waving": "Flag-waving",
+    "Loaded_Language": "Loaded language",
+    "Name_Calling,Labeling": "Name calling / labelling",
+    "Repetition": "Repetition",
+    "Slogans": "Slogans",
+    "Thought-terminating_Cliches": "Thought-terminating clichés",
+    "Whataboutism,Straw_Men,Red_Herring": "Whataboutism / straw man / red herring",
+}
+"""What readers see for each technique; the data (JSON, PTC files, filters) keeps the
+PTC names."""

@@ -11,7 +11,7 @@ from typing import Any
 from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
 from spinlens.model import Article, Sentence, Technique
 from spinlens.render.marks import Mark, label_toggle_css, technique_marks
-from spinlens.techniques import NAMES, TECHNIQUES
+from spinlens.techniques import NAMES, TECHNIQUES, TITLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 COLOURS = (
@@ -55,7 +55,9 @@ def technique_facets(data: dict[str, Any]) -> Iterable[FacetRow]:
 
 def layer_marks(article: Article) -> list[Mark]:
     spans = article.spans(Technique)
-    return technique_marks("techniques", spans, ("tech", "tlab"), technique_class, TECHNIQUES)
+    return technique_marks(
+        "techniques", spans, ("tech", "tlab"), technique_class, (TITLES, TECHNIQUES)
+    )
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,12 @@ class TechniqueSummary:
         counted = dict(self.counts)
         order = [*NAMES, *sorted(set(counted) - set(NAMES))]
         return [
-            LegendItem(name, technique_class(name), TECHNIQUES.get(name, name), counted[name])
+            LegendItem(
+                TITLES.get(name, name),
+                technique_class(name),
+                TECHNIQUES.get(name, name),
+                counted[name],
+            )
             for name in order
             if name in counted
         ]
@@ -109,6 +116,7 @@ TECHNIQUES_LAYER = LayerSpec(
     marks=layer_marks,
     style="highlighted",
     definitions=TECHNIQUES,
+    titles=TITLES,
     legend=tuple((name, technique_class(name)) for name in NAMES),
     css=technique_css(),
     panel=Panel("techniques.html.j2", TEMPLATES, technique_summary, position=10),
