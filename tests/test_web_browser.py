@@ -117,7 +117,7 @@ def test_corpus_filter_article_and_technique_toggle(page):
     page.locator(".text span.tech.t8").first.click()  # Loaded_Language inside a quote
     assert page.is_visible("#inspector")
     notes = page.inner_text("#inspector-notes")
-    assert "Loaded_Language (0.90)" in notes and "direct quote" in notes
+    assert "Loaded language (0.90)" in notes and "direct quote" in notes
     assert "Marta Kolar" in page.inner_text("#who-said-what")
     assert "40 million euros" in page.inner_text("#claims")
     shot(page, "article")
