@@ -8,7 +8,6 @@ small head.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +19,7 @@ from tokenizers import Tokenizer
 
 from spinlens.model import Article
 from spinlens.pipeline.language import ENGLISH
+from spinlens.weights import weights_digest
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "techniques"
 """The shared encoder's weights: the MiniLM fine-tuned with the technique heads
@@ -133,11 +133,7 @@ def load_encoder(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, s
 
 @cache
 def _load_encoder(folder: Path, threads: int) -> tuple[Encoder, str]:
-    path = folder / "encoder.onnx"
-    if not path.exists():
-        raise RuntimeError(f"shared encoder missing: {path}")
-    with path.open("rb") as weights:
-        digest = hashlib.file_digest(weights, "sha256").hexdigest()[:8]
+    digest = weights_digest(folder / "encoder.onnx", "shared encoder")
     return Encoder(folder, threads), f"minilm-{digest}"
 
 

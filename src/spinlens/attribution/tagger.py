@@ -9,7 +9,6 @@ paragraph (at most MAX_GAP tokens away). See docs/decisions.md, "Attribution".
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +19,7 @@ import onnxruntime as ort
 
 from spinlens.encoder import Encoding, owner_bounds, windows
 from spinlens.textspans import Intervals, word_bounds
+from spinlens.weights import weights_digest
 
 ROLES = ("source", "cue", "content")
 TAGS = ("O", *(f"{prefix}-{role}" for role in ROLES for prefix in "BI"))
@@ -134,8 +134,7 @@ class SequenceTagger:
     """The ONNX head: token vectors (tokens × dim) → tag probabilities (tokens × 7)."""
 
     def __init__(self, path: Path, threads: int = 0):
-        with path.open("rb") as weights:
-            self.version = f"tagger-{hashlib.file_digest(weights, 'sha256').hexdigest()[:8]}"
+        self.version = f"tagger-{weights_digest(path, 'attribution model')}"
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -168,7 +167,4 @@ class SequenceTagger:
 @cache
 def load_tagger(folder: Path = MODEL_DIR) -> SequenceTagger:
     """The shipped tagger, loaded once per process."""
-    path = folder / "head.onnx"
-    if not path.exists():
-        raise RuntimeError(f"attribution model missing: {path}")
-    return SequenceTagger(path, threads=1)
+    return SequenceTagger(folder / "head.onnx", threads=1)

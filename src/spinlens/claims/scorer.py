@@ -7,7 +7,6 @@ a probability by Platt scaling fitted on cross-validated scores.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from spinlens.encoder import Encoder
+from spinlens.weights import weights_digest
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
 MAX_TOKENS = 128
@@ -94,8 +94,5 @@ def load_scorer(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[ClaimScorer
 
 @cache
 def _load_scorer(folder: Path, threads: int) -> tuple[ClaimScorer, str]:
-    head = folder / "head.npz"
-    if not head.exists():
-        raise RuntimeError(f"claim model missing: {head}")
-    version = hashlib.sha256(head.read_bytes()).hexdigest()[:8]
+    version = weights_digest(folder / "head.npz", "claim model")
     return ClaimScorer(folder, threads=threads), f"checkworthy-minilm-{version}"

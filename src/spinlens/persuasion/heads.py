@@ -3,7 +3,6 @@ techniques (any number each), and the shipped SemEval-2023 model that holds them
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from spinlens.persuasion.features import NgramFeatures
+from spinlens.weights import weights_digest
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "semeval23"
 HEADS = ("genre", "frames", "techniques")
@@ -105,10 +105,8 @@ def load_semeval23(folder: Path = MODEL_DIR) -> PersuasionModel:
 @cache
 def _load_model(folder: Path) -> PersuasionModel:
     heads_path = folder / "heads.npz"
-    if not heads_path.exists():
-        raise RuntimeError(f"SemEval-2023 model missing: {heads_path}")
+    digest = weights_digest(heads_path, "SemEval-2023 model")
     data = dict(np.load(heads_path))
-    digest = hashlib.sha256(heads_path.read_bytes()).hexdigest()[:8]
     meta = json.loads((folder / "training.json").read_text(encoding="utf-8"))
     genre, frames, techniques = (LinearHead.from_arrays(data, name) for name in HEADS)
     version = f"{meta.get('name', 'semeval23')}-{digest}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from spinlens.model import Article, Sentence, Span
 from spinlens.pipeline import ComponentOptions
 from spinlens.techniques.heads import TechniqueHeads
 from spinlens.techniques.predict import predict_spans
+from spinlens.weights import weights_digest
 
 
 def load_model(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, TechniqueHeads, str]:
@@ -30,9 +30,7 @@ def load_heads(folder: Path = MODEL_DIR) -> tuple[TechniqueHeads, str]:
 @cache
 def _load_heads(folder: Path) -> tuple[TechniqueHeads, str]:
     heads_path = folder / "heads.npz"
-    if not heads_path.exists():
-        raise RuntimeError(f"technique model missing: {heads_path}")
-    version = hashlib.sha256(heads_path.read_bytes()).hexdigest()[:8]
+    version = weights_digest(heads_path, "technique model")
     return TechniqueHeads.load(heads_path), f"ptc-minilm-{version}"
 
 
