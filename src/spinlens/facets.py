@@ -115,6 +115,8 @@ def schema_fingerprint() -> str:
     return ",".join(registry.counted()) + ";" + ",".join(registry.facet_kinds())
 
 
+MAX_VALUE = 200
+"""Longest facet value kept (characters, white space runs made one space)."""
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -166,7 +168,9 @@ def index_rows(data: dict[str, Any], stored_at: str) -> IndexRows:
     }
     facets: dict[tuple[str, str], dict[str, Any]] = {}
     for spec in registry.specs():
-        for kind, value, label in spec.facet_rows(data) if spec.facet_rows else ():
+        for kind, given, label in spec.facet_rows(data) if spec.facet_rows else ():
+            if not (value := " ".join(given.split())[:MAX_VALUE]):
+                continue
             # one row per value whatever its case (the column compares case-insensitively)
             row = facets.setdefault(
                 (kind, value.casefold()),

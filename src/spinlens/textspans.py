@@ -1,5 +1,5 @@
-"""Small span helpers shared by components: lines inside a range, whole words, and an
-index of intervals."""
+"""Small text and span helpers: lines inside a range, one-line excerpts, whole words,
+and an index of intervals."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ def lines_within(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """The non-blank lines of `text[start:end]`, trimmed, as absolute ranges."""
     for line in LINE.finditer(text, start, end):
         yield line.start(), line.end()
+
+
+def excerpt(text: str, limit: int = 280) -> str:
+    """The text on one line, cut at `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -9,7 +9,6 @@ from typing import Any
 from spinlens.attribution.report import who_said_what
 from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
 from spinlens.model import Article, Quote
-from spinlens.pipeline.layers import MAX_VALUE
 from spinlens.render.marks import Mark
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -23,8 +22,8 @@ def speaker_facets(data: dict[str, Any]) -> Iterable[FacetRow]:
             speaker = Quote.from_dict(item).said_by
         except (AttributeError, KeyError, TypeError, ValueError):
             continue  # a shape this version does not model
-        if speaker is not None and (name := " ".join(speaker.name.split())[:MAX_VALUE]):
-            yield "speaker", name, None
+        if speaker is not None:
+            yield "speaker", speaker.name, None
 
 
 def quote_marks(article: Article) -> list[Mark]:

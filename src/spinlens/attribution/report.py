@@ -7,15 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from spinlens.model import Article, Quote
+from spinlens.render.marks import anchor
+from spinlens.textspans import excerpt
 
 UNATTRIBUTED = "(unattributed)"
-EXCERPT = 280
-
-
-def excerpt(text: str, limit: int = EXCERPT) -> str:
-    """The text on one line, cut at `limit` characters with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def speaker_label(quote: Quote) -> str:
@@ -54,7 +49,7 @@ def who_said_what(article: Article) -> list[SpeakerQuotes]:
         name = speaker_label(quote)
         groups.setdefault(name, SpeakerQuotes(name)).quotes.append(
             Said(
-                f"m-quotes-{quote.content.start}-{quote.content.end}",
+                anchor("quotes", quote.content),
                 excerpt(article.text[said.start : said.end]),
                 "direct" if quote.kind == "direct" else "reported",
                 article.text[cue.start : cue.end] if cue else None,

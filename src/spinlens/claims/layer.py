@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinlens.attribution.report import excerpt
 from spinlens.layers import LayerSpec, Panel
 from spinlens.model import Article, Claim
-from spinlens.render.marks import Mark
+from spinlens.render.marks import Mark, anchor
+from spinlens.textspans import excerpt
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS = (TEMPLATES / "claims.css").read_text(encoding="utf-8")
@@ -41,7 +41,7 @@ def claims_to_check(article: Article) -> list[ClaimItem]:
     items = [
         ClaimItem(
             claim.start,
-            f"m-claims-{claim.start}-{claim.end}",
+            anchor("claims", claim),
             excerpt(article.text[claim.start : claim.end]),
             claim.score,
             claim.speaker.name if claim.speaker else None,

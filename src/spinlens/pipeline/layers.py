@@ -17,8 +17,6 @@ NAMED_LABELS = frozenset(
     ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
 )
 """Entity labels that name something (dates, numbers and amounts are not facets)."""
-MAX_VALUE = 200
-"""Longest facet value kept (characters)."""
 ENTITY_COLOURS = {
     "PERSON": "#ffd6a5",
     "ORG": "#caffbf",
@@ -49,15 +47,16 @@ ENTITY_CSS = "\n".join(
 
 def entity_value(entity: dict[str, Any], text: str) -> str:
     """The facet value of an entity mention: its canonical name when linked."""
-    value = entity.get("canonical") or entity.get("text") or text[entity["start"] : entity["end"]]
-    return " ".join(str(value).split())[:MAX_VALUE]
+    return str(
+        entity.get("canonical") or entity.get("text") or text[entity["start"] : entity["end"]]
+    )
 
 
 def entity_facets(data: dict[str, Any]) -> Iterable[FacetRow]:
     text = data.get("text") or ""
     for span in data.get("entities") or []:
-        if span.get("label") in NAMED_LABELS and (value := entity_value(span, text)):
-            yield "entity", value, span["label"]
+        if span.get("label") in NAMED_LABELS:
+            yield "entity", entity_value(span, text), span["label"]
 
 
 def entity_marks(article: Article) -> list[Mark]:

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import TextIO
 
-from spinlens.attribution.report import excerpt, who_said_what
+from spinlens.attribution.report import who_said_what
 from spinlens.claims.layer import claims_to_check
 from spinlens.layers import title
 from spinlens.model import Article, Entity, Persuasion, Technique
@@ -15,6 +15,7 @@ from spinlens.persuasion.layer import persuasion_summary
 from spinlens.pipeline.layers import top_mentions
 from spinlens.render.marks import marks_of, segments, shown_layers
 from spinlens.techniques.layer import technique_summary
+from spinlens.textspans import excerpt
 
 PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$])")
 

@@ -35,7 +35,21 @@ class Mark:
 
     @property
     def anchor(self) -> str:
-        return f"m-{self.layer}-{self.start}-{self.end}"
+        return anchor(self.layer, self)
+
+
+class Spanned(Protocol):
+    """Anything with character offsets (spans, marks)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def anchor(layer: str, span: Spanned) -> str:
+    """The element id of a span's mark in the highlighted text, which the panels link to."""
+    return f"m-{layer}-{span.start}-{span.end}"
 
 
 @dataclass(frozen=True)
@@ -49,13 +63,9 @@ class Piece:
         return self.start + len(self.text)
 
 
-class TechniqueSpan(Protocol):
+class TechniqueSpan(Spanned, Protocol):
     """A span naming a technique, with a confidence (`Technique`, `Persuasion`)."""
 
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
     @property
     def technique(self) -> str: ...
     @property

@@ -38,6 +38,10 @@ def sorts() -> tuple[str, ...]:
     return ("relevance", *BASE_SORTS, *registry.counted())
 
 
+BASE_FILTERS = ("q", "source", "language", "date_from", "date_to")
+"""The filters of every listing besides the facets (the fields of `Filters`)."""
+
+
 class QueryError(ValueError):
     """A filter or search the store cannot run (shown to the user)."""
 
@@ -73,7 +77,7 @@ class Filters:
 
     def __getitem__(self, name: str) -> str:
         """Any filter's value by name ("" when not set): ``filters["speaker"]``."""
-        if name in ("q", "source", "language", "date_from", "date_to"):
+        if name in BASE_FILTERS:
             return str(getattr(self, name))
         return dict(self.facets).get(name, "")
 
