@@ -23,9 +23,6 @@ class EntityLinker:
     requires = ("entities",)
     assigns = ("entities",)
 
-    def __init__(self, options: ComponentOptions | None = None):
-        del options  # no model to configure
-
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
             linked, _ = cluster_entities(article.spans(Entity))
@@ -50,6 +47,11 @@ class AttributionTagger:
         for article in articles:
             english = article.doc is not None and article.language in ENGLISH
             article.layers["quotes"] = list(attributions(article, self.tagger)) if english else []
+
+
+def build_linker(options: ComponentOptions) -> EntityLinker:
+    """The entity linker (rules only: nothing to configure)."""
+    return EntityLinker()
 
 
 def build(options: ComponentOptions) -> AttributionTagger:

@@ -100,7 +100,7 @@ ENTITIES = LayerSpec(
     style="underlined",
     css=ENTITY_CSS,
     panel=Panel("entities.html.j2", TEMPLATES, entity_panel, position=90),
-    component="spinlens.attribution.component:EntityLinker",
+    component="spinlens.attribution.component:build_linker",
     producers=("entities",),
 )
 LAYERS = (SENTENCES, ENTITIES)
