@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinlens.encoder import Encoding, owner_bounds, windows
+from spinlens.encoder import LONGEST, Encoding, chunks
 from spinlens.evaluation.ptc import read_labels, span_scores, tc_scores
 from spinlens.model import Article, Technique
+from spinlens.sides import View, neutral_view
 from spinlens.techniques import NAMES, TECHNIQUES
 from spinlens.techniques.component import load_model
 from spinlens.techniques.heads import TechniqueHeads
@@ -27,28 +28,43 @@ def test_fourteen_techniques_with_definitions():
     assert all(TECHNIQUES[name].endswith(".") for name in NAMES)
 
 
-@pytest.mark.parametrize("n_tokens", [1, 100, 254, 255, 600, 1000])
-def test_windows_cover_every_token_once(n_tokens):
-    spans = windows(n_tokens)
-    owned = owner_bounds(spans)
-    assert owned[0][0] == 0 and owned[-1][1] == n_tokens
-    for (_lo, hi), (next_lo, _) in zip(owned, owned[1:], strict=False):
-        assert hi == next_lo
-    for (s, e), (lo, hi) in zip(spans, owned, strict=True):
-        assert s <= lo <= hi <= e and e - s <= 254
+def toy_sentences(n_sentences: int, seed: int = 0) -> tuple[np.ndarray, list[int]]:
+    """Token ids of sentences of 5 to 40 tokens, and the sentence ends."""
+    rng = np.random.default_rng(seed)
+    ids, ends = [], []
+    for _ in range(n_sentences):
+        ids += rng.integers(1000, 30000, rng.integers(5, 41)).tolist()
+        ends.append(len(ids))
+    return np.asarray(ids, np.int64), ends[:-1]
 
 
-@pytest.mark.parametrize("n_tokens", [300, 700, 1000])
-def test_windows_lie_where_they_lie_whatever_follows(n_tokens):
-    """Text added at the end moves no window: each starts where it started (the last
-    may grow, and new ones follow)."""
-    before, after = windows(n_tokens), windows(n_tokens + 37)
-    assert [s for s, _ in after[: len(before)]] == [s for s, _ in before]
-    assert after[: len(before) - 1] == before[:-1]
+@pytest.mark.parametrize("n_sentences", [1, 5, 40, 300])
+def test_chunks_cover_every_token_once(n_sentences):
+    ids, ends = toy_sentences(n_sentences)
+    found = chunks(ids, ends)
+    assert found[0][0] == 0 and found[-1][1] == len(ids)
+    for (_start, end), (next_start, _end) in zip(found, found[1:], strict=False):
+        assert end == next_start
+    assert all(0 < end - start <= LONGEST for start, end in found)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_edit_moves_the_chunks_around_it_only(seed):
+    """Tokens inserted in one sentence shift the chunks after it by the same count once
+    the chain falls back in step: the text after the edit is cut where it was cut."""
+    ids, ends = toy_sentences(300, seed)
+    at = ends[20] - 2
+    edited = np.concatenate([ids[:at], [7, 8, 9], ids[at:]])
+    moved = [b + 3 if b > at else b for b in ends]
+    before = chunks(ids, ends)
+    after = {(s - 3, e - 3) for s, e in chunks(edited, moved) if s > at + 2 * LONGEST}
+    later = [c for c in before if c[0] > at + 2 * LONGEST]
+    assert later and set(later) <= after
 
 
 def test_token_range_maps_characters_to_tokens():
-    enc = Encoding(np.zeros((3, 2), np.float32), np.array([[0, 3], [4, 9], [10, 12]]))
+    offsets = np.array([[0, 3], [4, 9], [10, 12]])
+    enc = Encoding(np.zeros((3, 2), np.float32), offsets, View("abc defgh ij"))
     assert enc.token_range(4, 9) == (1, 2)
     assert enc.token_range(2, 11) == (0, 3)
     assert enc.token_range(3, 4) == (1, 1)
@@ -78,7 +94,7 @@ def toy_encoding(text: str, hot_words: set[str]) -> Encoding:
         offsets.append([position, position + len(word)])
         vectors.append([4.0 if word.strip(",.\n") in hot_words else -4.0, 0.0])
         position += len(word) + 1
-    return Encoding(np.array(vectors, np.float32), np.array(offsets))
+    return Encoding(np.array(vectors, np.float32), np.array(offsets), View(text))
 
 
 def test_predict_spans_runs_of_hot_tokens_with_two_techniques():
@@ -127,9 +143,7 @@ def test_function_words_are_not_intensifiers_or_negations(passage, kept):
 def test_repeated_gold_span_gets_distinct_techniques():
     text = "They are barbaric criminals."
     gold = [("a", "?", 9, 27), ("a", "?", 9, 27), ("a", "?", 0, 4)]
-    predicted = predict_techniques_for(
-        toy_heads(), {"a": text}, {"a": toy_encoding(text, set())}, gold
-    )
+    predicted = predict_techniques_for(toy_heads(), {"a": toy_encoding(text, set())}, gold)
     assert [p[1] for p in predicted[:2]] == ["Loaded_Language", "Name_Calling,Labeling"]
     assert [(p[2], p[3]) for p in predicted] == [(9, 27), (9, 27), (0, 4)]
 
@@ -208,16 +222,32 @@ def test_encoder_handles_empty_and_long_texts():
     assert not np.any(np.all(long.vectors == 0, axis=1))
 
 
-def test_a_windows_vectors_do_not_depend_on_the_rest_of_the_article():
-    """Each window runs alone: text appended after an article (or its other windows)
-    leaves the vectors of its first window exactly as they were."""
+def test_vectors_do_not_depend_on_text_far_away():
+    """Each chunk runs alone with a little context: an edit at the start of an article
+    and text appended at its end leave the vectors of its middle exactly as they were."""
     encoder, _heads, _version = load_model()
-    sentence = "The regime's thugs crushed the brave protesters, the opposition said. "
-    text = sentence * 60  # several windows
-    before = encoder.encode([text])[0]
-    after = encoder.encode([text + "He said so. " * 40])[0]
-    first = windows(len(before.vectors))[1][0]  # tokens the first window alone owns
-    assert np.array_equal(before.vectors[:first], after.vectors[:first])
+    text = "".join(
+        f"The regime's thugs crushed {n} brave protesters on day {n}, the opposition said. "
+        for n in range(80)
+    )
+    edited = text.replace("said", "says", 1) + "He said so. " * 40
+    before, after = encoder.encode([text, edited])
+    middle = before.token_range(len(text) // 3, 2 * len(text) // 3)
+    assert np.array_equal(
+        before.vectors[middle[0] : middle[1]], after.vectors[middle[0] : middle[1]]
+    )
+
+
+def test_side_names_are_read_alike():
+    """American and Russian (Israel and Iran, Democrats and Republicans) are the same
+    to the encoder: swapping them changes no vector."""
+    encoder, _heads, _version = load_model()
+    text = "The American people will not forgive the Democrats, Israel said in Washington."
+    swapped = "The Russian people will not forgive the Republicans, Iran said in Moscow."
+    one, two = encoder.encode([text, swapped])
+    assert np.array_equal(one.vectors, two.vectors)
+    assert text[one.offsets[1, 0] : one.offsets[1, 1]] == "American"
+    assert swapped[two.offsets[1, 0] : two.offsets[1, 1]] == "Russian"
 
 
 def test_ptc_writer_writes_one_line_per_technique_span():
@@ -260,5 +290,5 @@ def test_span_features_index_the_original_text():
 
     text = "İstanbul İzmir said the regime lies, the regime lies."
     start = text.index("regime lies")
-    feats = span_features(text, text.lower(), start, start + len("regime lies"), 2)
+    feats = span_features(neutral_view(text), start, start + len("regime lies"), 2)
     assert feats[0] > 0  # repeated once more in the article

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from common import PACKAGE_MODELS
 
-from spinlens.encoder import STRIDE
+from spinlens.encoder import CONTEXT, LONGEST
 
 CARD = """# Model card: spinlens propaganda-technique model (`techniques`)
 
@@ -27,13 +27,21 @@ Default component of `spinlens analyze` (layer `techniques`).
   (`training/tune_techniques.py`).
 - Heads (`heads.npz`, numpy): a token head (P(token inside a propaganda span)) and a
   span head (P(technique | span) from the span's mean and max token vectors plus
-  repetition, length, quotation and position features).
+  repetition, length, quotation and headline features).
 - Decoding: runs of tokens with P ≥ {threshold} joined across gaps of ≤ {gap} tokens,
   widened to whole words, cut at line and sentence boundaries, dropped when they hold
   function words only ("and", "of the"); the best technique per
   span, and the second one when its probability is ≥ {second}.
-- Run time: onnxruntime + tokenizers + numpy, no torch; windows of 256 tokens every
-  {stride} tokens cover articles of any length (training used windows every 192).
+- Run time: onnxruntime + tokenizers + numpy, no torch. An article is cut into chunks
+  of at most {longest} tokens at sentence ends chosen by content (a hash of the
+  sentence's last tokens), each read alone with {context} tokens of context on each
+  side: a mark depends on its passage and its neighbourhood, never on text far away,
+  on the batch or on the number of workers (training used windows of 256 tokens every
+  192).
+- Side-neutral reading: the encoder and the span features read the article with the
+  names of sides (nations, their people, capitals and seats of power, the US and UK
+  parties; `spinlens/sides.py`) replaced by one stand-in per kind, so swapping the
+  sides of an article cannot change a mark.
 
 ## Training data and terms
 - PTC, SemEval-2020 Task 11 training release (`../shared/data/ptc/train`): {train} articles
@@ -95,7 +103,8 @@ def main(folder: Path = PACKAGE_MODELS / "techniques") -> None:
     epochs = int(info["args"]["epochs"])
     text = CARD.format(
         size_mb=(folder / "encoder.onnx").stat().st_size / 1e6,
-        stride=STRIDE,
+        longest=LONGEST,
+        context=CONTEXT,
         threshold=tuned["threshold"],
         gap=tuned["gap"],
         second=tuned["second_threshold"],

@@ -32,9 +32,10 @@ from common import (
 from common import write_json as save_json
 from torch import nn
 
-from spinlens.encoder import Encoding, owner_bounds, windows
+from spinlens.encoder import WINDOW, Encoding, read_chunks, windows
 from spinlens.evaluation import fold_of
 from spinlens.evaluation.ptc import Label, read_labels, span_scores, tc_scores
+from spinlens.sides import neutral_view
 from spinlens.techniques import NAMES
 from spinlens.techniques.features import N_FEATURES, span_features
 from spinlens.techniques.heads import TechniqueHeads
@@ -61,25 +62,26 @@ def load_ptc(root: Path) -> tuple[dict[str, str], list[Label]]:
 
 
 def build_windows(text: str, labels: list[Label], tokenizer) -> list[Window]:  # type: ignore[no-untyped-def]
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    """Training windows of an article's side-neutral view, as the encoder reads it."""
+    view = neutral_view(text)
+    enc = tokenizer(view.text, add_special_tokens=False, return_offsets_mapping=True)
     ids = enc["input_ids"]
     offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
-    encoding = Encoding(np.zeros((len(ids), 1), np.float32), offsets)
+    encoding = Encoding(np.zeros((len(ids), 1), np.float32), view.text_offsets(offsets), view)
     inside = np.zeros(len(ids), np.float32)
     targets: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0] * len(NAMES))
     for _aid, tech, start, end in labels:
         first, last = encoding.token_range(start, end)
         inside[first:last] = 1.0
         targets[(start, end)][NAMES.index(tech)] = 1.0
-    lowered = text.lower()
     spans = []
     for (start, end), target in targets.items():
         first, last = encoding.token_range(start, end)
         if last > first:
-            feats = span_features(text, lowered, start, end, last - first)
+            feats = span_features(view, start, end, last - first)
             spans.append((first, last, target, feats))
     out, assigned = [], set()
-    for s, e in windows(len(ids), stride=TRAIN_STRIDE):
+    for s, e in windows(len(ids), WINDOW - 2, TRAIN_STRIDE):
         mine = []
         for i, (first, last, target, feats) in enumerate(spans):
             if i not in assigned and s <= first and last <= e:
@@ -147,17 +149,22 @@ class TorchEncoder:
     def encode(self, texts: list[str]) -> list[Encoding]:
         out = []
         for text in texts:
-            enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-            ids = enc["input_ids"]
-            vectors = np.zeros((len(ids), self.net.encoder.config.hidden_size), np.float32)
-            spans = windows(len(ids))
-            for (s, e), (lo, hi) in zip(spans, owner_bounds(spans), strict=True):
-                window = torch.tensor([[101, *ids[s:e], 102]])
-                h = self.net.hidden(window, torch.ones_like(window))[0].numpy()
-                vectors[lo:hi] = h[1 + lo - s : 1 + hi - s]
-            offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
-            out.append(Encoding(vectors, offsets))
+            view = neutral_view(text)
+            enc = self.tokenizer(view.text, add_special_tokens=False, return_offsets_mapping=True)
+            out.append(
+                read_chunks(
+                    view,
+                    enc["input_ids"],
+                    enc["offset_mapping"],
+                    self.run,
+                    self.net.encoder.config.hidden_size,
+                )
+            )
         return out
+
+    def run(self, ids: np.ndarray) -> np.ndarray:
+        window = torch.tensor([[101, *ids.tolist(), 102]])
+        return self.net.hidden(window, torch.ones_like(window))[0].numpy()
 
 
 def evaluate(
@@ -170,7 +177,7 @@ def evaluate(
         for aid in sorted(gold_ids)
         for t in predict_spans(heads, texts[aid], encodings[aid])
     ]
-    tc_pred = predict_techniques_for(heads, texts, encodings, gold)
+    tc_pred = predict_techniques_for(heads, encodings, gold)
     return {
         "si": span_scores(pred, gold, by_technique=False),
         "flc": span_scores(pred, gold, by_technique=True),

@@ -20,7 +20,13 @@ import click
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.claims.cli import claims, evaluate_claims
-from spinlens.cli_options import DB_HELP, research_models_option, settings_from, taxonomy_option
+from spinlens.cli_options import (
+    DB_HELP,
+    min_score_option,
+    research_models_option,
+    settings_from,
+    taxonomy_option,
+)
 from spinlens.constants import EXPORT_FORMATS, FORMATS
 from spinlens.layers import skippable
 from spinlens.persuasion.cli import evaluate_semeval23
@@ -111,6 +117,7 @@ def main(ctx: click.Context, config: str | None) -> None:
 )
 @research_models_option
 @taxonomy_option
+@min_score_option
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -130,6 +137,7 @@ def analyze(
     without: tuple[str, ...],
     research_models: bool | None,
     taxonomy: str,
+    min_score: float | None,
 ) -> None:
     """Analyse articles in files, folders (recursively) or - (stdin).
 
@@ -171,7 +179,7 @@ def analyze(
             progress_bar(total is not None) as progress,
         ):
             task = progress.add_task("analysing", total=total)
-            writer = open_writer(fmt, stream, taxonomy)
+            writer = open_writer(fmt, stream, taxonomy, min_score)
             results = analyze_stream(reads, runner, store, summary, settings.batch_size, fail_fast)
             try:
                 for result in results:
@@ -224,8 +232,16 @@ def search(ctx: click.Context, query: str, db: str | None, limit: int) -> None:
 @click.option("--db", help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @taxonomy_option
+@min_score_option
 @click.pass_context
-def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy: str) -> None:
+def show(
+    ctx: click.Context,
+    article_id: str,
+    db: str | None,
+    fmt: str,
+    taxonomy: str,
+    min_score: float | None,
+) -> None:
     """Print one stored article."""
     from rich.markup import escape
 
@@ -236,7 +252,7 @@ def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy
     if article is None:
         stderr.print(f"[red]error[/red] no stored article with id {escape(article_id)}")
         sys.exit(1)
-    writer = open_writer(fmt, sys.stdout, taxonomy)
+    writer = open_writer(fmt, sys.stdout, taxonomy, min_score)
     writer.write(article)
     writer.close()
 
@@ -251,9 +267,15 @@ def show(ctx: click.Context, article_id: str, db: str | None, fmt: str, taxonomy
 @click.option("--claims", is_flag=True, help="One row per check-worthy claim, across the corpus.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output file.")
 @click.option("--db", help=DB_HELP)
+@min_score_option
 @click.pass_context
 def export_command(
-    ctx: click.Context, fmt: str | None, claims: bool, output: str, db: str | None
+    ctx: click.Context,
+    fmt: str | None,
+    claims: bool,
+    output: str,
+    db: str | None,
+    min_score: float | None,
 ) -> None:
     """Export every stored article (jsonl: the same objects as `analyze` writes), or
     with --claims every claim: article, offsets, score, speaker, text, quantities."""
@@ -263,7 +285,8 @@ def export_command(
     from spinlens.export import export
 
     fmt = fmt or ("csv" if claims else "jsonl")
-    count = export(open_store(settings_from(ctx, db=db).db), fmt, output, claims=claims)
+    store = open_store(settings_from(ctx, db=db).db)
+    count = export(store, fmt, output, claims=claims, min_score=min_score)
     noun = "claim" if claims else "article"
     stderr.print(f"exported {count} {noun}{'s' if count != 1 else ''} to {escape(output)}")
 

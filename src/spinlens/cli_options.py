@@ -38,6 +38,16 @@ taxonomy_option = click.option(
 """Which taxonomy the reports show (docs/taxonomies.md)."""
 
 
+min_score_option = click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    help="Leave out technique marks scoring below this (scores are calibrated). "
+    "Default: json, jsonl and ptc keep every mark; the html and md reports start "
+    "from the model's display threshold (marks shown reach SI precision 0.50).",
+)
+"""Which technique marks an output keeps (docs/output-format.md)."""
+
+
 def settings_from(ctx: click.Context, **options: object) -> Settings:
     """The settings of the command: the --config file of the `spinlens` group (when
     there is one), the environment, then `options`; bad ones are a usage error."""

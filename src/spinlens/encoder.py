@@ -1,14 +1,17 @@
 """The shared transformer encoder: ONNX Runtime + tokenizers, no torch.
 
 One encoder pass per article gives contextual token vectors over the whole text
-(overlapping windows, each token taken from the window where it is most central);
-every token-level component reads them through `article.encoding` with its own
-small head.
+(chunks cut at sentence ends chosen by content, each read alone with a little context
+on both sides, so a token's vector depends on its own neighbourhood only); every
+token-level component reads them through `article.encoding` with its own small head.
+The encoder reads the side-neutral view of the text (`spinlens.sides`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +22,7 @@ from tokenizers import Tokenizer
 
 from spinlens.model import Article
 from spinlens.pipeline.language import ENGLISH
+from spinlens.sides import View, neutral_view
 from spinlens.weights import weights_digest
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "techniques"
@@ -27,18 +31,26 @@ MODEL_DIR = Path(__file__).resolve().parent / "models" / "techniques"
 
 WINDOW = 256
 """Tokens per window, [CLS] and [SEP] included (as in training)."""
-STRIDE = 224
-"""Tokens between window starts; the overlap gives every token at least 15 tokens of
-context on both sides (training used 192; 224 scores the same on the dev fold and
-encodes 15 % fewer tokens)."""
+CONTEXT = 16
+"""Tokens read on each side of a chunk, for context only."""
+LONGEST = WINDOW - 2 - 2 * CONTEXT
+"""Tokens in a chunk at most."""
+SHORTEST = 128
+"""Tokens in a chunk at least (unless the text is shorter)."""
+CUT_EVERY = 2
+"""About one sentence end in this many ends a chunk (chosen by the sentence's last
+tokens, so by the text there and nothing else)."""
+SENTENCE_END = frozenset(".!?;:\"”’')»")
 
 
 @dataclass(frozen=True)
 class Encoding:
-    """Token vectors of one article: `vectors[i]` for the token at `offsets[i]`."""
+    """Token vectors of one article: `vectors[i]` for the token at `offsets[i]` (offsets
+    into the article text); `view`, the text the encoder read (side names neutral)."""
 
     vectors: np.ndarray
     offsets: np.ndarray
+    view: View
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices [first, last) of the tokens overlapping characters [start, end)."""
@@ -47,11 +59,52 @@ class Encoding:
         return first, max(first, last)
 
 
-def windows(n_tokens: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
-    """Token ranges [start, end) of the windows covering `n_tokens` tokens: a fixed
-    grid (every `stride` tokens from the first), the last window as long as the text
-    allows, so that where a window lies never depends on how long the article is —
-    text added at the end changes the last windows only."""
+def sentence_ends(text: str, offsets: np.ndarray) -> list[int]:
+    """Token indices b where a sentence may end before token b: after a token of final
+    punctuation followed by a space, or at a line break."""
+    ends = []
+    for b in range(1, len(offsets)):
+        gap = text[offsets[b - 1, 1] : offsets[b, 0]]
+        last = text[offsets[b - 1, 1] - 1 : offsets[b - 1, 1]]
+        if "\n" in gap or (gap and last in SENTENCE_END):
+            ends.append(b)
+    return ends
+
+
+def chunks(ids: np.ndarray, ends: Sequence[int]) -> list[tuple[int, int]]:
+    """Token ranges [start, end) cutting a text into chunks at sentence ends chosen by
+    content: an end is a cut when a hash of the tokens before it says so and the chunk
+    holds SHORTEST tokens; a chunk that would pass LONGEST is cut at its last sentence
+    end (or at LONGEST). Where a chunk ends depends on the text from its start to its
+    end only, so an edit moves the chunks around it and the chain falls back in step
+    at the next cut: the rest of the article is read exactly as before."""
+    out: list[tuple[int, int]] = []
+    start, n, at = 0, len(ids), 0
+    while start < n:
+        if n - start <= LONGEST:
+            out.append((start, n))
+            break
+        end, last = None, None
+        while at < len(ends) and ends[at] <= start + LONGEST:
+            b = ends[at]
+            at += 1
+            if b - start < SHORTEST:
+                continue
+            last = b
+            if zlib.crc32(ids[max(b - 6, start) : b].tobytes()) % CUT_EVERY == 0:
+                end = b
+                break
+        end = end or last or start + LONGEST
+        out.append((start, end))
+        start = end
+        at = bisect_right(ends, start)
+    return out
+
+
+def windows(n_tokens: int, size: int, stride: int) -> list[tuple[int, int]]:
+    """Token ranges [start, end) of windows of `size` covering `n_tokens` tokens on a
+    fixed grid (every `stride` tokens from the first), the last as long as the text
+    allows."""
     starts = [0]
     while starts[-1] + size < n_tokens:
         starts.append(starts[-1] + stride)
@@ -68,15 +121,33 @@ def owner_bounds(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return bounds
 
 
+def read_chunks(
+    view: View,
+    token_ids: Sequence[int],
+    token_offsets: Sequence[tuple[int, int]],
+    run: Callable[[np.ndarray], np.ndarray],
+    dim: int,
+) -> Encoding:
+    """The encoding of a tokenized view: each chunk read alone by `run` (token ids →
+    hidden states of [CLS] ids [SEP]) with CONTEXT tokens on each side."""
+    offsets = np.asarray(token_offsets, dtype=np.int64).reshape(-1, 2)
+    ids = np.asarray(token_ids, dtype=np.int64)
+    vectors = np.zeros((len(ids), dim), np.float32)
+    for start, end in chunks(ids, sentence_ends(view.text, offsets)):
+        lo, hi = max(start - CONTEXT, 0), min(end + CONTEXT, len(ids))
+        vectors[start:end] = run(ids[lo:hi])[1 + start - lo : 1 + end - lo]
+    return Encoding(vectors, view.text_offsets(offsets), view)
+
+
 class Encoder:
     """A BERT-style encoder exported to ONNX, with its tokenizer.
 
-    `encode` runs every window of an article alone: dynamic int8 quantisation scales
+    `encode` runs every chunk of an article alone: dynamic int8 quantisation scales
     the activations of a whole input tensor together, so windows sharing a batch
     (padding included) change each other's vectors — appending one sentence to an
     article moved vectors 6,000 characters before it. Alone, a token's vector depends
-    on its own window only, and it is no slower (no padding). `run` still takes a
-    batch, for the claims scorer's sentences."""
+    on its own chunk and context only, and it is no slower (no padding). `run` still
+    takes a batch, for the claims scorer's sentences."""
 
     def __init__(self, folder: Path, threads: int = 0):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -97,19 +168,12 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
         """Token vectors for each whole text."""
-        tokenized = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        results = []
-        for enc in tokenized:
-            offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
-            ids = np.asarray(enc.ids, dtype=np.int64)
-            vectors = np.zeros((len(ids), self.dim), np.float32)
-            spans = windows(len(ids)) if len(ids) else []
-            owned = owner_bounds(spans)
-            for (s, e), (lo, hi) in zip(spans, owned, strict=True):
-                hidden = self.run([ids[s:e]])[0]
-                vectors[lo:hi] = hidden[1 + lo - s : 1 + hi - s]
-            results.append(Encoding(vectors, offsets))
-        return results
+        views = [neutral_view(text) for text in texts]
+        tokenized = self.tokenizer.encode_batch([v.text for v in views], add_special_tokens=False)
+        return [
+            read_chunks(view, enc.ids, enc.offsets, lambda ids: self.run([ids])[0], self.dim)
+            for view, enc in zip(views, tokenized, strict=True)
+        ]
 
     def run(self, pieces: Sequence[np.ndarray]) -> np.ndarray:
         """Last hidden states of a batch of token-id windows ([CLS] … [SEP], padded)."""

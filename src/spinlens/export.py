@@ -15,6 +15,7 @@ from spinlens import layers as registry
 from spinlens.batch import batched
 from spinlens.model import META_FIELDS, Article
 from spinlens.render import JsonLinesWriter
+from spinlens.techniques.display import above
 
 PARQUET_ROWS = 1000
 CLAIM_COLUMNS = [
@@ -94,9 +95,17 @@ def claim_rows(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
             }
 
 
-def export(articles: Iterable[Article], fmt: str, path: str, claims: bool = False) -> int:
+def export(
+    articles: Iterable[Article],
+    fmt: str,
+    path: str,
+    claims: bool = False,
+    min_score: float | None = None,
+) -> int:
     """Write every article (or every claim) to `path` in `fmt`; returns how many
-    rows were written."""
+    rows were written. `min_score`: technique marks below it are left out."""
+    if min_score is not None:
+        articles = (above(article, min_score) for article in articles)
     rows, names = (claim_rows(articles), CLAIM_COLUMNS) if claims else (None, columns())
     if fmt == "parquet":
         return write_parquet(rows or map(flat_row, articles), path, names)

@@ -25,13 +25,26 @@ def excerpt(text: str, limit: int = 280) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to whole words."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+def word_bounds(text: str, start: int, end: int, joiners: str = "") -> tuple[int, int]:
+    """Widen a span to whole words; a character of `joiners` between two letters or
+    digits is inside a word ("anti-Semitism", "don't" with joiners "-'")."""
+    while start > 0 and _inside_word(text, start, joiners):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while end < len(text) and _inside_word(text, end, joiners):
         end += 1
     return start, end
+
+
+def _inside_word(text: str, at: int, joiners: str) -> bool:
+    """Whether the boundary before `text[at]` lies inside a word."""
+    before, after = text[at - 1], text[at]
+    if before.isalnum() and after.isalnum():
+        return True
+    if not joiners:
+        return False
+    if before.isalnum() and after in joiners:
+        return at + 1 < len(text) and text[at + 1].isalnum()
+    return before in joiners and after.isalnum() and at >= 2 and text[at - 2].isalnum()
 
 
 class Intervals(Generic[T]):

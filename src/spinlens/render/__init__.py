@@ -67,20 +67,41 @@ class PtcWriter:
         self.stream.flush()
 
 
-def open_writer(fmt: str, stream: TextIO, taxonomy: str = "all") -> Writer:
+class ScoreFilter:
+    """Passes articles on to a writer without the technique marks below a score."""
+
+    def __init__(self, writer: Writer, min_score: float):
+        self.writer = writer
+        self.min_score = min_score
+
+    def write(self, article: Article) -> None:
+        from spinlens.techniques.display import above
+
+        self.writer.write(above(article, self.min_score))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def open_writer(
+    fmt: str, stream: TextIO, taxonomy: str = "all", min_score: float | None = None
+) -> Writer:
     """A writer of format `fmt` (one of FORMATS) over `stream`; the reports (html,
-    md) show the technique layers of `taxonomy` (one of TAXONOMIES)."""
+    md) show the technique layers of `taxonomy` (one of TAXONOMIES). `min_score`:
+    technique marks below it are left out; without it the data formats keep every
+    mark and the reports start from the model's display threshold."""
     if fmt == "html":
         from spinlens.render.html import HtmlWriter
 
-        return HtmlWriter(stream, taxonomy)
+        return HtmlWriter(stream, taxonomy, min_score)
     if fmt == "md":
         from spinlens.render.markdown import MarkdownWriter
 
-        return MarkdownWriter(stream, taxonomy)
+        return MarkdownWriter(stream, taxonomy, min_score)
     writers: dict[str, Callable[[TextIO], Writer]] = {
         "jsonl": JsonLinesWriter,
         "json": JsonWriter,
         "ptc": PtcWriter,
     }
-    return writers[fmt](stream)
+    writer = writers[fmt](stream)
+    return writer if min_score is None else ScoreFilter(writer, min_score)

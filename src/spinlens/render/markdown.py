@@ -14,6 +14,7 @@ from spinlens.model import Article, Entity, Persuasion, Technique
 from spinlens.persuasion.layer import persuasion_summary
 from spinlens.pipeline.layers import top_mentions
 from spinlens.render.marks import marks_of, segments, shown_layers
+from spinlens.techniques.display import above, default_min_score
 from spinlens.techniques.layer import technique_summary
 from spinlens.textspans import excerpt
 
@@ -29,12 +30,19 @@ class MarkdownWriter:
     """One Markdown section per article: metadata, annotated text, entity table.
     `taxonomy`: which technique layers to show (see `TAXONOMIES`)."""
 
-    def __init__(self, stream: TextIO, taxonomy: str = "all"):
+    def __init__(self, stream: TextIO, taxonomy: str = "all", min_score: float | None = None):
         self.stream = stream
         self.layers = shown_layers(("techniques", "persuasion"), taxonomy)
+        self.min_score = default_min_score() if min_score is None else min_score
 
     def write(self, article: Article) -> None:
-        self.stream.write("\n".join(markdown_lines(article, self.layers)) + "\n\n")
+        shown = above(article, self.min_score)
+        lines = markdown_lines(shown, self.layers)
+        hidden = len(article.spans(Technique)) - len(shown.spans(Technique))
+        if hidden and "techniques" in self.layers:
+            lines.insert(2, f"- **technique marks shown**: scores of {self.min_score:.2f} or more "
+                         f"({hidden} below it are in the JSON output)")  # fmt: skip
+        self.stream.write("\n".join(lines) + "\n\n")
 
     def close(self) -> None:
         self.stream.flush()

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from spinlens import layers as registry
 from spinlens.model import Article
+from spinlens.techniques.display import step_of
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,10 @@ def technique_marks(
             s.technique,
             f"{titles.get(s.technique, s.technique)} ({s.score:.2f}{taxonomy}): "
             + definitions.get(s.technique, s.technique),
-            f"{span_css} {css_of(s.technique)}",
+            f"{span_css} {css_of(s.technique)} sb-{step_of(s.score)}",
             s.score,
             tag=titles.get(s.technique, s.technique),
-            tag_css=f"{tag_css} {css_of(s.technique)}",
+            tag_css=f"{tag_css} {css_of(s.technique)} sb-{step_of(s.score)}",
         )
         for s in spans
     ]

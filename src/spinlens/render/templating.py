@@ -55,6 +55,23 @@ class Toggle:
 
 
 @dataclass(frozen=True)
+class ScoreFilterView:
+    """The technique marks' minimum-score filter: radio buttons over `steps`, the
+    `checked`-th ticked."""
+
+    steps: tuple[float, ...]
+    checked: int
+
+
+def score_filter(min_score: float | None = None) -> ScoreFilterView:
+    """The filter starting at `min_score` (default: the model's display threshold)."""
+    from spinlens.techniques.display import STEPS, default_min_score, step_of
+
+    start = default_min_score() if min_score is None else min_score
+    return ScoreFilterView(STEPS, step_of(start))
+
+
+@dataclass(frozen=True)
 class PanelView:
     name: str
     template: str

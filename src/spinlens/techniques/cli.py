@@ -48,7 +48,7 @@ def run_model(
         chunk = ids[first : first + CHUNK]
         encodings = dict(zip(chunk, encoder.encode([texts[a] for a in chunk]), strict=True))
         given = [label for aid in chunk for label in by_article[aid]]
-        classified = predict_techniques_for(heads, texts, encodings, given)
+        classified = predict_techniques_for(heads, encodings, given)
         detected: list[Label] = []
         if detect:
             for aid in chunk:

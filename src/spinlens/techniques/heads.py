@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,11 @@ from spinlens.textspans import lines_within, word_bounds
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
 
 
 @dataclass
@@ -35,6 +41,13 @@ class TechniqueHeads:
     """Probability above which a span also gets its second technique."""
     gap: int = 0
     """Runs of inside tokens at most this many tokens apart form one span."""
+    calibration: np.ndarray | None = None
+    """Per technique (rows in the order of `NAMES`): weights of the logits of the span
+    and technique probabilities and an intercept, giving the calibrated share of a
+    mark's passage that annotators mark (training/calibrate_techniques.py)."""
+    display_threshold: float = 0.0
+    """Calibrated score from which marks are shown by default (chosen by
+    cross-validation so that the marks shown reach SI precision 0.50)."""
 
     @classmethod
     def load(cls, path: Path) -> TechniqueHeads:
@@ -47,19 +60,34 @@ class TechniqueHeads:
             float(data["threshold"]),
             float(data["second_threshold"]),
             int(data["gap"]) if "gap" in data else 0,
+            data.get("calibration"),
+            float(data["display_threshold"]) if "display_threshold" in data else 0.0,
         )
 
     def save(self, path: Path) -> None:
-        np.savez(
-            path,
-            token_w=self.token_w,
-            token_b=self.token_b,
-            span_w=self.span_w,
-            span_b=self.span_b,
-            threshold=np.float32(self.threshold),
-            second_threshold=np.float32(self.second_threshold),
-            gap=np.int32(self.gap),
-        )
+        arrays: dict[str, Any] = {
+            "token_w": self.token_w,
+            "token_b": self.token_b,
+            "span_w": self.span_w,
+            "span_b": self.span_b,
+            "threshold": np.float32(self.threshold),
+            "second_threshold": np.float32(self.second_threshold),
+            "gap": np.int32(self.gap),
+            "display_threshold": np.float32(self.display_threshold),
+        }
+        if self.calibration is not None:
+            arrays["calibration"] = self.calibration
+        np.savez(path, **arrays)
+
+    def calibrated(self, technique: int, span: float, named: float) -> float:
+        """The score of a mark of technique index `technique`: from the probability
+        that its passage is propaganda (`span`) and that it is this technique
+        (`named`); their product until the model is calibrated."""
+        if self.calibration is None:
+            return span * named
+        weights = self.calibration[technique]
+        logit = weights[0] * _logit(span) + weights[1] * _logit(named) + weights[2]
+        return float(1.0 / (1.0 + np.exp(-logit)))
 
     def token_probs(self, encoding: Encoding) -> np.ndarray:
         return sigmoid(encoding.vectors @ self.token_w + self.token_b).reshape(-1)
@@ -76,9 +104,7 @@ class TechniqueHeads:
             spans += [(s, e, score) for s, e in lines_within(text, start, end) if e - s >= 2]
         return spans
 
-    def classify(
-        self, text: str, lowered: str, encoding: Encoding, start: int, end: int
-    ) -> np.ndarray:
+    def classify(self, encoding: Encoding, start: int, end: int) -> np.ndarray:
         """P(technique) for the span [start, end), in the order of `NAMES`."""
         first, last = encoding.token_range(start, end)
         if last <= first:
@@ -87,7 +113,7 @@ class TechniqueHeads:
         vectors = encoding.vectors[first:last]
         if len(vectors) == 0:
             return np.full(len(NAMES), 1.0 / len(NAMES))
-        feats = np.asarray(span_features(text, lowered, start, end, last - first), np.float32)
+        feats = np.asarray(span_features(encoding.view, start, end, last - first), np.float32)
         x = np.concatenate([vectors.mean(0), vectors.max(0), feats])
         return sigmoid(x @ self.span_w + self.span_b)
 

@@ -12,6 +12,7 @@ from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
 from spinlens.model import Article, Sentence, Technique
 from spinlens.render.marks import Mark, label_toggle_css, technique_marks
 from spinlens.techniques import NAMES, TECHNIQUES, TITLES
+from spinlens.techniques.display import STEPS
 
 TEMPLATES = Path(__file__).parent / "templates"
 COLOURS = (
@@ -45,7 +46,20 @@ def technique_css() -> str:
         css = technique_class(name)
         lines.append(f".{css} {{ background: {shade}; }}")
         lines += label_toggle_css(css, "background: none; box-shadow: none;")
+    lines += score_filter_css()
     return "\n".join(lines)
+
+
+def score_filter_css() -> list[str]:
+    """Rules hiding the marks (and their names) scoring below the step ticked in the
+    score filter ``#min-score-<k>``."""
+    rules = []
+    for k in range(1, len(STEPS)):
+        below = ",".join(f".sb-{j}" for j in range(k))
+        checked = f"body:has(#min-score-{k}:checked) .text"
+        rules.append(f"{checked} span.tech:is({below}) {{ background: none; box-shadow: none; }}")
+        rules.append(f"{checked} sub.tlab:is({below}) {{ display: none; }}")
+    return rules
 
 
 def technique_facets(data: dict[str, Any]) -> Iterable[FacetRow]:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from spinlens.encoder import Encoding
 from spinlens.evaluation.ptc import Label
 from spinlens.model import Span, Technique
+from spinlens.sides import without_sides
 from spinlens.techniques import NAMES
 from spinlens.techniques.heads import TechniqueHeads
-from spinlens.textspans import Intervals
+from spinlens.textspans import Intervals, word_bounds
 
 FUNCTION_WORDS = frozenset(
     """a an the and or but nor so yet of in on at to from by with about as into onto over
@@ -30,30 +32,101 @@ or "we/our/us" ("never", "very", "no one", "what if", "our"), which PTC marks as
 Exaggeration, Loaded Language, Doubt or Flag-Waving."""
 
 
+JOINERS = "-'’‐‑"
+"""Characters inside a word between letters ("anti-Semitism", "don't"): a mark never
+cuts such a word."""
+DANGLING_START = frozenset(["and", "or", "but", "nor", "yet", "so", "then", "also"])
+"""Conjunctions a mark does not start on."""
+DANGLING_END = frozenset(
+    """a an the and or but nor yet so of in on at to from by with about as into onto
+    than that which who whom whose if because while is are was were be been being am
+    has have had will would shall should can could may might must do does did its
+    their his her my your our""".split()  # noqa: SIM905 - a word list reads best as text
+)
+"""Words a mark does not end on: what they lead to lies outside it."""
+INTENSIFIERS = frozenset(
+    """completely totally utterly absolutely entirely extremely incredibly very really
+    truly deeply highly fully so too most""".split()  # noqa: SIM905
+)
+"""Adverbs that qualify the next word: a mark ending on one takes that word in."""
+WORD = re.compile(r"\w+(?:[-'’‐‑]\w+)*")
+
+
+def clean_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """A mark on whole words, not starting on a conjunction nor ending on a word that
+    leads elsewhere; ending on an intensifier, it takes in the word it qualifies.
+    (start, start) when nothing is left."""
+    start, end = word_bounds(text, start, end, JOINERS)
+    words = [m.span() for m in WORD.finditer(text, start, end)]
+    kept = list(words)
+    while kept and text[slice(*kept[0])].lower() in DANGLING_START:
+        kept.pop(0)
+    while kept and text[slice(*kept[-1])].lower() in DANGLING_END:
+        kept.pop()
+    if not kept:
+        return start, start
+    if kept[0] != words[0]:
+        start = kept[0][0]
+    if kept[-1] != words[-1]:
+        end = kept[-1][1]
+    if end == kept[-1][1] and text[slice(*kept[-1])].lower() in INTENSIFIERS:
+        following = WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        end = following.end() if following else end
+    return start, end
+
+
+@dataclass(frozen=True)
+class RawMark:
+    """A detected span with one technique, before calibration."""
+
+    start: int
+    end: int
+    technique: int
+    """Index into `NAMES`."""
+    span_probability: float
+    """Mean token probability of the run the span was cut from."""
+    technique_probability: float
+
+
+def raw_marks(
+    heads: TechniqueHeads, text: str, encoding: Encoding, sentences: Sequence[Span] = ()
+) -> list[RawMark]:
+    """Detected spans, each with its most likely technique (and the second one
+    when that is likely too).
+
+    Spans are cut at the given sentence boundaries (PTC spans stay within a
+    sentence; the training articles have one sentence a line), put on clean word
+    edges, and spans of function words and side names only ("and", "of the",
+    "Americans") are dropped."""
+    out = []
+    for found_start, found_end, span_score in split_at(heads.find_spans(text, encoding), sentences):
+        start, end = clean_edges(text, found_start, found_end)
+        if not has_content(without_sides(text[start:end])):
+            continue  # function words or the bare name of a side ("the Americans")
+        probs = heads.classify(encoding, start, end)
+        ranked = np.argsort(-probs)
+        for rank, index in enumerate(ranked[:2]):
+            if rank == 0 or probs[index] >= heads.second_threshold:
+                out.append(RawMark(start, end, int(index), span_score, float(probs[index])))
+    return out
+
+
 def predict_spans(
     heads: TechniqueHeads,
     text: str,
     encoding: Encoding,
     sentences: Sequence[Span] = (),
 ) -> list[Technique]:
-    """Detected spans, each with its most likely technique (and the second one
-    when that is likely too); score = span probability x technique probability.
-
-    Spans are cut at the given sentence boundaries (PTC spans stay within a
-    sentence; the training articles have one sentence a line), and spans of
-    function words only ("and", "of the") are dropped."""
-    lowered = text.lower()
-    out = []
-    for start, end, span_score in split_at(heads.find_spans(text, encoding), sentences):
-        if not has_content(text[start:end]):
-            continue
-        probs = heads.classify(text, lowered, encoding, start, end)
-        ranked = np.argsort(-probs)
-        for rank, index in enumerate(ranked[:2]):
-            if rank == 0 or probs[index] >= heads.second_threshold:
-                score = round(float(span_score * probs[index]), 4)
-                out.append(Technique(start, end, NAMES[index], score))
-    return out
+    """The technique marks of a text (see `raw_marks`), with calibrated scores."""
+    return [
+        Technique(
+            m.start,
+            m.end,
+            NAMES[m.technique],
+            round(heads.calibrated(m.technique, m.span_probability, m.technique_probability), 4),
+        )
+        for m in raw_marks(heads, text, encoding, sentences)
+    ]
 
 
 def has_content(passage: str) -> bool:
@@ -83,7 +156,6 @@ def split_at(
 
 def predict_techniques_for(
     heads: TechniqueHeads,
-    texts: Mapping[str, str],
     encodings: Mapping[str, Encoding],
     spans: Iterable[Label],
 ) -> list[Label]:
@@ -97,11 +169,8 @@ def predict_techniques_for(
     for index, (aid, _tech, start, end) in enumerate(spans):
         lines_at[(aid, start, end)].append(index)
     out: list[Label | None] = [None] * len(spans)
-    lowered: dict[str, str] = {}
     for (aid, start, end), indices in lines_at.items():
-        text = texts[aid]
-        low = lowered.setdefault(aid, text.lower())
-        ranked = np.argsort(-heads.classify(text, low, encodings[aid], start, end))
+        ranked = np.argsort(-heads.classify(encodings[aid], start, end))
         for rank, index in enumerate(indices):
             out[index] = (aid, NAMES[ranked[rank % len(NAMES)]], start, end)
     return [label for label in out if label is not None]
