@@ -34,7 +34,10 @@ def postgres_url() -> Iterator[str]:
     binaries = postgres_bin()
     pytest.importorskip("psycopg")
     if binaries is None:
-        pytest.skip("PostgreSQL binaries are not installed")
+        pytest.skip(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): "
+            "`make postgres` installs it as root"
+        )
     folder = Path(tempfile.mkdtemp(prefix="spinlens-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")

@@ -38,7 +38,7 @@ HOSTILE = 'evil"><img src=x onerror=window.__pwned=1>'
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (make browser installs Debian's chromium)"
+        message = f"chromium is not installed ({CHROMIUM}): `make browser` installs it as root"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
