@@ -30,7 +30,8 @@ lint: setup
 # The browser tests drive Debian's chromium (Playwright's own browser download cannot work
 # here) and the PostgreSQL store tests start a private server from Debian's binaries. As
 # root, a missing one is installed with apt-get (its output goes to $(APT_LOG)); otherwise
-# one line says so and those tests are skipped with their reason.
+# one line says so and those tests are skipped with their reason. The tests read the same
+# CHROMIUM and INITDB from the environment.
 APT_LOG ?= $(VENV)/apt-get.log
 CHROMIUM ?= /usr/bin/chromium
 INITDB ?= /usr/lib/postgresql/*/bin/initdb

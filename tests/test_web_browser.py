@@ -5,7 +5,8 @@ script from article content runs, and axe-core (bundled by axe-playwright-python
 nothing fetched) finds no serious or critical accessibility violation on any page
 or in the HTML report. Screenshots go to docs/screenshots/ (shown by the README).
 
-Skipped when /usr/bin/chromium is missing, except under CI (CI set): then it fails.
+Skipped when /usr/bin/chromium ($CHROMIUM) is missing, except under CI (CI set): then
+it fails.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from demo_articles import demo_articles
 from spinlens.render import open_writer
 from spinlens.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # as the Makefile
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
