@@ -6,7 +6,7 @@ OUT ?= out
 
 TRAIN_VENV ?= .venv-train
 
-.PHONY: setup demo test lint clean train-env browser postgres
+.PHONY: setup demo test lint clean train-env browser postgres apt-chromium apt-postgresql
 
 setup: $(VENV)/.installed
 
@@ -27,13 +27,37 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks training
 	$(BIN)/mypy
 
-# The browser tests drive Debian's chromium (Playwright's own browser download cannot work here).
-browser:
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot work
+# here) and the PostgreSQL store tests start a private server from Debian's binaries. As
+# root, a missing one is installed with apt-get (its output goes to $(APT_LOG)); otherwise
+# one line says so and those tests are skipped with their reason. The tests read the same
+# CHROMIUM and INITDB from the environment.
+APT_LOG ?= $(VENV)/apt-get.log
+CHROMIUM ?= /usr/bin/chromium
+INITDB ?= /usr/lib/postgresql/*/bin/initdb
 
-# The PostgreSQL store tests start a private server from Debian's binaries.
+define apt_install
+	@if [ "$$(id -u)" = 0 ]; then \
+		mkdir -p "$(dir $(APT_LOG))"; \
+		echo "Installing Debian's $(1) with apt-get (output: $(APT_LOG))"; \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); } >>"$(APT_LOG)" 2>&1 \
+			|| { echo "apt-get install $(1) failed: see $(APT_LOG)"; exit 1; }; \
+	else \
+		echo "$(1) is not installed and this is not root: the $(2) tests will be skipped (install $(1), or run make test as root)"; \
+	fi
+endef
+
+browser:
+	@ls $(CHROMIUM) >/dev/null 2>&1 || $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) apt-chromium
+
 postgres:
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+	@ls $(INITDB) >/dev/null 2>&1 || $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) apt-postgresql
+
+apt-chromium:
+	$(call apt_install,chromium,browser)
+
+apt-postgresql:
+	$(call apt_install,postgresql,PostgreSQL)
 
 test: lint browser postgres
 	$(BIN)/pytest

@@ -20,7 +20,7 @@ PORT = "54329"
 
 
 def postgres_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    found = sorted(glob.glob(os.environ.get("INITDB", "/usr/lib/postgresql/*/bin/initdb")))
     return Path(found[-1]).parent if found else None
 
 
@@ -34,7 +34,10 @@ def postgres_url() -> Iterator[str]:
     binaries = postgres_bin()
     pytest.importorskip("psycopg")
     if binaries is None:
-        pytest.skip("PostgreSQL binaries are not installed")
+        pytest.skip(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb, or $INITDB): "
+            "`make postgres` installs it as root"
+        )
     folder = Path(tempfile.mkdtemp(prefix="spinlens-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")

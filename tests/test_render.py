@@ -16,6 +16,7 @@ from spinlens.readers import read_paths
 from spinlens.render import open_writer
 from spinlens.render.marks import marks_of, segments
 from spinlens.render.templating import safe_url
+from spinlens.techniques.layer import technique_class
 
 HOSTILE_TEXT = (
     "Marta Kolar said <script>alert('text')</script> in Veldhaven on Monday.\n\n"
@@ -35,6 +36,7 @@ HOSTILE_FEED = (
     "<description><![CDATA[<p>The mayor <script>document.cookie</script>spoke in Rome.</p>]]>"
     "</description></item></channel></rss>"
 )
+TITLES = ["Talks collapse, port shut", "Talks collapse, port shut", "Contents"]
 UNSAFE_URLS = [
     "javascript:alert(1)",
     "JavaScript:alert(1)",
@@ -108,7 +110,9 @@ def test_html_report_links_only_http_urls(hostile):
     links = [str(attrs.get("href")) for _, attrs in parser.tags if "href" in attrs]
     inside = [link for link in links if link.startswith("#")]
     assert [link for link in links if link not in inside] == ["https://e.example/a?x=1&y=2"]
-    assert all(re.fullmatch(r"#a\d+-m-(claims|quotes)-\d+-\d+", link) for link in inside)
+    marks = r"#a\d+-m-(claims|quotes)-\d+-\d+"
+    contents = [f"#article-{n}" for n in range(1, len(hostile) + 1)]
+    assert [link for link in inside if not re.fullmatch(marks, link)] == contents
     for _, attrs in parser.tags:
         assert not any(name.startswith("on") for name in attrs)
         assert "src" not in attrs
@@ -140,7 +144,9 @@ def test_html_highlights_entities(analysed):
 def test_markdown_escapes_all_content(hostile):
     md = render("md", hostile)
     assert not re.search(r"(?<!\\)<", md), "unescaped < in markdown"
-    assert not re.search(r"(?<!\\)\]\(", md), "a live link in markdown"
+    links = re.findall(r"(?<!\\)\]\(([^)]*)\)", md)
+    assert len(links) == len(hostile), "a live link in markdown besides the contents"
+    assert all(re.fullmatch(r"#[\w-]+", link) for link in links), links
     assert "javascript:" not in md.lower()
     assert "\\<script\\>alert\\(\\'text\\'\\)\\</script\\>" in md
 
@@ -153,6 +159,36 @@ def test_markdown_summary_of_an_article(analysed):
     assert "- **language**: en" in md
     assert f"- **sentences**: {len(harbour.layers['sentences'])}" in md
     assert "| Marta Kolar | PERSON | 1 |" in md
+    assert "## Contents" not in md  # one article: no table of contents
+
+
+def test_markdown_contents_link_each_section():
+    articles = [Article.create(f"a{n}", "Text.", title=title) for n, title in enumerate(TITLES)]
+    md = render("md", articles)
+    assert md.startswith(
+        "## Contents\n\n1. [Talks collapse, port shut](#talks-collapse-port-shut)\n"
+    )
+    assert "2. [Talks collapse, port shut](#talks-collapse-port-shut-1)\n" in md
+    assert "3. [Contents](#contents-1)\n" in md
+
+
+def test_html_contents_and_legends_of_what_the_report_holds(analysed):
+    articles = [
+        *analysed,
+        *(Article.create(f"a{n}", "Text.", title=t) for n, t in enumerate(TITLES)),
+    ]
+    report = render("html", articles)
+    contents = re.search(r'<nav class="toc".*?</nav>', report, flags=re.S)
+    assert contents and contents.group().count("<li>") == len(articles)
+    assert '<a href="#article-1">Dockworkers vow to keep port closed</a>' in contents.group()
+    found = {t.technique for a in analysed for t in a.layers["techniques"]}
+    head = report.split("<main>")[0]
+    assert set(re.findall(r'id="show-(t\d+)"', head)) == {technique_class(n) for n in found}
+    assert 'id="show-p' not in report  # no SemEval-2023 toggles: the model did not run
+    assert '<input type="checkbox" id="show-techniques" checked>' in report
+    assert '<input type="checkbox" id="show-claims">' in report
+    assert '<input type="checkbox" id="show-entities">' in report
+    assert 'tabindex="0" data-layer="quotes"' in report
 
 
 def test_json_and_jsonl_writers(analysed):

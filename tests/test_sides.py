@@ -54,8 +54,7 @@ def test_unreplaced_text_maps_to_itself(pieces):
     view = neutral_view(text)
     for position in range(len(text) + 1):
         inside_name = view.to_view is not None and any(
-            m_start < position < m_end
-            for m_start, m_end in _names(text)
+            m_start < position < m_end for m_start, m_end in _names(text)
         )
         if not inside_name:
             back = view.text_offsets(np.array([[view.view_span(position, position)[0]] * 2]))

@@ -1,9 +1,12 @@
 """End to end in a real headless browser (Debian's chromium driven by Playwright):
 every page loads, a filter narrows the corpus, an article opens, a technique is
-toggled, an upload is analysed with progress, no script from article content runs.
-Screenshots go to docs/screenshots/ (shown by the README).
+toggled, marks are reached by keyboard, an upload is analysed with progress, no
+script from article content runs, and axe-core (bundled by axe-playwright-python,
+nothing fetched) finds no serious or critical accessibility violation on any page
+or in the HTML report. Screenshots go to docs/screenshots/ (shown by the README).
 
-Skipped when /usr/bin/chromium is missing, except under CI (CI set): then it fails.
+Skipped when /usr/bin/chromium ($CHROMIUM) is missing, except under CI (CI set): then
+it fails.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from urllib.parse import quote
 import pytest
 from demo_articles import demo_articles
 
+from spinlens.render import open_writer
 from spinlens.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # as the Makefile
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,7 +42,7 @@ HOSTILE = 'evil"><img src=x onerror=window.__pwned=1>'
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (make browser installs Debian's chromium)"
+        message = f"chromium is not installed ({CHROMIUM}): `make browser` installs it as root"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -94,10 +98,24 @@ def shot(page, name: str, full: bool = False) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
+def accessible(page) -> None:
+    """axe-core's WCAG 2.1 A and AA rules on the page as shown: no serious or
+    critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    grave = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert grave == [], f"{page.url}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in grave
+    )
+
+
 def test_corpus_filter_article_and_technique_toggle(page):
     page.goto("/")
     assert page.locator("table.corpus tbody tr").count() == 29
     shot(page, "corpus")
+    accessible(page)
     page.select_option("select[name=technique]", "Flag-Waving")
     page.fill("input[name=source]", "Wire")
     page.click("button[type=submit]")
@@ -121,7 +139,49 @@ def test_corpus_filter_article_and_technique_toggle(page):
     assert "Marta Kolar" in page.inner_text("#who-said-what")
     assert "40 million euros" in page.inner_text("#claims")
     shot(page, "article")
+    accessible(page)
+    page.click("label[for=show-claims]")
+    page.click("label[for=show-entities]")
+    accessible(page)  # with every layer drawn
     assert page.errors == []
+
+
+def test_marks_by_keyboard(page):
+    page.goto("/")
+    page.click("text=Dockworkers vow to keep port closed")
+    page.wait_for_url("**/articles/**")
+    page.focus("#show-labels")  # the last control before the text
+    page.keyboard.press("Tab")
+    mark = page.locator(":focus")
+    assert mark.get_attribute("data-layer") in ("techniques", "quotes")  # shown layers only
+    details = "e => getComputedStyle(e, '::after').content"
+    assert mark.evaluate(details) == json.dumps(mark.get_attribute("title"))
+    assert mark.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    page.keyboard.press("Escape")
+    assert mark.evaluate("e => getComputedStyle(e, '::after').display") == "none"
+    page.keyboard.press("Enter")
+    assert page.is_visible("#inspector")
+    assert page.locator(".text span[data-layer=entities][tabindex='0']").count() == 0
+    page.click("label[for=show-entities]")
+    assert page.locator(".text span[data-layer=entities][tabindex='0']").count() > 0
+
+
+def test_report_contents_and_accessibility(page, tmp_path):
+    path = tmp_path / "report.html"
+    with path.open("w", encoding="utf-8") as stream:
+        writer = open_writer("html", stream)
+        for article in demo_articles()[:3]:
+            writer.write(article)
+        writer.close()
+    page.goto(path.as_uri())
+    assert page.locator("nav.toc li").count() == 3
+    shot(page, "report")
+    accessible(page)
+    page.click("label[for=show-claims]")
+    page.click("label[for=show-entities]")
+    accessible(page)
+    page.click("nav.toc li:nth-child(3) a")
+    assert page.evaluate("() => location.hash") == "#article-3"
 
 
 def test_no_script_from_article_content_runs(page):
@@ -145,9 +205,14 @@ def test_analyse_upload_with_progress(page, jsonl):
     page.goto("/analyse")
     page.fill("textarea[name=text]", "Harbour talks resume\n\nMarta Kolar said talks resume.")
     shot(page, "analyse")
+    accessible(page)
     lines = jsonl(
         [
-            {"id": f"up-{n}", "text": f"Story {n}: Daniel Okafor spoke in Veldhaven."}
+            {
+                "id": f"up-{n}",
+                "title": f"Story {n}",
+                "text": f"Daniel Okafor spoke in Veldhaven ({n}).",
+            }
             for n in range(4)
         ]
     )
@@ -159,8 +224,9 @@ def test_analyse_upload_with_progress(page, jsonl):
     page.wait_for_selector("#job[data-state=done]", timeout=30_000)
     assert page.inner_text("#job-analysed") == "4"
     shot(page, "job")
-    page.click("text=up-3")
-    assert "Story 3" in page.inner_text("#text")
+    accessible(page)
+    page.click("ul.titles a:has-text('Story 3')")
+    assert "Veldhaven (3)" in page.inner_text("#text")
 
 
 def test_analyse_pasted_text(page):
@@ -177,5 +243,9 @@ def test_dashboard_charts(page):
     assert page.locator("figure.chart svg").count() == 5
     assert "Daniel Okafor" in page.inner_text("#chart-speakers")
     shot(page, "dashboard", full=True)
+    accessible(page)
+    for path in ("/api-docs", "/articles/missing"):
+        page.goto(path)
+        accessible(page)
     data = json.loads(page.evaluate("() => fetch('/api/aggregates').then(r => r.text())"))
     assert data["articles"] >= 29

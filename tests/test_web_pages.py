@@ -64,6 +64,20 @@ def test_article_page_shows_layers_and_panels(web_client):
     assert 'href="#m-quotes-' in text and 'id="m-claims-' in text
     assert "check-worthiness 0.78" in text
     assert "/api/articles/harbour?download=true" in text and "/api/reports/harbour" in text
+    # techniques and quotes shown, claims and entities one click away
+    for layer, on in (
+        ("techniques", True),
+        ("quotes", True),
+        ("claims", False),
+        ("entities", False),
+    ):
+        assert f'<input type="checkbox" id="show-{layer}"{" checked" if on else ""}>' in text
+    assert 'tabindex="0" data-layer="entities"' in text  # every mark reachable by keyboard
+    assert "persuasion" not in text  # no SemEval-2023 switch: the model did not run
+    # names before numbers and dates in the entities panel
+    panel = text[text.index('<section class="panel" id="entities">') :]
+    assert panel.index("People, organisations, places") < panel.index("Numbers and dates")
+    assert panel.index("Marta Kolar") < panel.index("Tuesday")
     assert web_client.get("/articles/missing").status_code == 404
     assert "no stored article" in web_client.get("/articles/missing").text
 
@@ -108,7 +122,10 @@ def test_analyse_form_pasted_text(web_client):
 
 
 def test_analyse_form_upload_shows_a_job(web_client, jsonl):
-    lines = jsonl([{"id": f"u{n}", "text": f"Item {n} from Veldhaven."} for n in range(3)])
+    items = [
+        {"id": f"u{n}", "title": f"Item {n}", "text": f"Item {n} from Veldhaven."} for n in range(3)
+    ]
+    lines = jsonl(items)
     response = web_client.post(
         "/analyse",
         files=[("files", ("many.jsonl", lines, "application/octet-stream"))],
@@ -121,7 +138,7 @@ def test_analyse_form_upload_shows_a_job(web_client, jsonl):
             break
         time.sleep(0.05)
     assert '3</span> of <span id="job-total">3' in page or ">3<" in page
-    assert 'href="/articles/u2"' in page
+    assert '<a href="/articles/u2">Item 2</a> <code class="muted">u2</code>' in page
     as_json = web_client.post(
         "/analyse",
         files=[("files", ("one.txt", b"One text.", "text/plain"))],

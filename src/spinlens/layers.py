@@ -88,6 +88,8 @@ class LayerSpec:
     """Highlights of the layer in the text."""
     style: str = ""
     """How its marks look, for the legend ("wavy underline")."""
+    visible: bool = True
+    """Its marks are drawn when a report or page opens (else one click shows them)."""
     definitions: dict[str, str] = field(default_factory=dict)
     """One-line definition per label of the layer (hover texts, legends)."""
     titles: dict[str, str] = field(default_factory=dict)

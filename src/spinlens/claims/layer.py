@@ -60,6 +60,7 @@ CLAIMS = LayerSpec(
     counted=True,
     marks=claim_marks,
     style="wavy underline",
+    visible=False,
     css=CSS,
     panel=Panel("claims.html.j2", TEMPLATES, claims_to_check, position=40),
     component="spinlens.claims.component:build",

@@ -12,8 +12,9 @@ from spinlens.claims.layer import claims_to_check
 from spinlens.layers import title
 from spinlens.model import Article, Entity, Persuasion, Technique
 from spinlens.persuasion.layer import persuasion_summary
-from spinlens.pipeline.layers import top_mentions
+from spinlens.pipeline.layers import named_first, top_mentions
 from spinlens.render.marks import marks_of, segments, shown_layers
+from spinlens.render.spool import Spool
 from spinlens.techniques.display import above, default_min_score
 from spinlens.techniques.layer import technique_summary
 from spinlens.textspans import excerpt
@@ -27,25 +28,47 @@ def escape(text: str) -> str:
 
 
 class MarkdownWriter:
-    """One Markdown section per article: metadata, annotated text, entity table.
-    `taxonomy`: which technique layers to show (see `TAXONOMIES`)."""
+    """One Markdown section per article: metadata, annotated text, entity table;
+    a report of several articles opens with their table of contents (the sections
+    are spooled until `close`). `taxonomy`: which technique layers to show (see
+    `TAXONOMIES`)."""
 
     def __init__(self, stream: TextIO, taxonomy: str = "all", min_score: float | None = None):
         self.stream = stream
         self.layers = shown_layers(("techniques", "persuasion"), taxonomy)
         self.min_score = default_min_score() if min_score is None else min_score
+        self.sections = Spool()
+        self.titles: list[str] = []
 
     def write(self, article: Article) -> None:
+        self.titles.append(article.title or article.id)
         shown = above(article, self.min_score)
         lines = markdown_lines(shown, self.layers)
         hidden = len(article.spans(Technique)) - len(shown.spans(Technique))
         if hidden and "techniques" in self.layers:
             lines.insert(2, f"- **technique marks shown**: scores of {self.min_score:.2f} or more "
                          f"({hidden} below it are in the JSON output)")  # fmt: skip
-        self.stream.write("\n".join(lines) + "\n\n")
+        self.sections.write("\n".join(lines) + "\n\n")
 
     def close(self) -> None:
+        if len(self.titles) > 1:
+            self.stream.write("\n".join(contents_lines(self.titles)) + "\n\n")
+        self.sections.copy_to(self.stream)
         self.stream.flush()
+
+
+def contents_lines(titles: list[str]) -> list[str]:
+    """A numbered list of the sections, each linked to its heading's anchor as
+    GitHub and most Markdown viewers derive it (lower case, punctuation dropped,
+    spaces as hyphens, ``-1``, ``-2``… on repeats)."""
+    seen: Counter[str] = Counter(["contents"])  # the heading of the list itself
+    lines = ["## Contents", ""]
+    for n, text in enumerate(titles, 1):
+        slug = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+        anchor = f"{slug}-{seen[slug]}" if seen[slug] else slug
+        seen[slug] += 1
+        lines.append(f"{n}. [{escape(text)}](#{anchor})")
+    return lines
 
 
 def markdown_lines(
@@ -57,14 +80,16 @@ def markdown_lines(
         if value:
             lines.append(f"- **{key}**: {escape(str(value))}")
     summary = technique_summary(article)
-    entities = Counter(e.label for e in article.spans(Entity)).most_common()
+    labels = Counter(e.label for e in article.spans(Entity))
+    entities = sorted(labels.items(), key=lambda kv: named_first(*kv))
     lines.append(f"- **sentences**: {summary.sentences}")
     lines.append("- **entities**: " + ", ".join(f"{label} {n}" for label, n in entities))
     if "techniques" in layers:
+        counts = ", ".join(f"{escape(title(name))} {n}" for name, n in summary.counts)
         lines.append(
             f"- **propaganda techniques**: {summary.sentences_with_technique} of "
-            f"{summary.sentences} sentences ({100 * summary.share:.0f} %); "
-            + ", ".join(f"{escape(title(name))} {n}" for name, n in summary.counts)
+            f"{summary.sentences} sentences ({100 * summary.share:.0f} %)"
+            + (f"; {counts}" if counts else "")
         )
     if "persuasion" in layers:
         lines += persuasion_header(article)

@@ -40,18 +40,20 @@ def environment(*folders: Path) -> jinja2.Environment:
 
 
 def layer_css() -> str:
-    """Every layer's style rules."""
-    return "\n".join(s.css for s in registry.specs() if s.css) + "\n"
+    """The rules every mark shares (focus, details on focus), then each layer's."""
+    shared = (TEMPLATES / "marks.css").read_text(encoding="utf-8")
+    return "\n".join([shared, *(s.css for s in registry.specs() if s.css)]) + "\n"
 
 
 @dataclass(frozen=True)
 class Toggle:
-    """A checkbox showing or hiding one layer's marks."""
+    """A checkbox showing or hiding one layer's marks; `on`: ticked when the page opens."""
 
     name: str
     title: str
     style: str
     count: int | None
+    on: bool
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,13 @@ def analysed_layers(article: Article) -> set[str]:
 def toggles(layers: tuple[str, ...], article: Article | None = None) -> list[Toggle]:
     """A toggle per shown layer with marks (with its span count for one article)."""
     return [
-        Toggle(s.name, s.title, s.style, len(article.layers.get(s.name, [])) if article else None)
+        Toggle(
+            s.name,
+            s.title,
+            s.style,
+            len(article.layers.get(s.name, [])) if article else None,
+            s.visible,
+        )
         for s in registry.specs()
         if s.marks and s.name in layers
     ]

@@ -26,6 +26,7 @@ from spinlens.web.queries import (
     filter_options,
     list_articles,
     sorts,
+    titles,
 )
 from spinlens.web.state import Workspace, path_quote, workspace
 from spinlens.web.uploads import start_upload
@@ -195,7 +196,8 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     job = workspace(request).jobs.get(job_id)
     if job is None:
         raise HTTPException(404, "no such job (the latest 200 are kept)")
-    return render(request, "job.html.j2", nav="analyse", job=job)
+    found = titles(workspace(request).store, job.article_ids) if job.article_ids else {}
+    return render(request, "job.html.j2", nav="analyse", job=job, titles=found)
 
 
 def dashboard_charts(data: dict[str, Any]) -> dict[str, Any]:

@@ -279,3 +279,12 @@ def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
             )
             out[facet.options] = [(r[0], int(r[1])) for r in conn.execute(query)]
     return out
+
+
+def titles(store: Store, ids: list[str]) -> dict[str, str | None]:
+    """The title of each stored article of `ids` (from the index), by id."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(stats.c.article_id, stats.c.title).where(stats.c.article_id.in_(ids))
+        )
+        return {row.article_id: row.title for row in rows}

@@ -5,14 +5,16 @@
 (function () {
   function byId(id) { return document.getElementById(id); }
 
-  // Article page: a click on a highlighted passage lists every annotation over it.
+  // Article page: a click on a highlighted passage, or Enter on a focused one, lists
+  // every annotation over it; Escape hides a focused mark's details; the marks of a
+  // hidden layer leave the Tab order.
   const text = byId("text");
   const inspector = byId("inspector");
   if (text && inspector) {
     let selected = null;
-    text.addEventListener("click", function (event) {
+    const inspect = function (target) {
       const notes = [];
-      let node = event.target;
+      let node = target;
       while (node && node !== text) {
         if (node.nodeType === 1 && node.tagName === "SPAN" && node.title) notes.push(node.title);
         node = node.parentNode;
@@ -25,10 +27,26 @@
         list.appendChild(item);
       });
       if (selected) selected.classList.remove("selected");
-      selected = notes.length && event.target.tagName === "SPAN" ? event.target : null;
+      selected = notes.length && target.tagName === "SPAN" ? target : null;
       if (selected) selected.classList.add("selected");
       inspector.hidden = notes.length === 0;
+    };
+    text.addEventListener("click", function (event) { inspect(event.target); });
+    text.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.dataset.layer) inspect(event.target);
+      if (event.key === "Escape" && event.target.dataset.layer) event.target.classList.add("quiet");
     });
+    text.addEventListener("focusout", function (event) { event.target.classList.remove("quiet"); });
+    const tabStops = function () {
+      text.querySelectorAll("span[data-layer]").forEach(function (mark) {
+        const toggle = byId("show-" + mark.dataset.layer);
+        mark.tabIndex = toggle && !toggle.checked ? -1 : 0;
+      });
+    };
+    document.addEventListener("change", function (event) {
+      if (event.target.id && event.target.id.startsWith("show-")) tabStops();
+    });
+    tabStops();
   }
 
   // Job page: poll the job until it is finished, then show the final page.
