@@ -22,11 +22,12 @@ A side pair fails when a two-sided sign test over its differing places gives p b
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 from collections.abc import Iterable
 
-from _common import SHARED_DATA
+from _common import REPO, SHARED_DATA
 
 from spinlens.evaluation import fold_of
 from spinlens.model import Article, Technique
@@ -57,7 +58,9 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
         ("left-wing", "right-wing"),
     ],
 }
-"""Side pairs: names swapped together, the first of each couple is side A's."""
+"""Side pairs: names swapped together, the first of each couple is side A's. The last
+pair's words are not side names to the encoder (`spinlens.sides`): a control."""
+MODEL = REPO / "src" / "spinlens" / "models" / "techniques"
 
 TEMPLATES = (
     "{} people deserve to know the truth about the war.",
@@ -154,12 +157,16 @@ class Tally:
         return out
 
 
-def print_tally(title: str, tally: Tally) -> None:
+def tally_lines(title: str, tally: Tally) -> list[str]:
     share = tally.kept / max(tally.marks, 1)
-    print(f"\n{title}: {tally.kept} of {tally.marks} marks unchanged ({share:.4f})")
-    print("| side pair | flagged on side A only | on side B only | sign test p | verdict |")
-    print("|---|---:|---:|---:|---|")
-    print("\n".join(tally.rows()))
+    return [
+        "",
+        f"{title}: {tally.kept} of {tally.marks} marks unchanged ({share:.4f})",
+        "",
+        "| side pair | flagged on side A only | on side B only | sign test p | verdict |",
+        "|---|---:|---:|---:|---|",
+        *tally.rows(),
+    ]
 
 
 def run_articles(pipeline, limit: int) -> Tally | None:  # type: ignore[no-untyped-def]
@@ -211,12 +218,32 @@ def run_templates(pipeline) -> Tally:  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=80, help="Articles per side pair.")
+    parser.add_argument(
+        "--record", action="store_true", help="Keep the tables in the model's training.json."
+    )
     args = parser.parse_args()
     pipeline = build_pipeline(without=("quotes", "claims"))
-    print_tally("templates", run_templates(pipeline))
+    lines = tally_lines(f"Templates ({len(TEMPLATES)} sentences)", run_templates(pipeline))
     tally = run_articles(pipeline, args.articles)
     if tally is not None:
-        print_tally("PTC training articles", tally)
+        lines += tally_lines("PTC training articles (folds 1-4)", tally)
+    print("\n".join(lines))
+    if args.record:
+        record(lines)
+
+
+def record(lines: list[str]) -> None:
+    """The tables in the technique model's training.json, for its card
+    (training/card_techniques.py writes them there)."""
+    path = MODEL / "training.json"
+    info = json.loads(path.read_text(encoding="utf-8"))
+    info["neutrality"] = [
+        "`benchmarks/bench_neutrality.py`: side pairs swapped in template sentences and in",
+        "PTC training articles; a pair fails when a two-sided sign test over the places",
+        f"flagged on one side only gives p < 0.05 / {len(PAIRS)} (Bonferroni).",
+        *lines,
+    ]
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ def test_article_page_shows_layers_and_panels(web_client):
     text = page.text
     assert '<h1 id="title">Dockworkers vow to keep port closed</h1>' in text
     # nested highlights: "bullied" lies inside the Slogans span and the quote
-    slogan = re.search(r'<span class="tech t\d+" title="Slogans \(0\.55\)[^"]*">', text)
+    slogan = re.search(r'<span class="tech t\d+ sb-\d+" title="Slogans \(0\.55\)[^"]*">', text)
+    assert 'name="min-score"' in text  # the score filter over the technique marks
     assert slogan and 'title="Loaded language (0.91)' in text[slogan.end() : slogan.end() + 2000]
     assert 'id="show-t' in text and "Who said what" in text and "Claims to check" in text
     assert "Marta Kolar" in text and "Daniel Okafor" in text

@@ -35,7 +35,7 @@ CONTEXT = 16
 """Tokens read on each side of a chunk, for context only."""
 LONGEST = WINDOW - 2 - 2 * CONTEXT
 """Tokens in a chunk at most."""
-SHORTEST = 128
+SHORTEST = 160
 """Tokens in a chunk at least (unless the text is shorter)."""
 CUT_EVERY = 2
 """About one sentence end in this many ends a chunk (chosen by the sentence's last

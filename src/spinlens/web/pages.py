@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import UploadFile
 
 from spinlens import layers as registry
+from spinlens.model import Technique
 from spinlens.readers import ReadError
-from spinlens.render.templating import article_view, layer_css
+from spinlens.render.templating import article_view, layer_css, score_filter
 from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
@@ -138,6 +139,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         a=article,
         prefix="",
         linked=True,
+        score_filter=score_filter() if article.spans(Technique) else None,
     )
 
 
