@@ -268,6 +268,32 @@ def export_command(
     stderr.print(f"exported {count} {noun}{'s' if count != 1 else ''} to {escape(output)}")
 
 
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option(
+    "--min-similarity",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Only pairs at least this similar (shared words over all words of the two).",
+)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
+@click.option("-o", "--output", default="-", help="Output file; - for standard output.")
+@click.pass_context
+def duplicates(
+    ctx: click.Context, db: str | None, min_similarity: float, fmt: str, output: str
+) -> None:
+    """Stored articles that copy each other: one record per pair, near-duplicates and
+    shared passages, with the passages' offsets in each text (`a` the earlier)."""
+    from spinlens.cli_progress import stderr
+    from spinlens.duplicates.report import PAIR_FIELDS, pair_records, write_records
+
+    store = open_store(settings_from(ctx, db=db).db)
+    with open_output(output) as stream:
+        count = write_records(pair_records(store.engine, min_similarity), fmt, stream, PAIR_FIELDS)
+    stderr.print(f"{count} pair{'s' if count != 1 else ''}")
+
+
 def needed_workers(workers: int, total: int | None, batch_size: int) -> int:
     """No more workers than there are batches, when the input size is known."""
     return workers if total is None else max(1, min(workers, -(-total // batch_size)))
