@@ -18,6 +18,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
+from spinlens.web.copies import copies_panel
 from spinlens.web.queries import (
     PER_PAGE,
     Filters,
@@ -126,7 +127,8 @@ def corpus(request: Request) -> HTMLResponse:
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
-    article = workspace(request).store.get(article_id)
+    store = workspace(request).store
+    article = store.get(article_id)
     if article is None:
         raise HTTPException(404, "no stored article with this id")
     return render(
@@ -134,6 +136,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         "article.html.j2",
         nav="",
         view=article_view(article),
+        copies=copies_panel(store, article),
         a=article,
         prefix="",
         linked=True,

@@ -1,0 +1,67 @@
+"""Copies in the workspace: the duplicate pairs in the REST API, and what the
+article page shows of them ("also published as", "shares passages with")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from spinlens.duplicates.report import KINDS, copies_of, pair_records, pairs_with
+from spinlens.model import Article
+from spinlens.store import Store
+from spinlens.textspans import excerpt
+from spinlens.web.schemas import ErrorOut
+from spinlens.web.state import workspace
+
+router = APIRouter(prefix="/api", tags=["api"])
+MAX_PAIRS = 1000
+EXCERPT = 400
+"""Characters of each shared passage the article page shows."""
+
+
+@router.get("/duplicates", summary="Pairs of stored articles that copy each other")
+def duplicates(
+    request: Request,
+    min_similarity: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    kind: Annotated[str | None, Query(pattern="^(near-duplicate|shared-passage)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAIRS)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """The records `spinlens duplicates` writes (`a` the earlier article when both
+    dates are known; passages as character offsets into each text), by (a, b)."""
+    found = []
+    for record in pair_records(workspace(request).store.engine, min_similarity):
+        if kind is None or record["kind"] == kind:
+            found.append(record)
+            if len(found) == offset + limit:
+                break
+    return found[offset:]
+
+
+@router.get(
+    "/duplicates/{article_id:path}",
+    summary="The copies of one stored article",
+    responses={404: {"model": ErrorOut}},
+)
+def article_duplicates(article_id: str, request: Request) -> list[dict[str, Any]]:
+    """The pairs this article is part of, most similar first."""
+    store = workspace(request).store
+    if store.get(article_id) is None:
+        raise HTTPException(404, "no stored article with this id")
+    return pairs_with(store.engine, article_id)
+
+
+def copies_panel(store: Store, article: Article) -> dict[str, list[dict[str, Any]]]:
+    """Per kind, the other articles and the passages shared with each, as excerpts
+    of both texts (plain text: the template escapes it)."""
+    found = copies_of(store.engine, article.id)
+    others = store.get_many(o["id"] for kind in KINDS for o in found[kind])
+    for kind in KINDS:
+        for other in found[kind]:
+            text = others[other["id"]].text if other["id"] in others else ""
+            for passage in other["passages"]:
+                mine, theirs = passage["this"], passage["other"]
+                passage["this_text"] = excerpt(article.text[mine["start"] : mine["end"]], EXCERPT)
+                passage["other_text"] = excerpt(text[theirs["start"] : theirs["end"]], EXCERPT)
+    return found
