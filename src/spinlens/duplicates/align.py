@@ -11,7 +11,9 @@ from typing import Any
 from spinlens.duplicates.fingerprint import SHINGLE, Token, shingle_hashes, tokens
 
 MIN_PASSAGE_WORDS = 25
-"""Shortest shared run reported as a passage (about a short paragraph)."""
+"""Shortest shared run that makes two texts share a passage (a short paragraph)."""
+MIN_RUN_WORDS = 10
+"""Shortest shared run a near-duplicate's passages include (between cut paragraphs)."""
 GAP = 8
 """Words that may differ inside one passage (a changed or inserted word)."""
 NEAR_DUPLICATE = 0.7
@@ -86,16 +88,22 @@ def chain(runs: list[Run]) -> list[Run]:
 
 
 def disjoint(runs: list[Run]) -> list[Run]:
-    """The longest runs, none overlapping another in either text, in order of `a`."""
+    """The longest runs first, each trimmed at its ends where it overlaps one kept
+    before (in either text) and dropped if it still does, in order of `a`."""
     used_a: set[int] = set()
     used_b: set[int] = set()
     kept = []
     for run in sorted(runs, key=lambda r: (-r.words, r.a0, r.b0)):
-        span_a, span_b = range(run.a0, run.a1), range(run.b0, run.b1)
-        if used_a.isdisjoint(span_a) and used_b.isdisjoint(span_b):
+        a0, a1, b0, b1 = run.a0, run.a1, run.b0, run.b1
+        while a0 < a1 and b0 < b1 and (a0 in used_a or b0 in used_b):
+            a0, b0 = a0 + 1, b0 + 1
+        while a0 < a1 and b0 < b1 and (a1 - 1 in used_a or b1 - 1 in used_b):
+            a1, b1 = a1 - 1, b1 - 1
+        span_a, span_b = range(a0, a1), range(b0, b1)
+        if span_a and span_b and used_a.isdisjoint(span_a) and used_b.isdisjoint(span_b):
             used_a.update(span_a)
             used_b.update(span_b)
-            kept.append(run)
+            kept.append(Run(a0, a1, b0, b1))
     return sorted(kept, key=lambda r: (r.a0, r.b0))
 
 
@@ -104,14 +112,15 @@ def compare(text_a: str, text_b: str) -> Match | None:
     whether they make the pair near-duplicates; None when they share none."""
     words_a, words_b = tokens(text_a), tokens(text_b)
     runs = chain(diagonal_runs(shingle_hashes(words_a), shingle_hashes(words_b)))
-    passages = [r for r in disjoint(runs) if r.words >= MIN_PASSAGE_WORDS]
-    if not passages:
+    found = [r for r in disjoint(runs) if r.words >= MIN_RUN_WORDS]
+    if not any(r.words >= MIN_PASSAGE_WORDS for r in found):
         return None
-    covered_a = sum(r.a1 - r.a0 for r in passages)
-    covered_b = sum(r.b1 - r.b0 for r in passages)
-    shared = (covered_a + covered_b) / 2
+    covered_a = sum(r.a1 - r.a0 for r in found) / len(words_a)
+    covered_b = sum(r.b1 - r.b0 for r in found) / len(words_b)
+    near = min(covered_a, covered_b) >= NEAR_DUPLICATE
+    passages = found if near else [r for r in found if r.words >= MIN_PASSAGE_WORDS]
+    shared = sum((r.a1 - r.a0 + r.b1 - r.b0) / 2 for r in passages)
     similarity = round(shared / (len(words_a) + len(words_b) - shared), 4)
-    near = min(covered_a / len(words_a), covered_b / len(words_b)) >= NEAR_DUPLICATE
     return Match(
         "near-duplicate" if near else "shared-passage",
         similarity,
