@@ -294,6 +294,29 @@ def duplicates(
     stderr.print(f"{count} pair{'s' if count != 1 else ''}")
 
 
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
+@click.option("-o", "--output", default="-", help="Output file; - for standard output.")
+@click.option(
+    "--min-articles", type=click.IntRange(1), default=2, show_default=True, help="Smallest story."
+)
+@click.pass_context
+def stories(ctx: click.Context, db: str | None, fmt: str, output: str, min_articles: int) -> None:
+    """Stored articles about the same story, across outlets and days: one record per
+    story (largest first) with its articles in order and who published first."""
+    from spinlens.cli_progress import stderr
+    from spinlens.duplicates.report import write_records
+    from spinlens.stories.cluster import STORY_FIELDS
+    from spinlens.stories.cluster import stories as find_stories
+
+    store = open_store(settings_from(ctx, db=db).db)
+    found = (story.to_dict() for story in find_stories(store.engine, min_articles))
+    with open_output(output) as stream:
+        count = write_records(found, fmt, stream, STORY_FIELDS)
+    stderr.print(f"{count} stor{'ies' if count != 1 else 'y'}")
+
+
 def needed_workers(workers: int, total: int | None, batch_size: int) -> int:
     """No more workers than there are batches, when the input size is known."""
     return workers if total is None else max(1, min(workers, -(-total // batch_size)))
