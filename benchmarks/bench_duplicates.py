@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -24,7 +25,7 @@ from _common import require_shared
 from duplicate_set import TestSet, build, read_originals
 
 from spinlens.duplicates import index as duplicate_index
-from spinlens.duplicates.fingerprint import fingerprint
+from spinlens.duplicates.fingerprint import fingerprint, shingled
 from spinlens.duplicates.report import pair_records
 from spinlens.model import Article
 from spinlens.store import Store
@@ -133,7 +134,9 @@ def synthetic_index(path: Path, sets: int, keys_per_set: int, seed: int) -> None
     keys = np.sort(rng.integers(-(2**63), 2**63 - 1, size=total, dtype=np.int64))
     docs = rng.integers(1, sets + 1, size=total, dtype=np.int64)
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA journal_mode=OFF")  # a fixture: no crash safety needed
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-262144")
     conn.executemany(
         "INSERT INTO dup_docs (doc, article_id, fingerprint) VALUES (?, ?, x'')",
         ((d, f"synthetic-{d:07d}") for d in range(1, sets + 1)),
@@ -154,14 +157,20 @@ def scale(args: argparse.Namespace) -> None:
     rng = random.Random(22)
     test = build(originals)
     adding = rng.sample(test.articles, min(args.add, len(test.articles)))
-    keys = statistics.mean(len(fingerprint(a.text).index_keys()) for a in adding[:200])
+    keys = statistics.mean(len(fingerprint(shingled(a.text)).index_keys()) for a in adding[:200])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scale.db"
+        kept = args.keep / f"scale-{args.sets}.db" if args.keep else None
         start = time.perf_counter()
-        synthetic_index(path, args.sets, round(keys), 22)
+        if kept and kept.exists():
+            shutil.copyfile(kept, path)
+        else:
+            synthetic_index(path, args.sets, round(keys), 22)
+            if kept:
+                shutil.copyfile(path, kept)
         print(
             f"{args.sets:,} synthetic shingle sets ({round(keys)} keys each, the mean of "
-            f"real articles) loaded in {time.perf_counter() - start:.0f} s, "
+            f"real articles) ready in {time.perf_counter() - start:.0f} s, "
             f"{path.stat().st_size / 1e9:.2f} GB"
         )
         store = Store(f"sqlite:///{path}")
@@ -177,7 +186,7 @@ def scale(args: argparse.Namespace) -> None:
         lookups = []
         with store.engine.connect() as conn:
             for article in adding[:200]:
-                print_ = fingerprint(article.text)
+                print_ = fingerprint(shingled(article.text))
                 start = time.perf_counter()
                 duplicate_index.candidates(conn, print_, -1)
                 lookups.append(time.perf_counter() - start)
@@ -201,6 +210,7 @@ def main() -> None:
     s = commands.add_parser("scale")
     s.add_argument("--sets", type=int, default=1_000_000)
     s.add_argument("--add", type=int, default=1000)
+    s.add_argument("--keep", type=Path, help="folder keeping the synthetic index between runs")
     args = parser.parse_args()
     quality(args) if args.command == "quality" else scale(args)
 

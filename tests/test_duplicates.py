@@ -12,8 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from spinlens.cli import main
-from spinlens.duplicates.align import compare
-from spinlens.duplicates.fingerprint import fingerprint
+from spinlens.duplicates import align
+from spinlens.duplicates.align import Match
+from spinlens.duplicates.fingerprint import Fingerprint, shingled
+from spinlens.duplicates.fingerprint import fingerprint as fingerprint_of
 from spinlens.duplicates.report import pair_records, pairs_with
 from spinlens.model import Article
 from spinlens.store import Store
@@ -26,6 +28,14 @@ def paragraphs(seed: int, n: int = 6, words: int = 45) -> list[str]:
     rng = random.Random(seed)
     vocabulary = ["".join(rng.choices(SYLLABLES, k=rng.randint(1, 3))) for _ in range(400)]
     return [" ".join(rng.choices(vocabulary, k=words)).capitalize() + "." for _ in range(n)]
+
+
+def compare(text_a: str, text_b: str) -> Match | None:
+    return align.compare(shingled(text_a), shingled(text_b))
+
+
+def fingerprint(text: str) -> Fingerprint:
+    return fingerprint_of(shingled(text))
 
 
 def overlap(found: dict[str, int], true: tuple[int, int]) -> float:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from spinlens.duplicates.fingerprint import SHINGLE, Token, shingle_hashes, tokens
+from spinlens.duplicates.fingerprint import SHINGLE, Shingled
 
 MIN_PASSAGE_WORDS = 25
 """Shortest shared run that makes two texts share a passage (a short paragraph)."""
@@ -107,11 +107,11 @@ def disjoint(runs: list[Run]) -> list[Run]:
     return sorted(kept, key=lambda r: (r.a0, r.b0))
 
 
-def compare(text_a: str, text_b: str) -> Match | None:
+def compare(text_a: Shingled, text_b: Shingled) -> Match | None:
     """The passages of at least MIN_PASSAGE_WORDS words the two texts share, and
     whether they make the pair near-duplicates; None when they share none."""
-    words_a, words_b = tokens(text_a), tokens(text_b)
-    runs = chain(diagonal_runs(shingle_hashes(words_a), shingle_hashes(words_b)))
+    words_a, words_b = text_a.spans, text_b.spans
+    runs = chain(diagonal_runs(text_a.hashes, text_b.hashes))
     found = [r for r in disjoint(runs) if r.words >= MIN_RUN_WORDS]
     if not any(r.words >= MIN_PASSAGE_WORDS for r in found):
         return None
@@ -128,18 +128,11 @@ def compare(text_a: str, text_b: str) -> Match | None:
     )
 
 
-def offsets(run: Run, words_a: list[Token], words_b: list[Token]) -> dict[str, dict[str, int]]:
+def offsets(
+    run: Run, words_a: list[tuple[int, int]], words_b: list[tuple[int, int]]
+) -> dict[str, dict[str, int]]:
     """A run as character spans into each text."""
     return {
-        "a": {"start": words_a[run.a0].start, "end": words_a[run.a1 - 1].end},
-        "b": {"start": words_b[run.b0].start, "end": words_b[run.b1 - 1].end},
+        "a": {"start": words_a[run.a0][0], "end": words_a[run.a1 - 1][1]},
+        "b": {"start": words_b[run.b0][0], "end": words_b[run.b1 - 1][1]},
     }
-
-
-def swapped(match: Match) -> Match:
-    """The same match seen from the other text."""
-    return Match(
-        match.kind,
-        match.similarity,
-        [{"a": p["b"], "b": p["a"]} for p in match.passages],
-    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -18,6 +18,8 @@ from datasketch import MinHash
 WORD = re.compile(r"\w+")
 SHINGLE = 5
 """Words per shingle."""
+MULTIPLIER = np.int64(0x100000001B3)
+"""The shingle hash's polynomial base (the FNV prime: odd, so no word's hash is lost)."""
 BANDS = 16
 ROWS = 4
 """MinHash LSH: 16 bands of 4 values (64 permutations); a pair of texts becomes a
@@ -31,12 +33,12 @@ about 52 words always does)."""
 
 
 @dataclass(frozen=True)
-class Token:
-    """One word: its case-folded form and its character span in the text."""
+class Shingled:
+    """A text's words (character spans, end exclusive) and the hash of every run of
+    SHINGLE words starting at each word, in text order."""
 
-    word: str
-    start: int
-    end: int
+    spans: list[tuple[int, int]]
+    hashes: list[int]
 
 
 @dataclass(frozen=True)
@@ -50,21 +52,30 @@ class Fingerprint:
         return sorted(set(self.bands) | set(self.anchors))
 
 
-def tokens(text: str) -> list[Token]:
-    return [Token(m.group().casefold(), m.start(), m.end()) for m in WORD.finditer(text)]
-
-
 def hash64(data: bytes) -> int:
     """A stable signed 64-bit hash (Python's own `hash` is salted per process)."""
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
-def shingle_hashes(words: list[Token]) -> list[int]:
-    """The hash of each run of SHINGLE words, in text order."""
-    return [
-        hash64(" ".join(t.word for t in words[i : i + SHINGLE]).encode())
-        for i in range(len(words) - SHINGLE + 1)
-    ]
+@lru_cache(maxsize=1 << 16)
+def word_hash(word: str) -> int:
+    return hash64(word.encode())
+
+
+def shingled(text: str) -> Shingled:
+    """Words are case-folded; a shingle's hash is a polynomial over its words'
+    hashes, modulo 2**64 (one vector operation per word of the shingle)."""
+    matches = list(WORD.finditer(text))
+    spans = [m.span() for m in matches]
+    if len(matches) < SHINGLE:
+        return Shingled(spans, [])
+    words = np.array([word_hash(m.group().casefold()) for m in matches], dtype=np.int64)
+    runs = len(words) - SHINGLE + 1
+    hashes = np.zeros(runs, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        for k in range(SHINGLE):
+            hashes = hashes * MULTIPLIER + words[k : k + runs]
+    return Shingled(spans, hashes.tolist())
 
 
 @cache
@@ -101,6 +112,5 @@ def anchors(hashes: list[int]) -> tuple[int, ...]:
     return tuple(sorted(set(windows.min(axis=1).tolist())))
 
 
-def fingerprint(text: str) -> Fingerprint:
-    hashes = shingle_hashes(tokens(text))
-    return Fingerprint(band_keys(hashes), anchors(hashes))
+def fingerprint(text: Shingled) -> Fingerprint:
+    return Fingerprint(band_keys(text.hashes), anchors(text.hashes))

@@ -36,7 +36,13 @@ from sqlalchemy import (
 )
 
 from spinlens.duplicates.align import compare
-from spinlens.duplicates.fingerprint import MIN_ANCHORS, Fingerprint, fingerprint
+from spinlens.duplicates.fingerprint import (
+    MIN_ANCHORS,
+    Fingerprint,
+    Shingled,
+    fingerprint,
+    shingled,
+)
 from spinlens.facets import day_of, index_metadata
 
 CHUNK = 500
@@ -109,7 +115,8 @@ def update(conn: Connection, saved: Sequence[Indexed], is_sqlite: bool) -> None:
         return
     if not is_sqlite:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PAIR_LOCK})
-    prints = {article.id: fingerprint(article.text) for article in saved}
+    texts = {article.id: shingled(article.text) for article in saved}
+    prints = {article_id: fingerprint(text) for article_id, text in texts.items()}
     ids = list(prints)
     docs = forget(conn, ids)
     blobs = {i: packed(prints[i].index_keys()) for i in ids}
@@ -124,7 +131,7 @@ def update(conn: Connection, saved: Sequence[Indexed], is_sqlite: bool) -> None:
     for article_id in sorted(ids):
         for other in candidates(conn, prints[article_id], docs[article_id]):
             pairs.add((min(article_id, other), max(article_id, other)))
-    write_pairs(conn, sorted(pairs))
+    write_pairs(conn, sorted(pairs), texts)
 
 
 def forget(conn: Connection, ids: list[str]) -> dict[str, int]:
@@ -187,19 +194,23 @@ def candidates(conn: Connection, print_: Fingerprint, doc: int) -> list[str]:
     return names
 
 
-def write_pairs(conn: Connection, pairs: list[tuple[str, str]]) -> None:
-    """Compare each pair from the stored texts and keep those sharing a passage."""
+def write_pairs(conn: Connection, pairs: list[tuple[str, str]], texts: dict[str, Shingled]) -> None:
+    """Compare each pair from the stored texts and keep those sharing a passage
+    (`texts`: those already shingled, added to as others are read)."""
     rows = []
     for i in range(0, len(pairs), CHUNK):
         chunk = pairs[i : i + CHUNK]
         ids = sorted({x for pair in chunk for x in pair})
-        stored = {r.id: r for r in conn.execute(TEXTS, {"ids": ids})}
+        published = {}
+        for row in conn.execute(TEXTS, {"ids": ids}):
+            published[row.id] = row.published
+            if row.id not in texts:
+                texts[row.id] = shingled(row.text)
         for x, y in chunk:
-            one, other = stored[x], stored[y]
-            if not earlier_first((x, one.published), (y, other.published)):
-                one, other = other, one
-            if match := compare(one.text, other.text):
-                rows.append({"a": one.id, "b": other.id, **match.to_dict()})
+            if not earlier_first((x, published[x]), (y, published[y])):
+                x, y = y, x
+            if match := compare(texts[x], texts[y]):
+                rows.append({"a": x, "b": y, **match.to_dict()})
     for row in rows:
         row["passages"] = json.dumps(row["passages"])
     if rows:
