@@ -202,16 +202,15 @@ def write_pairs(conn: Connection, pairs: list[tuple[str, str]], texts: dict[str,
         chunk = pairs[i : i + CHUNK]
         ids = sorted({x for pair in chunk for x in pair})
         published = {}
-        for row in conn.execute(TEXTS, {"ids": ids}):
-            published[row.id] = row.published
-            if row.id not in texts:
-                texts[row.id] = shingled(row.text)
+        for stored in conn.execute(TEXTS, {"ids": ids}):
+            published[stored.id] = stored.published
+            if stored.id not in texts:
+                texts[stored.id] = shingled(stored.text)
         for x, y in chunk:
             if not earlier_first((x, published[x]), (y, published[y])):
                 x, y = y, x
             if match := compare(texts[x], texts[y]):
-                rows.append({"a": x, "b": y, **match.to_dict()})
-    for row in rows:
-        row["passages"] = json.dumps(row["passages"])
+                found = match.to_dict() | {"passages": json.dumps(match.passages)}
+                rows.append({"a": x, "b": y, **found})
     if rows:
         conn.execute(dup_pairs.insert(), rows)
