@@ -49,3 +49,14 @@ def test_the_article_page_shows_copies_and_escapes_them(client) -> None:
     alone = client.get("/articles/other").text
     assert "Also published as" not in alone and "Shares passages with" not in alone
     assert ORIGINAL[:40] not in alone
+
+
+def test_stories_in_the_api_and_their_page(client) -> None:
+    found = client.get("/api/stories").json()
+    assert any({"orig", "copy"} <= set(s["articles"]) for s in found)
+    assert all(len(s["articles"]) >= 2 for s in found)
+    singles = client.get("/api/stories", params={"min_articles": 1}).json()
+    assert sum(len(s["articles"]) for s in singles) == 5
+    page = client.get("/stories").text
+    assert 'href="/articles/orig"' in page and 'href="/articles/copy"' in page
+    assert "<b>bad</b>" not in page and "<script>alert" not in page

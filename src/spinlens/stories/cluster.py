@@ -39,6 +39,7 @@ class Indexed:
 
     id: str
     day: str | None
+    title: str | None
     source: str | None
     published: str | None
     terms: dict[str, int]
@@ -71,12 +72,13 @@ def indexed(engine: Engine) -> list[Indexed]:
         story_terms.c.article_id,
         story_terms.c.day,
         story_terms.c.terms,
+        article_stats.c.title,
         article_stats.c.source,
         article_stats.c.published,
     ).join(article_stats, article_stats.c.article_id == story_terms.c.article_id)
     with engine.connect() as conn:
         found = [
-            Indexed(r.article_id, r.day, r.source, r.published, json.loads(r.terms))
+            Indexed(r.article_id, r.day, r.title, r.source, r.published, json.loads(r.terms))
             for r in conn.execute(query)
         ]
     return sorted(found, key=lambda a: (a.day is None, a.day or "", a.id))

@@ -1,5 +1,6 @@
-"""Copies in the workspace: the duplicate pairs in the REST API, and what the
-article page shows of them ("also published as", "shares passages with")."""
+"""Copies and stories in the workspace: the duplicate pairs and the stories in the
+REST API, and what the article page shows of copies ("also published as",
+"shares passages with")."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from spinlens.duplicates.report import KINDS, copies_of, pair_records, pairs_with
 from spinlens.model import Article
 from spinlens.store import Store
+from spinlens.stories.cluster import Story, stories
 from spinlens.textspans import excerpt
 from spinlens.web.schemas import ErrorOut
-from spinlens.web.state import workspace
+from spinlens.web.state import Workspace, workspace
 
 router = APIRouter(prefix="/api", tags=["api"])
 MAX_PAIRS = 1000
@@ -50,6 +52,23 @@ def article_duplicates(article_id: str, request: Request) -> list[dict[str, Any]
     if store.get(article_id) is None:
         raise HTTPException(404, "no stored article with this id")
     return pairs_with(store.engine, article_id)
+
+
+def cached_stories(ws: Workspace, min_articles: int) -> list[Story]:
+    """The stories (clustered over the whole store: kept while the cache lasts)."""
+    return ws.cache.get(f"stories-{min_articles}", lambda: stories(ws.store.engine, min_articles))
+
+
+@router.get("/stories", summary="Stories: articles on the same event across outlets and days")
+def story_list(
+    request: Request,
+    min_articles: Annotated[int, Query(ge=1)] = 2,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAIRS)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """The records `spinlens stories` writes, largest story first."""
+    found = cached_stories(workspace(request), min_articles)
+    return [story.to_dict() for story in found[offset : offset + limit]]
 
 
 def copies_panel(store: Store, article: Article) -> dict[str, list[dict[str, Any]]]:

@@ -18,7 +18,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
-from spinlens.web.copies import copies_panel
+from spinlens.web.copies import cached_stories, copies_panel
 from spinlens.web.queries import (
     PER_PAGE,
     Filters,
@@ -33,6 +33,8 @@ from spinlens.web.uploads import start_upload
 
 router = APIRouter(include_in_schema=False)
 META_FIELDS = ("title", "source", "url", "published")
+STORIES_SHOWN = 200
+"""Stories the stories page lists (the largest)."""
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -254,6 +256,12 @@ def dashboard(request: Request) -> HTMLResponse:
         charts=dashboard_charts(data),
         min_words=ws.min_source_words,
     )
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request) -> HTMLResponse:
+    found = cached_stories(workspace(request), 2)
+    return render(request, "stories.html.j2", nav="stories", stories=found[:STORIES_SHOWN])
 
 
 @router.get("/api-docs", response_class=HTMLResponse)
