@@ -110,11 +110,11 @@ def disjoint(runs: list[Run]) -> list[Run]:
 def compare(text_a: Shingled, text_b: Shingled) -> Match | None:
     """The passages of at least MIN_PASSAGE_WORDS words the two texts share, and
     whether they make the pair near-duplicates; None when they share none."""
-    words_a, words_b = text_a.spans, text_b.spans
     runs = chain(diagonal_runs(text_a.hashes, text_b.hashes))
     found = [r for r in disjoint(runs) if r.words >= MIN_RUN_WORDS]
     if not any(r.words >= MIN_PASSAGE_WORDS for r in found):
         return None
+    words_a, words_b = text_a.spans(), text_b.spans()
     covered_a = sum(r.a1 - r.a0 for r in found) / len(words_a)
     covered_b = sum(r.b1 - r.b0 for r in found) / len(words_b)
     near = min(covered_a, covered_b) >= NEAR_DUPLICATE

@@ -34,11 +34,15 @@ about 52 words always does)."""
 
 @dataclass(frozen=True)
 class Shingled:
-    """A text's words (character spans, end exclusive) and the hash of every run of
-    SHINGLE words starting at each word, in text order."""
+    """A text and the hash of every run of SHINGLE words starting at each word, in
+    text order."""
 
-    spans: list[tuple[int, int]]
+    text: str
     hashes: list[int]
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Each word's character span (end exclusive), in text order."""
+        return [m.span() for m in WORD.finditer(self.text)]
 
 
 @dataclass(frozen=True)
@@ -65,17 +69,17 @@ def word_hash(word: str) -> int:
 def shingled(text: str) -> Shingled:
     """Words are case-folded; a shingle's hash is a polynomial over its words'
     hashes, modulo 2**64 (one vector operation per word of the shingle)."""
-    matches = list(WORD.finditer(text))
-    spans = [m.span() for m in matches]
-    if len(matches) < SHINGLE:
-        return Shingled(spans, [])
-    words = np.array([word_hash(m.group().casefold()) for m in matches], dtype=np.int64)
+    words = WORD.findall(text)
+    if len(words) < SHINGLE:
+        return Shingled(text, [])
+    hashed = {word: word_hash(word.casefold()) for word in set(words)}
     runs = len(words) - SHINGLE + 1
+    word_hashes = np.array([hashed[word] for word in words], dtype=np.int64)
     hashes = np.zeros(runs, dtype=np.int64)
     with np.errstate(over="ignore"):
         for k in range(SHINGLE):
-            hashes = hashes * MULTIPLIER + words[k : k + runs]
-    return Shingled(spans, hashes.tolist())
+            hashes = hashes * MULTIPLIER + word_hashes[k : k + runs]
+    return Shingled(text, hashes.tolist())
 
 
 @cache
