@@ -151,15 +151,20 @@ def test_saving_an_article_again_replaces_its_pairs(tmp_path) -> None:
     store.close()
 
 
-def test_duplicates_command_writes_jsonl_and_csv(tmp_path) -> None:
+def command_records(tmp_path, articles: list[Article], command: str) -> tuple[str, list[dict]]:
+    """A store holding the articles, and the JSON Lines records `command` writes."""
     url = f"sqlite:///{tmp_path / 'x.db'}"
     store = Store(url)
-    store.save(corpus())
+    store.save(articles)
     store.close()
-    runner = CliRunner()
-    result = runner.invoke(main, ["duplicates", "--db", url])
+    result = CliRunner().invoke(main, [command, "--db", url])
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in result.stdout.splitlines()]
+    return url, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_duplicates_command_writes_jsonl_and_csv(tmp_path) -> None:
+    url, records = command_records(tmp_path, corpus(), "duplicates")
+    runner = CliRunner()
     assert [set(r) for r in records] == [{"a", "b", "kind", "similarity", "passages"}] * 3
     lift = next(r for r in records if r["a"] == "orig" and r["b"] == "lift")
     (passage,) = lift["passages"]

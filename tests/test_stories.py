@@ -15,6 +15,7 @@ from spinlens.model import Article
 from spinlens.store import Store
 from spinlens.stories.cluster import stories
 from spinlens.stories.terms import MAX_TERMS, term_counts
+from tests.test_duplicates import command_records
 
 LETTERS = "bcdfgklmnprstvz"
 
@@ -83,14 +84,8 @@ def test_stories_group_one_event_within_days_and_keep_others_apart(tmp_path) -> 
 
 
 def test_stories_command_writes_jsonl_and_csv(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'x.db'}"
-    store = Store(url)
-    store.save(articles())
-    store.close()
+    url, records = command_records(tmp_path, articles(), "stories")
     runner = CliRunner()
-    result = runner.invoke(main, ["stories", "--db", url])
-    assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [set(r) for r in records] == [
         {"story", "label", "articles", "sources", "first_seen"}
     ] * 2

@@ -20,7 +20,14 @@ import click
 from spinlens import __version__
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.claims.cli import claims, evaluate_claims
-from spinlens.cli_options import DB_HELP, research_models_option, settings_from, taxonomy_option
+from spinlens.cli_options import (
+    DB_HELP,
+    output_option,
+    records_format_option,
+    research_models_option,
+    settings_from,
+    taxonomy_option,
+)
 from spinlens.constants import EXPORT_FORMATS, FORMATS
 from spinlens.layers import skippable
 from spinlens.persuasion.cli import evaluate_semeval23
@@ -277,8 +284,8 @@ def export_command(
     show_default=True,
     help="Only pairs at least this similar (shared words over all words of the two).",
 )
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
-@click.option("-o", "--output", default="-", help="Output file; - for standard output.")
+@records_format_option
+@output_option
 @click.pass_context
 def duplicates(
     ctx: click.Context, db: str | None, min_similarity: float, fmt: str, output: str
@@ -296,8 +303,8 @@ def duplicates(
 
 @main.command()
 @click.option("--db", help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
-@click.option("-o", "--output", default="-", help="Output file; - for standard output.")
+@records_format_option
+@output_option
 @click.option(
     "--min-articles", type=click.IntRange(1), default=2, show_default=True, help="Smallest story."
 )
