@@ -113,12 +113,15 @@ def quality(args: argparse.Namespace) -> None:
         )
         pairs, seconds = stored_pairs(test.articles, f"sqlite:///{tmp}/with.db")
         evaluate(test, pairs)
-        with mock.patch.object(duplicate_index, "update"):
+        with (
+            mock.patch.object(duplicate_index, "update"),
+            mock.patch.object(story_index, "update"),
+        ):
             _, bare = stored_pairs(test.articles, f"sqlite:///{tmp}/without.db")
     n = len(test.articles)
     per_article = (seconds - bare) / n
     print(
-        f"store.save: {seconds:.2f} s with the duplicate index, {bare:.2f} s without "
+        f"store.save: {seconds:.2f} s with the duplicate and story indexes, {bare:.2f} s without "
         f"({n} articles, batches of {BATCH})"
     )
     print(
