@@ -19,6 +19,8 @@ from spinlens.duplicates.fingerprint import fingerprint as fingerprint_of
 from spinlens.duplicates.report import pair_records, pairs_with
 from spinlens.model import Article
 from spinlens.store import Store
+from spinlens.stories.cluster import stories
+from tests.test_postgres import postgres_url  # noqa: F401 - the server fixture
 
 SYLLABLES = ["ka", "ro", "mi", "tel", "van", "sor", "du", "pe", "lin", "gra", "bo", "zet"]
 
@@ -181,3 +183,19 @@ def test_duplicates_command_writes_jsonl_and_csv(tmp_path) -> None:
         ("orig", "lift"),
     ]
     assert json.loads(rows[2]["passages"]) == lift["passages"]
+
+
+def test_postgresql_holds_the_same_pairs_and_stories(tmp_path, postgres_url) -> None:  # noqa: F811
+    lite = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    lite.save(corpus())
+    shared = Store(postgres_url)
+    for article in corpus()[::-1]:
+        shared.save([article])
+    try:
+        assert list(pair_records(shared.engine)) == list(pair_records(lite.engine))
+        assert [s.to_dict() for s in stories(shared.engine)] == [
+            s.to_dict() for s in stories(lite.engine)
+        ]
+    finally:
+        shared.close()
+        lite.close()
