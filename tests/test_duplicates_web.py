@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from spinlens.model import Article
+from spinlens.model import Article, Technique
 from spinlens.store import Store
 from spinlens.web.app import create_app
 from tests.test_duplicates import ORIGINAL, corpus, paragraphs
@@ -18,7 +18,10 @@ HOSTILE = '<script>alert("x")</script> ' + paragraphs(1)[4]
 def client(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     hostile_host = "\n\n".join([*paragraphs(5)[:2], HOSTILE])
-    store.save([*corpus(), Article.create("hostile", hostile_host, source="<b>bad</b>")])
+    articles = corpus()
+    copy = next(a for a in articles if a.id == "copy")
+    copy.layers["techniques"] = [Technique(0, 8, "Loaded_Language", 0.9)]
+    store.save([*articles, Article.create("hostile", hostile_host, source="<b>bad</b>")])
     with TestClient(create_app(store, token=None, pipeline_factory=lambda: None)) as client:
         yield client
     store.close()
@@ -60,3 +63,13 @@ def test_stories_in_the_api_and_their_page(client) -> None:
     page = client.get("/stories").text
     assert 'href="/articles/orig"' in page and 'href="/articles/copy"' in page
     assert "<b>bad</b>" not in page and "<script>alert" not in page
+
+
+def test_the_article_page_compares_the_versions_of_its_story(client) -> None:
+    page = client.get("/articles/orig").text
+    assert "The same story elsewhere" in page
+    versions = page[page.index('id="same-story"') :]
+    assert "this article" in versions and 'href="/articles/copy"' in versions
+    assert "Loaded language (1)" in versions
+    alone = client.get("/articles/other").text
+    assert "The same story elsewhere" not in alone

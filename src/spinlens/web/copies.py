@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy import select
 
 from spinlens.duplicates.report import KINDS, copies_of, pair_records, pairs_with
+from spinlens.facets import article_facets
 from spinlens.model import Article
 from spinlens.store import Store
 from spinlens.stories.cluster import Story, stories
@@ -20,6 +22,10 @@ router = APIRouter(prefix="/api", tags=["api"])
 MAX_PAIRS = 1000
 EXCERPT = 400
 """Characters of each shared passage the article page shows."""
+COMPARED = ("technique", "speaker")
+"""What the article page compares between the versions of a story."""
+TOP = 5
+"""Techniques and speakers shown per version."""
 
 
 @router.get("/duplicates", summary="Pairs of stored articles that copy each other")
@@ -84,3 +90,32 @@ def copies_panel(store: Store, article: Article) -> dict[str, list[dict[str, Any
                 passage["this_text"] = excerpt(article.text[mine["start"] : mine["end"]], EXCERPT)
                 passage["other_text"] = excerpt(text[theirs["start"] : theirs["end"]], EXCERPT)
     return found
+
+
+def story_panel(ws: Workspace, article_id: str) -> dict[str, Any] | None:
+    """The story an article belongs to, each version with its most frequent
+    techniques and speakers (from the corpus index); None when it has no story."""
+    story = next(
+        (s for s in cached_stories(ws, 2) if any(a.id == article_id for a in s.articles)), None
+    )
+    if story is None:
+        return None
+    ids = [a.id for a in story.articles]
+    compared: dict[str, dict[str, list[tuple[str, int]]]] = {
+        i: {kind: [] for kind in COMPARED} for i in ids
+    }
+    facets = article_facets.c
+    query = (
+        select(facets.article_id, facets.kind, facets.value, facets.n)
+        .where(facets.article_id.in_(ids), facets.kind.in_(COMPARED))
+        .order_by(facets.article_id, facets.n.desc(), facets.value)
+    )
+    with ws.store.engine.connect() as conn:
+        for row in conn.execute(query):
+            shown = compared[row.article_id][row.kind]
+            if len(shown) < TOP:
+                shown.append((row.value, row.n))
+    return {
+        "story": story,
+        "versions": [{"article": a, **compared[a.id]} for a in story.articles],
+    }

@@ -18,7 +18,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
-from spinlens.web.copies import cached_stories, copies_panel
+from spinlens.web.copies import cached_stories, copies_panel, story_panel
 from spinlens.web.queries import (
     PER_PAGE,
     Filters,
@@ -139,6 +139,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         nav="",
         view=article_view(article),
         copies=copies_panel(store, article),
+        story=story_panel(workspace(request), article.id),
         a=article,
         prefix="",
         linked=True,
