@@ -48,6 +48,16 @@ min_score_option = click.option(
 """Which technique marks an output keeps (docs/output-format.md)."""
 
 
+records_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+"""JSON Lines or CSV records (lists and objects as JSON cells)."""
+
+output_option = click.option(
+    "-o", "--output", default="-", help="Output file; - for standard output."
+)
+
+
 def settings_from(ctx: click.Context, **options: object) -> Settings:
     """The settings of the command: the --config file of the `spinlens` group (when
     there is one), the environment, then `options`; bad ones are a usage error."""

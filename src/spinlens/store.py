@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from spinlens.duplicates import index as duplicate_index
 from spinlens.facets import (
     IndexRows,
     article_facets,
@@ -50,6 +51,7 @@ from spinlens.facets import (
 )
 from spinlens.model import Article
 from spinlens.store_open import open_engine, require_current, with_retries
+from spinlens.stories import terms as story_index
 
 metadata = MetaData()
 articles = Table(
@@ -79,9 +81,11 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
-3: span counts in `layer_counts`, one row per counted layer of the registry."""
+3: span counts in `layer_counts`, one row per counted layer of the registry.
+4: the duplicate index (`spinlens.duplicates.index`) and the story terms
+(`spinlens.stories.terms`)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,9 @@ class Store:
         results: list[dict[str, Any]] | None = None,
     ) -> None:
         """Replace the corpus index rows (and on SQLite the full-text rows) of
-        freshly saved `articles` rows, and bring the store-wide totals up to date.
+        freshly saved `articles` rows, bring the store-wide totals up to date and
+        compare the articles with their candidate copies (the duplicate index) and
+        keep their words for story clustering.
         `results` are the rows' parsed JSON results, when the caller has them."""
         ids = [row["id"] for row in rows]
         parsed = results or [json.loads(row["result"]) for row in rows]
@@ -215,6 +221,12 @@ class Store:
                 ),
                 fts,
             )
+        saved = [
+            duplicate_index.Indexed(row["id"], row["text"], result.get("published"))
+            for row, result in zip(rows, parsed, strict=True)
+        ]
+        duplicate_index.update(conn, saved, self.is_sqlite)
+        story_index.update(conn, [(a.id, a.text, a.published) for a in saved])
 
     def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:
         """The index rows (stats, facets) stored now for these articles."""

@@ -19,6 +19,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
+from spinlens.web.copies import cached_stories, copies_panel, story_panel
 from spinlens.web.queries import (
     PER_PAGE,
     Filters,
@@ -34,6 +35,8 @@ from spinlens.web.uploads import start_upload
 
 router = APIRouter(include_in_schema=False)
 META_FIELDS = ("title", "source", "url", "published")
+STORIES_SHOWN = 200
+"""Stories the stories page lists (the largest)."""
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -128,7 +131,8 @@ def corpus(request: Request) -> HTMLResponse:
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
-    article = workspace(request).store.get(article_id)
+    store = workspace(request).store
+    article = store.get(article_id)
     if article is None:
         raise HTTPException(404, "no stored article with this id")
     return render(
@@ -136,6 +140,8 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         "article.html.j2",
         nav="",
         view=article_view(article),
+        copies=copies_panel(store, article),
+        story=story_panel(workspace(request), article.id),
         a=article,
         prefix="",
         linked=True,
@@ -255,6 +261,12 @@ def dashboard(request: Request) -> HTMLResponse:
         charts=dashboard_charts(data),
         min_words=ws.min_source_words,
     )
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request) -> HTMLResponse:
+    found = cached_stories(workspace(request), 2)
+    return render(request, "stories.html.j2", nav="stories", stories=found[:STORIES_SHOWN])
 
 
 @router.get("/api-docs", response_class=HTMLResponse)

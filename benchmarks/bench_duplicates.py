@@ -1,0 +1,246 @@
+"""Copies across outlets (#22): pair precision and recall on a test set built from
+real articles (duplicate_set.py), the duplicate index's share of the pipeline's
+time, and the index at scale (synthetic shingle sets) on SQLite.
+
+Needs ../shared/data (PolNeAR train, PTC unlabeled). Usage:
+
+    .venv/bin/python benchmarks/bench_duplicates.py quality [--pipeline-seconds 0.9]
+    .venv/bin/python benchmarks/bench_duplicates.py scale [--sets 1000000] [--add 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+from _common import require_shared
+from duplicate_set import TestSet, build, read_originals
+
+from spinlens.duplicates import index as duplicate_index
+from spinlens.duplicates.fingerprint import fingerprint, shingled
+from spinlens.duplicates.report import pair_records
+from spinlens.model import Article
+from spinlens.store import Store
+from spinlens.stories import terms as story_index
+from spinlens.stories.terms import stop_words
+
+BATCH = 32
+MIN_OVERLAP = 0.8
+
+
+def stored_pairs(articles: list[Article], url: str) -> tuple[list[dict], float]:
+    """Save the articles in batches; the pairs found and the seconds it took."""
+    store = Store(url)
+    start = time.perf_counter()
+    for i in range(0, len(articles), BATCH):
+        store.save(articles[i : i + BATCH])
+    seconds = time.perf_counter() - start
+    pairs = list(pair_records(store.engine))
+    store.close()
+    return pairs, seconds
+
+
+def iou(found: dict[str, int], true: tuple[int, int]) -> float:
+    shared = min(found["end"], true[1]) - max(found["start"], true[0])
+    union = max(found["end"], true[1]) - min(found["start"], true[0])
+    return max(0, shared) / union
+
+
+def passage_found(pair: dict, spans: dict[str, tuple[int, int]]) -> bool:
+    """Whether a passage of the pair overlaps the lifted one by MIN_OVERLAP on both sides."""
+    return any(
+        min(iou(p["a"], spans[pair["a"]]), iou(p["b"], spans[pair["b"]])) >= MIN_OVERLAP
+        for p in pair["passages"]
+    )
+
+
+def scores(found: int, predicted: int, true: int) -> str:
+    precision = found / predicted if predicted else 1.0
+    recall = found / true
+    return f"precision {precision:.3f} ({found}/{predicted}), recall {recall:.3f} ({found}/{true})"
+
+
+def evaluate(test: TestSet, pairs: list[dict]) -> None:
+    near = [p for p in pairs if p["kind"] == "near-duplicate"]
+    shared = [p for p in pairs if p["kind"] == "shared-passage"]
+    near_hits = [p for p in near if frozenset((p["a"], p["b"])) in test.near]
+    shared_hits = [
+        p
+        for p in shared
+        if (key := frozenset((p["a"], p["b"]))) in test.shared
+        and passage_found(p, test.shared[key])
+    ]
+    print(f"near-duplicates: {scores(len(near_hits), len(near), len(test.near))}")
+    print(f"shared passages: {scores(len(shared_hits), len(shared), len(test.shared))}")
+    found = {frozenset((p["a"], p["b"])) for p in near_hits + shared_hits}
+    for kind in sorted(set(test.kinds.values())):
+        pairs_of_kind = [k for k, v in test.kinds.items() if v == kind]
+        hits = sum(k in found for k in pairs_of_kind)
+        print(f"  {kind:12} {hits}/{len(pairs_of_kind)} found")
+    ordered = [p for p in near_hits + shared_hits if "~" in p["b"]]
+    print(f"`a` is the original (earlier) in {len(ordered)}/{len(near_hits) + len(shared_hits)}")
+    wrong = [p for p in pairs if frozenset((p["a"], p["b"])) not in found][:10]
+    for p in wrong:
+        print(f"  not in the truth: {p['a']} {p['b']} {p['kind']} {p['similarity']}")
+
+
+def quality(args: argparse.Namespace) -> None:
+    data = require_shared("polnear")
+    originals = read_originals(data.parent)
+    with tempfile.TemporaryDirectory() as tmp:
+        # the set is built from originals that share no passage among themselves
+        natural, _ = stored_pairs(
+            [Article.create(o.id, o.text) for o in originals], f"sqlite:///{tmp}/natural.db"
+        )
+        involved = {p["a"] for p in natural} | {p["b"] for p in natural}
+        print(
+            f"{len(originals)} originals; {len(natural)} pairs among them, "
+            f"{len(involved)} articles set aside"
+        )
+        test = build([o for o in originals if o.id not in involved])
+        print(
+            f"test set: {len(test.articles)} articles stored, {len(test.near)} near-duplicate "
+            f"pairs, {len(test.shared)} lifted passages"
+        )
+        pairs, seconds = stored_pairs(test.articles, f"sqlite:///{tmp}/with.db")
+        evaluate(test, pairs)
+        with (
+            mock.patch.object(duplicate_index, "update"),
+            mock.patch.object(story_index, "update"),
+        ):
+            _, bare = stored_pairs(test.articles, f"sqlite:///{tmp}/without.db")
+    n = len(test.articles)
+    per_article = (seconds - bare) / n
+    print(
+        f"store.save: {seconds:.2f} s with the duplicate and story indexes, {bare:.2f} s without "
+        f"({n} articles, batches of {BATCH})"
+    )
+    print(
+        f"indexing cost: {per_article * 1000:.1f} ms per article = "
+        f"{per_article / args.pipeline_seconds:.2%} of the pipeline's "
+        f"{args.pipeline_seconds} s per article"
+    )
+
+
+def synthetic_index(path: Path, sets: int, keys_per_set: int, seed: int) -> None:
+    """`sets` synthetic shingle sets in the index: random 64-bit keys, about
+    `keys_per_set` each, loaded in key order (as a bulk load would)."""
+    Store(f"sqlite:///{path}").close()
+    rng = np.random.default_rng(seed)
+    total = sets * keys_per_set
+    keys = np.sort(rng.integers(-(2**63), 2**63 - 1, size=total, dtype=np.int64))
+    docs = rng.integers(1, sets + 1, size=total, dtype=np.int64)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")  # a fixture: no crash safety needed
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-262144")
+    conn.executemany(
+        "INSERT INTO dup_docs (doc, article_id, fingerprint) VALUES (?, ?, x'')",
+        ((d, f"synthetic-{d:07d}") for d in range(1, sets + 1)),
+    )
+    step = 1_000_000
+    for i in range(0, total, step):
+        conn.executemany(
+            "INSERT OR IGNORE INTO dup_keys (key, doc) VALUES (?, ?)",
+            zip(keys[i : i + step].tolist(), docs[i : i + step].tolist(), strict=True),
+        )
+    conn.commit()
+    conn.close()
+
+
+def timed(function: Callable[..., None], spent: list[float]) -> Callable[..., None]:
+    """The function, adding the wall and CPU seconds each call takes to spent[0] and
+    spent[1] (the CPU time tells more on a busy machine)."""
+
+    def run(*args: object) -> None:
+        start, cpu = time.perf_counter(), time.process_time()
+        function(*args)
+        spent[0] += time.perf_counter() - start
+        spent[1] += time.process_time() - cpu
+
+    return run
+
+
+def scale(args: argparse.Namespace) -> None:
+    data = require_shared("polnear")
+    originals = read_originals(data.parent)
+    rng = random.Random(22)
+    test = build(originals)
+    adding = rng.sample(test.articles, min(args.add, len(test.articles)))
+    keys = statistics.mean(len(fingerprint(shingled(a.text)).index_keys()) for a in adding[:200])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scale.db"
+        kept = args.keep / f"scale-{args.sets}.db" if args.keep else None
+        start = time.perf_counter()
+        if kept and kept.exists():
+            shutil.copyfile(kept, path)
+        else:
+            synthetic_index(path, args.sets, round(keys), 22)
+            if kept:
+                shutil.copyfile(path, kept)
+        print(
+            f"{args.sets:,} synthetic shingle sets ({round(keys)} keys each, the mean of "
+            f"real articles) ready in {time.perf_counter() - start:.0f} s, "
+            f"{path.stat().st_size / 1e9:.2f} GB"
+        )
+        store = Store(f"sqlite:///{path}")
+        stop_words()  # spaCy's, loaded once (the pipeline has loaded spaCy already)
+        spent = [0.0, 0.0]
+        with (
+            mock.patch.object(duplicate_index, "update", timed(duplicate_index.update, spent)),
+            mock.patch.object(story_index, "update", timed(story_index.update, spent)),
+        ):
+            start = time.perf_counter()
+            for i in range(0, len(adding), BATCH):
+                store.save(adding[i : i + BATCH])
+            added = time.perf_counter() - start
+        pairs = sum(1 for _ in pair_records(store.engine))
+        print(
+            f"adding {len(adding)} articles (store.save, batches of {BATCH}): {added:.2f} s "
+            f"in all, {spent[0]:.2f} s of it in the duplicate and story indexes "
+            f"({spent[1]:.2f} CPU-s) "
+            f"(the rest: the articles, corpus index, full text, commits); {pairs} pairs found"
+        )
+        lookups = []
+        with store.engine.connect() as conn:
+            for article in adding[:200]:
+                print_ = fingerprint(shingled(article.text))
+                start = time.perf_counter()
+                duplicate_index.candidates(conn, print_, -1)
+                lookups.append(time.perf_counter() - start)
+        store.close()
+    print(
+        f"lookup (candidates of one article): median {statistics.median(lookups) * 1000:.1f} ms, "
+        f"max {max(lookups) * 1000:.1f} ms over {len(lookups)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    q = commands.add_parser("quality")
+    q.add_argument(
+        "--pipeline-seconds",
+        type=float,
+        default=0.9,
+        help="the full pipeline's CPU seconds per article (docs/benchmarks.md)",
+    )
+    s = commands.add_parser("scale")
+    s.add_argument("--sets", type=int, default=1_000_000)
+    s.add_argument("--add", type=int, default=1000)
+    s.add_argument("--keep", type=Path, help="folder keeping the synthetic index between runs")
+    args = parser.parse_args()
+    quality(args) if args.command == "quality" else scale(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Stories: articles about the same event across outlets and days (docs/stories.md)."""
