@@ -97,3 +97,26 @@ def test_min_score_option_is_on_analyze_show_and_export():
         assert "--min-score" in result.stdout
     bad = CliRunner().invoke(main, ["show", "x", "--min-score", "2"])
     assert bad.exit_code == 2
+
+
+def test_a_sides_name_alone_is_never_a_mark():
+    import numpy as np
+
+    from spinlens.encoder import Encoding
+    from spinlens.sides import View
+    from spinlens.techniques import NAMES
+    from spinlens.techniques.heads import TechniqueHeads
+    from spinlens.techniques.predict import predict_spans
+
+    text = "the Americans and the barbaric regime"
+    words = [(0, 3), (4, 13), (14, 17), (18, 21), (22, 30), (31, 37)]
+    hot = {1, 4}  # "Americans", "barbaric"
+    vectors = np.array([[4.0 if i in hot else -4.0, 0.0] for i in range(len(words))], np.float32)
+    heads = TechniqueHeads(
+        np.array([1.0, 0.0], np.float32),
+        np.zeros(1, np.float32),
+        np.zeros((8, len(NAMES)), np.float32),
+        np.zeros(len(NAMES), np.float32),
+    )
+    found = predict_spans(heads, text, Encoding(vectors, np.array(words), View(text)))
+    assert {text[t.start : t.end] for t in found} == {"barbaric"}
