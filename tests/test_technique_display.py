@@ -16,7 +16,10 @@ from spinlens.techniques.component import load_heads
 from spinlens.techniques.display import STEPS, above, default_min_score, step_of
 from spinlens.techniques.predict import clean_edges
 
-TEXT = "They hate anti-Semitism and the utterly barbaric and completely insane Zionists, and the"
+TEXT = (
+    "They hate anti-Semitism and the utterly barbaric and completely insane Zionists, and the"
+    " losses of"
+)
 
 
 @pytest.mark.parametrize(
@@ -27,6 +30,8 @@ TEXT = "They hate anti-Semitism and the utterly barbaric and completely insane Z
         ("completely", "completely insane"),
         ("barbaric and", "barbaric"),  # no trailing conjunction
         ("Zionists, and the", "Zionists"),
+        ("the losses of", "the losses"),
+        ("of", ""),
         ("and the", ""),
     ],
 )

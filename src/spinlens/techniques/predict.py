@@ -35,8 +35,12 @@ Exaggeration, Loaded Language, Doubt or Flag-Waving."""
 JOINERS = "-'’‐‑"
 """Characters inside a word between letters ("anti-Semitism", "don't"): a mark never
 cuts such a word."""
-DANGLING_START = frozenset(["and", "or", "but", "nor", "yet", "so", "then", "also"])
-"""Conjunctions a mark does not start on."""
+DANGLING_START = frozenset(
+    """and or but nor yet so then also of in on at to for from by with into about as
+    that which who""".split()  # noqa: SIM905 - a word list reads best as text
+)
+"""Conjunctions, prepositions and relative pronouns a mark does not start on ("of
+losses" is "losses"; on the PTC dev fold SI and FLC do not change)."""
 DANGLING_END = frozenset(
     """a an the and or but nor yet so of in on at to from by with about as into onto
     than that which who whom whose if because while is are was were be been being am
