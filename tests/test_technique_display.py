@@ -41,6 +41,13 @@ def test_marks_start_and_end_on_whole_meaningful_words(piece, mark):
     assert TEXT[start:end] == mark
 
 
+def test_a_mark_ending_on_a_sides_adjective_takes_in_what_it_qualifies():
+    text = "American criminals and the North Korean regime"
+    assert clean_edges(text, 0, 8) == (0, len("American criminals"))
+    at = text.index("North")
+    assert text[slice(*clean_edges(text, at, at + len("North Korean")))] == "North Korean regime"
+
+
 def test_shipped_model_is_calibrated_with_a_display_threshold():
     heads, _version = load_heads()
     assert heads.calibration is not None and heads.calibration.shape == (14, 3)

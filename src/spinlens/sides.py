@@ -78,6 +78,18 @@ def _shouted_us(text: str, start: int, end: int) -> bool:
     return any(_SHOUTED.fullmatch(word.strip(".,!?;:\"'")) for word in near)
 
 
+_ADJECTIVE = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(name) for name in sorted(SIDES["Norwegian"], key=len, reverse=True))
+    + r")$"
+)
+
+
+def ends_with_side_adjective(text: str) -> bool:
+    """Whether the text ends on a side's adjective ("… the American")."""
+    return _ADJECTIVE.search(text[-40:]) is not None
+
+
 def without_sides(text: str) -> str:
     """The text with every side name blanked out (the same length)."""
     return _PATTERN.sub(lambda m: " " * len(m.group()), text)

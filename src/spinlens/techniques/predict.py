@@ -12,7 +12,7 @@ import numpy as np
 from spinlens.encoder import Encoding
 from spinlens.evaluation.ptc import Label
 from spinlens.model import Span, Technique
-from spinlens.sides import without_sides
+from spinlens.sides import ends_with_side_adjective, without_sides
 from spinlens.techniques import NAMES
 from spinlens.techniques.heads import TechniqueHeads
 from spinlens.textspans import Intervals, word_bounds
@@ -52,7 +52,8 @@ INTENSIFIERS = frozenset(
     """completely totally utterly absolutely entirely extremely incredibly very really
     truly deeply highly fully so too most""".split()  # noqa: SIM905
 )
-"""Adverbs that qualify the next word: a mark ending on one takes that word in."""
+"""Adverbs that qualify the next word: a mark ending on one (or on a side's adjective,
+"American") takes that word in."""
 WORD = re.compile(r"\w+(?:[-'’‐‑]\w+)*")
 
 
@@ -73,7 +74,8 @@ def clean_edges(text: str, start: int, end: int) -> tuple[int, int]:
         start = kept[0][0]
     if kept[-1] != words[-1]:
         end = kept[-1][1]
-    if end == kept[-1][1] and text[slice(*kept[-1])].lower() in INTENSIFIERS:
+    qualifier = text[slice(*kept[-1])].lower() in INTENSIFIERS
+    if end == kept[-1][1] and (qualifier or ends_with_side_adjective(text[:end])):
         following = WORD.match(text, end + 1) if text[end : end + 1] == " " else None
         end = following.end() if following else end
     return start, end
