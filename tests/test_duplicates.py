@@ -10,6 +10,7 @@ import random
 
 import pytest
 from click.testing import CliRunner
+from test_postgres import postgres_url  # noqa: F401 - the server fixture
 
 from spinlens.cli import main
 from spinlens.duplicates import align
@@ -20,7 +21,6 @@ from spinlens.duplicates.report import pair_records, pairs_with
 from spinlens.model import Article
 from spinlens.store import Store
 from spinlens.stories.cluster import stories
-from tests.test_postgres import postgres_url  # noqa: F401 - the server fixture
 
 SYLLABLES = ["ka", "ro", "mi", "tel", "van", "sor", "du", "pe", "lin", "gra", "bo", "zet"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from test_duplicates import ORIGINAL, corpus, paragraphs
 
 from spinlens.model import Article, Technique
 from spinlens.store import Store
 from spinlens.web.app import create_app
-from tests.test_duplicates import ORIGINAL, corpus, paragraphs
 
 HOSTILE = '<script>alert("x")</script> ' + paragraphs(1)[4]
 

@@ -9,13 +9,13 @@ import json
 import random
 
 from click.testing import CliRunner
+from test_duplicates import command_records
 
 from spinlens.cli import main
 from spinlens.model import Article
 from spinlens.store import Store
 from spinlens.stories.cluster import stories
 from spinlens.stories.terms import MAX_TERMS, term_counts
-from tests.test_duplicates import command_records
 
 LETTERS = "bcdfgklmnprstvz"
 
