@@ -312,7 +312,7 @@ def test_workspace_shows_and_filters_the_semeval23_layers(tmp_path, pipeline):
     with TestClient(app) as client:
         page = client.get("/articles/s1").text
         assert "Genre, frames and persuasion" in page and 'id="show-persuasion"' in page
-        assert 'class="pers p18"' in page and "<script>x()" not in page
+        assert 'class="pers p18 sb-' in page and "<script>x()" not in page
         corpus = client.get("/", params={"persuasion": "Name_Calling-Labeling"}).text
         assert 'name="persuasion"' in corpus and "1 article match" in corpus
         assert client.get("/api/articles", params={"frame": "Economic"}).json()["total"] == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -150,10 +151,13 @@ def test_marks_by_keyboard(page):
     page.goto("/")
     page.click("text=Dockworkers vow to keep port closed")
     page.wait_for_url("**/articles/**")
-    page.focus("#show-labels")  # the last control before the text
+    page.focus("input[name=min-score]:checked")  # the last control before the text
     page.keyboard.press("Tab")
     mark = page.locator(":focus")
     assert mark.get_attribute("data-layer") in ("techniques", "quotes")  # shown layers only
+    step = re.search(r"\bsb-(\d+)\b", mark.get_attribute("class") or "")
+    minimum = page.locator("input[name=min-score]:checked").get_attribute("id")
+    assert step is None or int(step[1]) >= int(minimum.removeprefix("min-score-"))
     details = "e => getComputedStyle(e, '::after').content"
     assert mark.evaluate(details) == json.dumps(mark.get_attribute("title"))
     assert mark.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from spinlens.facets import article_facets, article_stats, day_of, index_rows, layer_counts
 from spinlens.model import Article
-from spinlens.store import Store
+from spinlens.store import SCHEMA_VERSION, Store
 from spinlens.web.queries import Filters, list_articles
 
 
@@ -199,4 +199,4 @@ def test_a_store_written_by_release_0_1_0_keeps_working(tmp_path):
     again = Store(f"sqlite:///{path}")  # indexed already: opens without rebuilding
     with again.engine.connect() as conn:
         schema = conn.execute(text("SELECT value FROM spinlens_meta WHERE key = 'schema'"))
-        assert schema.scalar().startswith("3:")
+        assert schema.scalar().startswith(f"{SCHEMA_VERSION}:")

@@ -37,14 +37,23 @@
       if (event.key === "Escape" && event.target.dataset.layer) event.target.classList.add("quiet");
     });
     text.addEventListener("focusout", function (event) { event.target.classList.remove("quiet"); });
+    // Marks hidden by a layer switch or below the score filter leave the Tab order.
+    const minimumStep = function () {
+      const checked = document.querySelector("input[name=min-score]:checked");
+      return checked ? Number(checked.id.replace("min-score-", "")) : 0;
+    };
     const tabStops = function () {
+      const minimum = minimumStep();
       text.querySelectorAll("span[data-layer]").forEach(function (mark) {
         const toggle = byId("show-" + mark.dataset.layer);
-        mark.tabIndex = toggle && !toggle.checked ? -1 : 0;
+        const step = /\bsb-(\d+)\b/.exec(mark.className);
+        const below = step !== null && Number(step[1]) < minimum;
+        mark.tabIndex = (toggle && !toggle.checked) || below ? -1 : 0;
       });
     };
     document.addEventListener("change", function (event) {
-      if (event.target.id && event.target.id.startsWith("show-")) tabStops();
+      const id = event.target.id || "";
+      if (id.startsWith("show-") || id.startsWith("min-score-")) tabStops();
     });
     tabStops();
   }
