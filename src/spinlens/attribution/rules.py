@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from spinlens.attribution.lexicon import CONTENT_ONLY_WITH_CLAUSE, CUE_VERBS, XCOMP_CUES
+from spinlens.attribution.lexicon import (
+    CONTENT_ONLY_WITH_CLAUSE,
+    CUE_VERBS,
+    ORG_NOUNS,
+    XCOMP_CUES,
+)
 from spinlens.textspans import Intervals
 
 QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|''[^\n]+?''")
@@ -99,6 +104,22 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def named_before(verb: Token) -> Token | None:
+    """The last person named before the cue in its sentence, with no verb between,
+    when the parser gave the cue no subject ("Sheikh X, Secretary General of Y, during
+    his speech, addressed …"); not a body the tagger took for a person."""
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        if token.pos_ in ("VERB", "AUX"):
+            return None
+        if token.ent_type_ == "PERSON" and token.ent_iob_ == "B":
+            name = verb.doc[token.i : verb.i]
+            ent = next((e for e in verb.doc.ents if e.start == token.i), None)
+            name = ent if ent is not None else name
+            if not {t.lemma_.lower() for t in name} & ORG_NOUNS:
+                return name.root
+    return None
+
+
 def source_range(text: str, head: Token, whole: bool = True) -> Range:
     """The subject's noun phrase with its appositives and relative clauses (as PolNeAR
     marks sources); only up to the first comma when not `whole`."""
@@ -162,6 +183,7 @@ class Extractor:
         span = self.doc.char_span(*cue, alignment_mode="expand") if cue else None
         if span is not None:
             subject = next((s for s in map(subject_of, [span.root, *span]) if s is not None), None)
+            subject = subject or (named_before(span.root) if source is None else None)
             if subject is not None and not content[0] <= subject.idx < content[1]:
                 source, source_head = source_range(self.text, subject), subject
         if source is not None and source_head is None:

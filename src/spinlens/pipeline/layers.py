@@ -73,18 +73,24 @@ def entity_marks(article: Article) -> list[Mark]:
     ]
 
 
+def names(article: Article) -> list[Entity]:
+    """The entity mentions that are names (not the pronouns and descriptions that
+    attribution resolved to an entity)."""
+    return [span for span in article.spans(Entity) if span.is_name]
+
+
 def top_mentions(article: Article, limit: int = 25) -> list[tuple[str, str, int]]:
-    """The most mentioned entity strings: (text, label, count)."""
+    """The most mentioned entity names: (text, label, count)."""
     counts: Counter[tuple[str, str]] = Counter(
-        (article.text[span.start : span.end], span.label) for span in article.spans(Entity)
+        (article.text[span.start : span.end], span.label) for span in names(article)
     )
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(text, label, n) for (text, label), n in ranked[:limit]]
 
 
 def entity_panel(article: Article) -> dict[str, Any]:
-    """Mentions per entity type and the most mentioned entities."""
-    labels = Counter(span.label for span in article.spans(Entity))
+    """Named mentions per entity type and the most mentioned entities."""
+    labels = Counter(span.label for span in names(article))
     return {"labels": labels.most_common(), "top": top_mentions(article, 30)}
 
 
