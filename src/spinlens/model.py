@@ -71,7 +71,8 @@ class Technique(Span):
     score: float
 
 
-SPEAKER_TYPES = ("person", "organization", "group", "unresolved")
+UNRESOLVED = "unresolved"
+SPEAKER_TYPES = ("person", "organization", "group", UNRESOLVED)
 """What a speaker is: `unresolved` for a generic or unsure source ("a senior official",
 "critics"), named as written, with no entity."""
 
@@ -92,7 +93,7 @@ class Speaker:
     def resolved(self) -> bool:
         """Whether it names someone: a typed speaker other than "unresolved"; in older
         results (untyped), one resolved to an entity."""
-        return self.type != "unresolved" if self.type else self.entity_id is not None
+        return self.type != UNRESOLVED if self.type else self.entity_id is not None
 
     def to_dict(self) -> dict[str, Any]:
         """``{"name", "entity_id", "type", "score"}``, with ``members`` for a group

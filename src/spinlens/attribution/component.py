@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from spinlens.attribution.embedded import is_speech, with_reporters
+from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.rules import Candidate, Tagged, find_attributions
-from spinlens.attribution.sources import not_an_attribution
+from spinlens.attribution.sources import headline_cue, not_an_attribution
 from spinlens.attribution.speakers import RESOLVER_VERSION, SpeakerResolver
 from spinlens.attribution.tagger import Segment, SequenceTagger, load_tagger
 from spinlens.model import Article, Entity, Quote, Span
@@ -98,13 +98,14 @@ def attributions(article: Article, tagger: SequenceTagger) -> tuple[list[Quote],
 
 def speaks(doc: Doc, text: str, cand: Candidate) -> bool:
     """Whether a candidate is an attribution: not a citation or page furniture, and
-    in the headline (`title_of`) only as "Name: statement" or with a speech verb."""
+    in the headline (`title_of`) only as "Name: statement" or with a cue verb."""
     source = text[cand.source[0] : cand.source[1]] if cand.source else ""
     if not_an_attribution(source, text[cand.content[0] : cand.content[1]]):
         return False
     if title_of(text) is None or cand.content[0] >= text.find("\n"):
         return True
-    return is_speech(doc, text, Span(*cand.cue) if cand.cue else None)
+    cue = doc.char_span(*cand.cue, alignment_mode="expand") if cand.cue else None
+    return cue is not None and headline_cue(cue)
 
 
 def tagged(article: Article, tagger: SequenceTagger) -> list[Tagged]:

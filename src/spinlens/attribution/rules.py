@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -192,6 +192,18 @@ class Extractor:
         colon = cue is not None and self.text[cue[1] : content[0]].strip() == ":"
         kind = "direct" if colon else self.content_kind(content)
         return Candidate(content, cue, source, source_head, kind, score)
+
+    def source_on_one_line(self, cand: Candidate) -> Candidate:
+        """A source the parse ran across a line break (a headline without a full stop
+        before "X said"): its last line, headed by that part's root."""
+        if cand.source is None or "\n" not in self.text[cand.source[0] : cand.source[1]]:
+            return cand
+        start = self.text.rindex("\n", *cand.source) + 1
+        kept = trimmed(self.text, start, cand.source[1])
+        span = self.doc.char_span(*kept, alignment_mode="expand") if kept else None
+        if span is None:
+            return cand
+        return replace(cand, source=kept, source_head=span.root)
 
     def content_kind(self, content: Range) -> str:
         covered = sum(
@@ -421,4 +433,4 @@ def find_attributions(doc: Doc, tagged: Sequence[Tagged] = ()) -> list[Candidate
     rules find that overlap none of them."""
     extractor = Extractor(doc)
     first = [extractor.from_tagger(*t) for t in tagged]
-    return select(extractor.candidates(), first)
+    return [extractor.source_on_one_line(c) for c in select(extractor.candidates(), first)]

@@ -9,7 +9,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from spinlens.attribution.entities import Cluster, fold
 from spinlens.attribution.lexicon import (
@@ -21,6 +21,7 @@ from spinlens.attribution.lexicon import (
     ORG_NOUNS,
     PERSON_NOUNS,
     REPORT_NOUNS,
+    SPEECH_VERBS,
     words,
 )
 
@@ -29,21 +30,43 @@ NON_SPEAKER_ENTITIES = words(
     "PRODUCT LANGUAGE"
 )
 """spaCy entity labels of things that cannot speak."""
-CITATION = re.compile(r"\b\d+\s*:\s*\d+\b")
-"""A chapter and verse ("John 8:34") or a time, read as "Name: statement"."""
+CITATION = re.compile(r"\b[A-Z][a-z]+\.? \d+:\d+\b")
+"""A book, chapter and verse ("John 8:34") read as "Name: statement"."""
 FURNITURE = re.compile(
-    r"\b(take our poll|story continues|continue reading|click here|read more|subscribe|"
-    r"advertisement|sign up|newsletter|related coverage)\b",
+    r"\b(take our poll|story continues|continue reading|click here|read more|related coverage)\b",
     re.IGNORECASE,
 )
 """Page furniture that the parser may take for a source or a statement."""
+SHORT = 12
+"""Words of a statement that page furniture may make up (a longer one only mentions it)."""
+HEADLINE_CUES = SPEECH_VERBS | words(
+    "accuse blast call demand pledge promise rip slam speak threaten urge vow"
+)
+"""Speech verbs that make a headline an attribution ("Bill Clinton calls Obamacare …");
+not thought or wish ("Pentagon hopes …")."""
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 
 
 def not_an_attribution(source: str, content: str) -> bool:
-    """A citation or page furniture read as a source or a statement."""
-    return bool(CITATION.search(source) or FURNITURE.search(source) or FURNITURE.search(content))
+    """A citation or page furniture read as a source or a (short) statement."""
+    furniture = FURNITURE.search(content) and len(content.split()) <= SHORT
+    return bool(CITATION.search(source) or FURNITURE.search(source) or furniture)
+
+
+def headline_cue(cue: Span) -> bool:
+    """Whether a cue in a headline reports speech: a colon, or a speech verb
+    in any inflection ("Says", "Calls for", "Is Demanding"; headline capitals mislead
+    the lemmatiser, so word forms are read too)."""
+    if cue.text.strip() == ":":
+        return True
+    for token in cue:
+        word = token.lower_
+        stems = {token.lemma_.lower(), word, word[:-1], word[:-2], word[:-3], word[:-1] + "e"}
+        stems |= {word[:-3] + "e", word[:-4]} if word.endswith("ing") else set()
+        if stems & HEADLINE_CUES:
+            return True
+    return False
 
 
 def pronoun_gender(word: str) -> str | None:

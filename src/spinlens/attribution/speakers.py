@@ -135,13 +135,13 @@ class SpeakerResolver:
         return max(people, key=lambda c: len(c.mentions)) if people else None
 
     def resolve(self, cand: Candidate) -> Speaker | None:
-        """The speaker of an attribution (None when its source cannot speak or lies in
-        the quoted words); a resolved one is remembered for later pronouns, and a
+        """The speaker of an attribution (None when its source cannot speak or lies
+        within quotation marks); a resolved one is remembered for later pronouns, and a
         pronoun or description resolved to an entity joins it (`joined`)."""
         if cand.source is None or cand.source_head is None:
             return None
         head, source = cand.source_head, cand.source
-        if cand.content[0] <= head.idx < cand.content[1] or self.quoted(head.idx):
+        if self.quoted(head.idx):
             return None
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
             head = head.head.head  # "the army, which claims …": the army, as written
