@@ -10,11 +10,7 @@ entities, as in the pipeline. Exits cleanly when ../shared is missing.
 from __future__ import annotations
 
 import argparse
-import csv
-import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
@@ -22,88 +18,37 @@ from spacy.tokens import Doc
 
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.lexicon import SPEECH_VERBS
-from spinlens.attribution.rules import Candidate, source_range, subject_of
+from spinlens.attribution.rules import Candidate
 from spinlens.attribution.speakers import SpeakerResolver
-from spinlens.model import Entity
+from spinlens.attribution.syntax import source_range, subject_of
+from spinlens.evaluation.coref import (
+    GapExample,
+    entities_with_names,
+    read_gap,
+    read_gum,
+    split_documents,
+)
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
 
 COREF = Path(__file__).resolve().parents[2] / "shared" / "data" / "coref"
 GUM = COREF / "gum"
 GAP_TEST = COREF / "gap" / "gap-test.tsv"
 GENRES = ("news", "interview")
-OPEN = re.compile(r"\((\w+)-(\d+)(?:-([^()\s]+))?")
-CLOSE = re.compile(r"(\w+)-(\d+)(?:-[^()\s]+)?\)")
-
-
-@dataclass
-class GumDoc:
-    """A GUM document as text (tokens joined by spaces, a sentence a line) with its
-    gold mentions: (start, end, entity number), and the entities that have a name."""
-
-    name: str
-    text: str
-    mentions: list[tuple[int, int, str]] = field(default_factory=list)
-    named: set[str] = field(default_factory=set)
-
-
-def test_documents() -> list[str]:
-    """GUM's test list, news and interviews only (splits.md)."""
-    lines = (GUM / "splits.md").read_text(encoding="utf-8").split("## test\n", 1)[1]
-    names = re.findall(r"\* (GUM_\w+)", lines.split("##", 1)[0])
-    return [n for n in names if n.split("_")[1] in GENRES]
-
-
-def read_gum(name: str) -> GumDoc:
-    """One document of gum/conll: tokens, and bracketed mentions `(type-ID-Name …)`."""
-    doc = GumDoc(name, "")
-    pieces: list[str] = []
-    offset = 0
-    stack: dict[str, list[int]] = {}
-    for line in (GUM / "conll" / f"{name}.conll").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if pieces and pieces[-1] == " ":
-                pieces[-1] = "\n"
-            continue
-        _, token, marks = line.split("\t")[:3]
-        start, end = offset, offset + len(token)
-        for _, number, ident in OPEN.findall(marks):
-            stack.setdefault(number, []).append(start)
-            if ident:
-                doc.named.add(number)
-        for _, number in CLOSE.findall(marks):
-            if stack.get(number):
-                doc.mentions.append((stack[number].pop(), end, number))
-        pieces += [token, " "]
-        offset = end + 1
-    doc.text = "".join(pieces)
-    return doc
-
-
-def entities_of(doc: Doc) -> list[Entity]:
-    return [Entity(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
-
-
-def gold_entity(gum: GumDoc, start: int, end: int) -> str | None:
-    """The gold entity of the smallest gold mention around a source's head."""
-    around = [(e - s, n) for s, e, n in gum.mentions if s <= start and end <= e]
-    return min(around)[1] if around else None
 
 
 def gum_scores(nlp: Language) -> None:
     """Per speech-verb source: right named entity, a wrong name, or unresolved."""
     right = wrong = named_total = total = 0
-    for name in test_documents():
-        gum = read_gum(name)
+    for name in split_documents(GUM, "test", GENRES):
+        gum = read_gum(GUM, name)
         doc = nlp(gum.text)
-        linked, clusters = cluster_entities(entities_of(doc))
+        _, clusters = cluster_entities(entities_with_names(doc, []))
         resolver = SpeakerResolver(doc, clusters)
         for token in doc:
             subject = subject_of(token) if token.lemma_.lower() in SPEECH_VERBS else None
             if token.pos_ != "VERB" or subject is None:
                 continue
-            gold = gold_entity(gum, subject.idx, subject.idx + len(subject))
+            gold = gum.entity_at(subject.idx, subject.idx + len(subject))
             if gold is None:
                 continue
             source = source_range(doc.text, subject)
@@ -113,7 +58,7 @@ def gum_scores(nlp: Language) -> None:
             named_total += gold in gum.named
             if speaker is None or speaker.entity_id is None:
                 continue
-            gold_spans = {(s, e) for s, e, n in gum.mentions if n == gold}
+            gold_spans = gum.spans_of(gold)
             found = next(c for c in clusters if c.entity_id == speaker.entity_id)
             hit = any(s < m.end and m.start < e for m in found.mentions for s, e in gold_spans)
             if hit and gold in gum.named:
@@ -127,32 +72,18 @@ def gum_scores(nlp: Language) -> None:
     )
 
 
-def gap_rows(limit: int | None) -> Iterator[dict[str, str]]:
-    with GAP_TEST.open(encoding="utf-8", newline="") as handle:
-        for n, row in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)):
-            if limit is not None and n >= limit:
-                return
-            yield row
-
-
-def gap_prediction(doc: Doc, row: dict[str, str]) -> tuple[bool, bool]:
-    """Whether the pronoun is resolved to A, and to B. A and B join the entities
-    (as people) where the parser's entities miss them."""
-    ents = entities_of(doc)
-    spans = [(int(row[k + "-offset"]), int(row[k + "-offset"]) + len(row[k])) for k in "AB"]
-    for start, end in spans:
-        if not any(e.start < end and start < e.end for e in ents):
-            ents.append(Entity(start, end, "PERSON", doc.text[start:end]))
-    ents.sort(key=lambda e: e.start)
-    linked, clusters = cluster_entities(ents)
+def gap_prediction(doc: Doc, example: GapExample) -> tuple[bool, bool]:
+    """Whether the pronoun is resolved to A, and to B (A and B join the entities as
+    people where the parse misses them)."""
+    linked, clusters = cluster_entities(entities_with_names(doc, example.names))
     resolver = SpeakerResolver(doc, clusters)
-    offset = int(row["Pronoun-offset"])
-    pronoun = next(t for t in doc if t.idx <= offset < t.idx + len(t))
+    pronoun = next(t for t in doc if t.idx <= example.offset < t.idx + len(t))
     speaker = resolver.speaker_for(pronoun, (pronoun.idx, pronoun.idx + len(pronoun)))
-    hits = []
-    for start, end in spans:
-        linked_to = {e.entity_id for e in linked if e.start < end and start < e.end}
-        hits.append(speaker.entity_id is not None and speaker.entity_id in linked_to)
+    hits = [
+        speaker.entity_id is not None
+        and any(e.entity_id == speaker.entity_id for e in linked if e.start < end and start < e.end)
+        for start, end in example.names
+    ]
     return hits[0], hits[1]
 
 
@@ -163,21 +94,17 @@ def f1(counts: list[int]) -> float:
 
 def gap_scores(nlp: Language, limit: int | None) -> None:
     """GAP's F1: per candidate name, whether the pronoun refers to it."""
-    rows = list(gap_rows(limit))
+    examples = list(read_gap(GAP_TEST, limit))
     counts = {"all": [0, 0, 0], "f": [0, 0, 0], "m": [0, 0, 0]}
-    for row, doc in zip(rows, nlp.pipe(r["Text"] for r in rows), strict=True):
-        gender = "f" if row["Pronoun"].lower() in ("she", "her", "hers") else "m"
-        for said, gold in zip(
-            gap_prediction(doc, row), (row["A-coref"], row["B-coref"]), strict=True
-        ):
-            truth = gold.upper() == "TRUE"
-            for key in ("all", gender):
+    for example, doc in zip(examples, nlp.pipe(e.text for e in examples), strict=True):
+        for said, truth in zip(gap_prediction(doc, example), example.refers, strict=True):
+            for key in ("all", example.gender):
                 counts[key][0] += said and truth
                 counts[key][1] += said and not truth
                 counts[key][2] += truth and not said
     overall, women, men = (f1(counts[k]) for k in ("all", "f", "m"))
     print(
-        f"GAP test ({len(rows)} examples): F1 {overall:.3f}; feminine {women:.3f}, "
+        f"GAP test ({len(examples)} examples): F1 {overall:.3f}; feminine {women:.3f}, "
         f"masculine {men:.3f}, F/M {women / men if men else 0.0:.3f}"
     )
 

@@ -5,13 +5,17 @@ sources that join their entity."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 from spinlens.attribution.entities import cluster_entities
+from spinlens.attribution.layer import speaker_facets
 from spinlens.attribution.report import UNATTRIBUTED, who_said_what
 from spinlens.attribution.sources import not_an_attribution, person_gender
-from spinlens.model import Article, Entity, Quote, Span, Speaker
+from spinlens.model import UNRESOLVED, Article, Entity, Quote, Span, Speaker
+from spinlens.store import Store
 
 
 def quotes_of(pipeline, text: str) -> tuple[Article, list[Quote]]:
@@ -45,32 +49,38 @@ def test_speaker_object_round_trips_and_reads_older_results():
     assert not Quote.from_dict({**old, "speaker": "critics"}).speaker.resolved  # type: ignore[union-attr]
 
 
-def test_she_never_goes_to_a_man(pipeline):
-    article, quotes = quotes_of(
-        pipeline,
-        "Mary Jones met John Smith on Monday. John Smith spoke first.\n"
-        "She said that the deal was dead.\n",
-    )
-    quote = by_content(article, quotes, "the deal was dead")
-    assert quote.speaker is not None and quote.speaker.name == "Mary Jones"
-    assert quote.speaker.type == "person" and quote.speaker.entity_id is not None
+def speaker_of(pipeline, text: str, words: str) -> Speaker | None:
+    """Whom the article credits with the attribution whose content holds `words`."""
+    article, quotes = quotes_of(pipeline, text)
+    return by_content(article, quotes, words).said_by
 
 
-def test_a_pronoun_before_the_name_goes_forward(pipeline):
-    article, quotes = quotes_of(
-        pipeline,
-        "Hillary Clinton spoke in Ohio.\n"
-        "He vowed to build a wall on the border, Donald Trump said on Tuesday.\n",
-    )
-    vowed = by_content(article, quotes, "build a wall")
-    assert vowed.said_by is not None and vowed.said_by.name == "Donald Trump"
+@pytest.mark.parametrize(
+    ("text", "words", "name"),
+    [
+        (  # "she" never goes to a man, however near
+            "Mary Jones met John Smith on Monday. John Smith spoke first.\n"
+            "She said that the deal was dead.\n",
+            "the deal was dead",
+            "Mary Jones",
+        ),
+        (  # a pronoun before the name goes forward
+            "Hillary Clinton spoke in Ohio.\n"
+            "He vowed to build a wall on the border, Donald Trump said on Tuesday.\n",
+            "build a wall",
+            "Donald Trump",
+        ),
+    ],
+)
+def test_pronouns_by_gender_and_forward(pipeline, text, words, name):
+    speaker = speaker_of(pipeline, text, words)
+    assert speaker is not None and speaker.name == name
+    assert speaker.type == "person" and speaker.entity_id is not None
 
 
 def test_named_people_speaking_together_are_a_group(pipeline):
-    article, quotes = quotes_of(
-        pipeline, "Senator Ann Walsh and Senator Tom Reyes said that the bill would pass.\n"
-    )
-    speaker = by_content(article, quotes, "the bill would pass").speaker
+    text = "Senator Ann Walsh and Senator Tom Reyes said that the bill would pass.\n"
+    speaker = speaker_of(pipeline, text, "the bill would pass")
     assert speaker is not None and speaker.type == "group"
     assert [m.name for m in speaker.members] == ["Ann Walsh", "Tom Reyes"]
 
@@ -89,12 +99,8 @@ def test_generic_sources_are_unresolved(pipeline):
 
 
 def test_a_possessive_description_resolves_through_its_owner(pipeline):
-    article, quotes = quotes_of(
-        pipeline,
-        "Hillary Clinton spoke in Ohio on Monday.\n"
-        "Her campaign said that the rally would go ahead.\n",
-    )
-    speaker = by_content(article, quotes, "the rally would go ahead").speaker
+    text = "Hillary Clinton spoke in Ohio.\nHer campaign said that the rally would go ahead.\n"
+    speaker = speaker_of(pipeline, text, "the rally would go ahead")
     assert speaker is not None and speaker.name == "Clinton campaign"
     assert speaker.type == "organization"
 
@@ -164,3 +170,20 @@ def test_the_report_shows_unresolved_sources_apart(resolved):
         ["Ann Lee", "critics"] if resolved else ["critics", UNATTRIBUTED]
     )
     assert [g.resolved for g in groups] == ([True, False] if resolved else [False, False])
+
+
+def test_old_stored_speakers_read_untyped_and_index_apart(tmp_path):
+    """Results stored by 0.1.0 carry `{name, entity_id}` speakers: they read back
+    untyped, write back as they were, and their unresolved ones are indexed apart."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "store-0.1.0.db", path)
+    store = Store(f"sqlite:///{path}")
+    article = store.get("harbour-strike")
+    assert article is not None
+    speakers = [q.speaker for q in article.spans(Quote) if q.speaker is not None]
+    assert speakers and all(s.type is None and s.score is None for s in speakers)
+    assert all(set(s.to_dict()) == {"name", "entity_id"} for s in speakers)
+    rows = list(speaker_facets(article.to_dict()))
+    unresolved = {name for _, name, label in rows if label == UNRESOLVED}
+    assert unresolved == {s.name for s in speakers if s.entity_id is None}
+    store.close()

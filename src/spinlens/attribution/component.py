@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
+from spinlens.attribution.ranking import load_ranker
 from spinlens.attribution.rules import Candidate, Tagged, find_attributions
 from spinlens.attribution.sources import headline_cue, not_an_attribution
 from spinlens.attribution.speakers import RESOLVER_VERSION, SpeakerResolver
@@ -47,7 +48,7 @@ class AttributionTagger:
 
     def __init__(self, tagger: SequenceTagger | None = None):
         self.tagger = tagger or load_tagger()
-        self.version = f"{self.tagger.version}+{RESOLVER_VERSION}"
+        self.version = f"{self.tagger.version}+{RESOLVER_VERSION}+{load_ranker().version}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:

@@ -11,11 +11,16 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from spinlens.attribution.lexicon import (
-    CONTENT_ONLY_WITH_CLAUSE,
-    CUE_VERBS,
-    ORG_NOUNS,
-    XCOMP_CUES,
+from spinlens.attribution.lexicon import CONTENT_ONLY_WITH_CLAUSE, CUE_VERBS, XCOMP_CUES
+from spinlens.attribution.syntax import (
+    Range,
+    cue_range,
+    named_before,
+    source_range,
+    subject_of,
+    subtree_range,
+    token_range,
+    trimmed,
 )
 from spinlens.textspans import Intervals
 
@@ -25,7 +30,6 @@ CUE_AFTER = re.compile(r"^[\s,]*(\S+\s+){0,4}(said|says|added|told|wrote|asked|c
 MIN_QUOTE_WORDS = 3
 """Shorter quoted passages are scare quotes or titles, not speech."""
 
-Range = tuple[int, int]
 Tagged = tuple[Range, Range | None, Range | None, float]
 """An attribution as the tagger links it: content, cue, source, score."""
 
@@ -42,15 +46,6 @@ class Candidate:
     score: float
 
 
-def trimmed(text: str, start: int, end: int, punct: str = " \t\r\n,;:.—–-") -> Range | None:
-    """The range without surrounding white space and clause punctuation."""
-    while start < end and text[start] in punct:
-        start += 1
-    while end > start and text[end - 1] in punct:
-        end -= 1
-    return (start, end) if end > start else None
-
-
 def quote_spans(text: str) -> list[Range]:
     """Quoted passages of at least MIN_QUOTE_WORDS words, within one line."""
     return [
@@ -58,77 +53,6 @@ def quote_spans(text: str) -> list[Range]:
         for m in QUOTED.finditer(text)
         if len(m.group().split()) >= MIN_QUOTE_WORDS
     ]
-
-
-def token_range(tokens: list[Token]) -> Range:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-
-
-def subtree_range(token: Token) -> Range:
-    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
-
-
-def cue_range(verb: Token) -> Range:
-    """The cue verb with its adjacent auxiliaries and negation before it ("has learned")
-    and its particle after it ("pointed out")."""
-    start = verb
-    while start.i > 0:
-        prev = verb.doc[start.i - 1]
-        if prev.head == verb and prev.dep_ in ("aux", "auxpass", "neg"):
-            start = prev
-        else:
-            break
-    end = verb
-    for child in verb.rights:
-        if child.dep_ == "prt" and child.i == end.i + 1:
-            end = child
-    return start.idx, end.idx + len(end)
-
-
-def subject_of(verb: Token) -> Token | None:
-    """The subject of the verb, or of the verb it is coordinated with or attached to
-    ("mentioned … and said that", "…, adding that")."""
-    token: Token | None = verb
-    for _ in range(3):
-        if token is None:
-            return None
-        for child in token.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                return child
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
-        if token.dep_ in ("conj", "advcl", "xcomp") and token.head != token:
-            token = token.head
-        else:
-            return None
-    return None
-
-
-def named_before(verb: Token) -> Token | None:
-    """The last person named before the cue in its sentence, with no verb between,
-    when the parser gave the cue no subject ("Sheikh X, Secretary General of Y, during
-    his speech, addressed …"); not a body the tagger took for a person."""
-    for token in reversed(verb.doc[verb.sent.start : verb.i]):
-        if token.pos_ in ("VERB", "AUX"):
-            return None
-        if token.ent_type_ == "PERSON" and token.ent_iob_ == "B":
-            name = verb.doc[token.i : verb.i]
-            ent = next((e for e in verb.doc.ents if e.start == token.i), None)
-            name = ent if ent is not None else name
-            if not {t.lemma_.lower() for t in name} & ORG_NOUNS:
-                return name.root
-    return None
-
-
-def source_range(text: str, head: Token, whole: bool = True) -> Range:
-    """The subject's noun phrase with its appositives and relative clauses (as PolNeAR
-    marks sources); only up to the first comma when not `whole`."""
-    tokens = [t for t in head.subtree]
-    cut = [] if whole else [t.i for t in tokens if t.i > head.i and t.text in (",", "(", "—")]
-    if cut:
-        tokens = [t for t in tokens if t.i < min(cut)]
-    start, end = token_range(tokens)
-    return trimmed(text, start, end, " ,\"“”'") or (start, end)
 
 
 class Extractor:

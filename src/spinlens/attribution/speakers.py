@@ -22,8 +22,10 @@ from spinlens.attribution.lexicon import (
     REPORT_NOUNS,
     THING_PRONOUNS,
 )
-from spinlens.attribution.rules import Candidate, quote_spans, subject_of
+from spinlens.attribution.ranking import candidates, load_ranker
+from spinlens.attribution.rules import Candidate, quote_spans
 from spinlens.attribution.sources import can_speak, is_generic, person_gender, pronoun_gender
+from spinlens.attribution.syntax import subject_of
 from spinlens.model import Entity, Speaker
 from spinlens.textspans import Intervals
 
@@ -275,18 +277,15 @@ class SpeakerResolver:
 
     def pronoun(self, head: Token, source: tuple[int, int], gender: str | None) -> Speaker:
         """He, she: the person named later in the sentence whose speech frames it ("He
-        vowed …, Trump said"), else the nearest fitting earlier one; one of the other
-        gender never."""
+        vowed …, Trump said"), else the one the ranker prefers when it is sure
+        enough; never one of the other gender; else unresolved."""
         later = self.cataphor(head, gender)
         if later is not None:
             return self.credited(later, source, 0.8)
-        found = self.antecedent(source[0], ("PERSON",), gender)
-        if found is not None:
-            return self.credited(found[0], source, found[1])
-        main = self.main
-        if main is not None and self.genders.get(main.entity_id) in (None, gender):
-            return self.credited(main, source, 0.5)
-        return self.as_written(source)
+        chosen = load_ranker().choose(candidates(self, head, gender))
+        if chosen is None:
+            return self.as_written(source)
+        return self.credited(self.by_id[chosen[0]], source, round(chosen[1], 2))
 
     def cataphor(self, head: Token, gender: str | None) -> Cluster | None:
         verbs = [t for t in head.head.ancestors if t.i > head.i and t.lemma_.lower() in CUE_VERBS]
