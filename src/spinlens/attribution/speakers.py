@@ -36,6 +36,8 @@ SPEAKER_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "organization"
 RESOLVER_VERSION = "resolve-2"
 """Bump when speaker resolution changes what it gives."""
 NEAR = 2500
+CLOSE = 300
+"""How far back a description with no name of its own ("the newspaper") may look."""
 """How far back (characters) a pronoun or description looks for what it refers to."""
 STOP = frozenset(
     [
@@ -58,6 +60,16 @@ STOP = frozenset(
 )
 
 
+def family_names(clusters: list[Cluster]) -> dict[str, Cluster]:
+    """Family name → the one person of the article with that full name."""
+    found: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in clusters:
+        if cluster.label == "PERSON":
+            for last in {key[-1] for key in cluster.keys if len(key) > 1}:
+                found[last].append(cluster)
+    return {name: people[0] for name, people in found.items() if len(people) == 1}
+
+
 class SpeakerResolver:
     """Resolves sources to entity clusters of one article, left to right.
 
@@ -72,8 +84,10 @@ class SpeakerResolver:
         for cluster in clusters:  # "Asa'ib Ahl al-Haq Movement", taken for a person
             if cluster.label == "PERSON" and set(fold(cluster.canonical).split()) & ORG_NOUNS:
                 cluster.label = "ORG"
+        self.surnames = family_names(clusters)
         self.mentions = sorted(
-            ((m.start, m.end, c) for c in clusters for m in c.mentions), key=lambda x: x[0]
+            ((m.start, m.end, self.person_of(c)) for c in clusters for m in c.mentions),
+            key=lambda x: x[0],
         )
         self.mention_index = Intervals(self.mentions)
         self.descriptors = {c.entity_id: self.descriptor_words(c) for c in clusters}
@@ -92,6 +106,13 @@ class SpeakerResolver:
         self.described: dict[frozenset[str], Cluster | None] = {}
         self.names: dict[str, str] = {}
         self.main = self.main_person()
+
+    def person_of(self, cluster: Cluster) -> Cluster:
+        """The person a one-word body or place is when the word is a person's family
+        name in the article ("Dewar" taken for an organisation after "Paul Dewar")."""
+        if cluster.label == "PERSON" or any(len(key) != 1 for key in cluster.keys):
+            return cluster
+        return next((self.surnames[k[0]] for k in cluster.keys if k[0] in self.surnames), cluster)
 
     def cluster_at(self, offset: int, labels: tuple[str, ...] = SPEAKER_LABELS) -> Cluster | None:
         for start, end, cluster in self.mention_index.containing(offset):
@@ -138,12 +159,13 @@ class SpeakerResolver:
 
     def resolve(self, cand: Candidate) -> Speaker | None:
         """The speaker of an attribution (None when its source cannot speak or lies
-        within quotation marks); a resolved one is remembered for later pronouns, and a
+        within quotation marks that its cue is outside of); a resolved one is remembered for later pronouns, and a
         pronoun or description resolved to an entity joins it (`joined`)."""
         if cand.source is None or cand.source_head is None:
             return None
         head, source = cand.source_head, cand.source
-        if self.quoted(head.idx):
+        nested = cand.cue is not None and self.quoted(cand.cue[0])
+        if self.quoted(head.idx) and not nested:  # a name in the quoted words
             return None
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
             head = head.head.head  # "the army, which claims …": the army, as written
@@ -220,6 +242,8 @@ class SpeakerResolver:
         if self.is_title(source):
             return self.person_described(source)
         named = self.cluster_at(head.idx)
+        if named is None and head.pos_ == "PROPN":
+            named = self.surnames.get(fold(head.text))
         if named is not None:
             return self.credited(named, source, 0.95, joins=False)
         if is_generic(head) or word in PERSON_PRONOUNS:
@@ -227,7 +251,7 @@ class SpeakerResolver:
         if word in PLURAL_PRONOUNS:
             return self.credited_or_written(self.said_group(source[0]), source, 0.6)
         if word in THING_PRONOUNS:
-            return self.credited_or_written(self.organisation_before(source[0]), source, 0.6)
+            return self.credited_or_written(self.organisation_before(source[0], None), source, 0.6)
         return self.description(head, source)
 
     def description(self, head: Token, source: tuple[int, int]) -> Speaker:
@@ -255,9 +279,12 @@ class SpeakerResolver:
                 return Speaker(
                     clean_form(self.text[source[0] : source[1]], "ORG"), None, "organization", 0.7
                 )
-            return self.credited_or_written(self.organisation_before(source[0]), source, 0.6)
+            found = self.organisation_before(source[0], lemma)
+            return self.credited_or_written(found, source, 0.6)
         inside = self.named_inside(source, SPEAKER_LABELS)
         people = [c for c in inside if c.label == "PERSON"]
+        if lemma in PERSON_NOUNS and people:  # "Governor of Washington Chris Gregoire"
+            return self.credited(people[0], source, 0.85, joins=False)
         if lemma in REPORT_NOUNS and (people or inside):
             return self.credited((people or inside)[0], source, 0.8)
         return self.as_written(source)
@@ -296,10 +323,19 @@ class SpeakerResolver:
                 return found
         return None
 
-    def organisation_before(self, offset: int) -> Cluster | None:
-        """ "It", "the agency": the nearest fitting organisation before."""
+    def organisation_before(self, offset: int, noun: str | None) -> Cluster | None:
+        """ "It", "the agency": the nearest organisation before whose name holds the
+        noun ("the agency": "Environmental Protection Agency"), else the nearest one
+        within a sentence or two (CLOSE characters)."""
+        at = bisect_left(self.mention_starts, offset)
+        for start, _, cluster in reversed(self.mentions[:at]):
+            if offset - start > NEAR:
+                break
+            if cluster.label == "ORG" and noun and noun in fold(cluster.canonical).split():
+                return cluster
         found = self.antecedent(offset, ("ORG",), None)
-        return found[0] if found else None
+        close = found is not None and offset - found[0].mentions[-1].start <= CLOSE
+        return found[0] if found is not None and close else None
 
     def said_group(self, offset: int) -> Cluster | None:
         """ "They": the latest group or organisation quoted within the last paragraphs."""
