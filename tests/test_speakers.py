@@ -170,6 +170,7 @@ def test_the_report_shows_unresolved_sources_apart(resolved):
         ["Ann Lee", "critics"] if resolved else ["critics", UNATTRIBUTED]
     )
     assert [g.resolved for g in groups] == ([True, False] if resolved else [False, False])
+    assert groups[-1].shown == (UNATTRIBUTED if not resolved else "critics (unresolved source)")
 
 
 def test_old_stored_speakers_read_untyped_and_index_apart(tmp_path):

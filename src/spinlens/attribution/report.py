@@ -42,6 +42,12 @@ class SpeakerQuotes:
     share: float = 0.0
     """Share of the article's characters in what they are reported as saying."""
 
+    @property
+    def shown(self) -> str:
+        """The name as a report writes it: an unresolved source marked so."""
+        apart = not self.resolved and self.name != UNATTRIBUTED
+        return f"{self.name} (unresolved source)" if apart else self.name
+
 
 def who_said_what(article: Article) -> list[SpeakerQuotes]:
     """The attributions grouped by speaker, in text order within each: the resolved

@@ -159,8 +159,9 @@ class SpeakerResolver:
 
     def resolve(self, cand: Candidate) -> Speaker | None:
         """The speaker of an attribution (None when its source cannot speak or lies
-        within quotation marks that its cue is outside of); a resolved one is remembered for later pronouns, and a
-        pronoun or description resolved to an entity joins it (`joined`)."""
+        within quotation marks that its cue is outside of); a resolved one is
+        remembered for later pronouns, and a pronoun or description resolved to an
+        entity joins it (`joined`)."""
         if cand.source is None or cand.source_head is None:
             return None
         head, source = cand.source_head, cand.source
