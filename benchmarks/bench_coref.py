@@ -5,7 +5,7 @@ GAP test (standard F1, overall and by gender, and the female/male ratio). The
 resolver is the quotes component's (`SpeakerResolver`) over spaCy's parse and
 entities, as in the pipeline. Exits cleanly when ../shared is missing.
 
-    .venv/bin/python benchmarks/bench_coref.py [--limit N]
+    .venv/bin/python benchmarks/bench_coref.py [--limit N] [--gum-split dev]
 """
 
 from __future__ import annotations
@@ -54,10 +54,10 @@ def issuer(subject: Token) -> tuple[int, int]:
     return subject.idx, subject.idx + len(subject)
 
 
-def gum_scores(nlp: Language) -> None:
+def gum_scores(nlp: Language, split: str) -> None:
     """Per speech-verb source: right named entity, a wrong name, or unresolved."""
     right = wrong = named_total = total = 0
-    for name in split_documents(GUM, "test", GENRES):
+    for name in split_documents(GUM, split, GENRES):
         gum = read_gum(GUM, name)
         doc = nlp(gum.text)
         _, clusters = cluster_entities(entities_with_names(doc, []))
@@ -85,7 +85,7 @@ def gum_scores(nlp: Language) -> None:
             elif not hit:
                 wrong += 1
     print(
-        f"GUM test ({', '.join(GENRES)}): {total} speech-verb sources, {named_total} of "
+        f"GUM {split} ({', '.join(GENRES)}): {total} speech-verb sources, {named_total} of "
         f"named entities\n  resolved to the right named entity {right / named_total:.3f} "
         f"({right}/{named_total}); wrong name {wrong / total:.3f} ({wrong}/{total})"
     )
@@ -131,12 +131,13 @@ def gap_scores(nlp: Language, limit: int | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="Only the first N GAP examples.")
+    parser.add_argument("--gum-split", default="test", help="GUM's split (test, dev).")
     args = parser.parse_args()
     if not GUM.is_dir() or not GAP_TEST.exists():
         print(f"skipped: {COREF} not found")
         return 0
     nlp = load_spacy(DEFAULT_MODEL)
-    gum_scores(nlp)
+    gum_scores(nlp, args.gum_split)
     gap_scores(nlp, args.limit)
     return 0
 

@@ -269,6 +269,9 @@ class SpeakerResolver:
                 return owner_is
             surname = owner_is.name.split()[-1] if owner_is.type == "person" else owner_is.name
             return Speaker(f"{surname} {head.lower_}", None, "organization", owner_is.score)
+        named = self.named_inside(source, ("PERSON",))
+        if lemma in PERSON_NOUNS and named:  # "Governor of Washington Chris Gregoire"
+            return self.credited(named[0], source, 0.85, joins=False)
         definite = any(t.lower_ in DEFINITE for t in head.lefts) or head.is_title
         if lemma in PERSON_NOUNS and definite:
             return self.person_described(source)
@@ -284,8 +287,6 @@ class SpeakerResolver:
             return self.credited_or_written(found, source, 0.6)
         inside = self.named_inside(source, SPEAKER_LABELS)
         people = [c for c in inside if c.label == "PERSON"]
-        if lemma in PERSON_NOUNS and people:  # "Governor of Washington Chris Gregoire"
-            return self.credited(people[0], source, 0.85, joins=False)
         if lemma in REPORT_NOUNS and (people or inside):
             return self.credited((people or inside)[0], source, 0.8)
         return self.as_written(source)
