@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from _common import require_shared
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -31,9 +32,6 @@ from spinlens.evaluation.coref import (
 )
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
 
-COREF = Path(__file__).resolve().parents[2] / "shared" / "data" / "coref"
-GUM = COREF / "gum"
-GAP_TEST = COREF / "gap" / "gap-test.tsv"
 GENRES = ("news", "interview")
 NAMES = ("PERSON", "ORG")
 """A gold entity is named when GUM gives it an identifier or one of its mentions ends
@@ -54,11 +52,11 @@ def issuer(subject: Token) -> tuple[int, int]:
     return subject.idx, subject.idx + len(subject)
 
 
-def gum_scores(nlp: Language, split: str) -> None:
+def gum_scores(nlp: Language, gum_dir: Path, split: str) -> None:
     """Per speech-verb source: right named entity, a wrong name, or unresolved."""
     right = wrong = named_total = total = 0
-    for name in split_documents(GUM, split, GENRES):
-        gum = read_gum(GUM, name)
+    for name in split_documents(gum_dir, split, GENRES):
+        gum = read_gum(gum_dir, name)
         doc = nlp(gum.text)
         _, clusters = cluster_entities(entities_with_names(doc, []))
         resolver = SpeakerResolver(doc, clusters)
@@ -111,9 +109,9 @@ def f1(counts: list[int]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def gap_scores(nlp: Language, limit: int | None) -> None:
+def gap_scores(nlp: Language, path: Path, limit: int | None) -> None:
     """GAP's F1: per candidate name, whether the pronoun refers to it."""
-    examples = list(read_gap(GAP_TEST, limit))
+    examples = list(read_gap(path, limit))
     counts = {"all": [0, 0, 0], "f": [0, 0, 0], "m": [0, 0, 0]}
     for example, doc in zip(examples, nlp.pipe(e.text for e in examples), strict=True):
         for said, truth in zip(gap_prediction(doc, example), example.refers, strict=True):
@@ -133,12 +131,11 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="Only the first N GAP examples.")
     parser.add_argument("--gum-split", default="test", help="GUM's split (test, dev).")
     args = parser.parse_args()
-    if not GUM.is_dir() or not GAP_TEST.exists():
-        print(f"skipped: {COREF} not found")
-        return 0
+    gum = require_shared("coref/gum")
+    gap = require_shared("coref/gap/gap-test.tsv")
     nlp = load_spacy(DEFAULT_MODEL)
-    gum_scores(nlp, args.gum_split)
-    gap_scores(nlp, args.limit)
+    gum_scores(nlp, gum, args.gum_split)
+    gap_scores(nlp, gap, args.limit)
     return 0
 
 

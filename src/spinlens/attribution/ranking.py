@@ -7,7 +7,7 @@ src/spinlens/models/coref (trained by training/train_coref.py; numpy only)."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -107,15 +107,12 @@ def candidates(
     sentence = pronoun.sent
     found: dict[str, list[float]] = {}
     order: list[str] = []
-    counts: dict[str, int] = defaultdict(int)
-    for start, end, cluster in resolver.mentions:
+    first = bisect_left(resolver.mention_starts, offset - REACH)
+    last = bisect_left(resolver.mention_starts, sentence.end_char)
+    for start, end, cluster in resolver.mentions[first:last]:
         known = resolver.genders.get(cluster.entity_id)
         clash = gender is not None and known not in (None, gender)
-        if cluster.label != "PERSON" or start >= sentence.end_char or clash:
-            continue
-        if end <= offset:
-            counts[cluster.entity_id] += 1
-        if offset - start > REACH or (start < offset < end):
+        if cluster.label != "PERSON" or clash or start < offset < end:
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
@@ -129,7 +126,8 @@ def candidates(
     for entity_id, features in found.items():
         features[FEATURES.index("nearest")] = float(nearest[:1] == [entity_id])
         features[FEATURES.index("second_nearest")] = float(nearest[1:2] == [entity_id])
-        features[FEATURES.index("salience")] = log1p(counts[entity_id]) / 3
+        earlier = bisect_right(resolver.mention_ends[entity_id], offset)
+        features[FEATURES.index("salience")] = log1p(earlier) / 3
     return found
 
 

@@ -22,6 +22,7 @@ from spinlens.attribution.lexicon import (
     REPORT_NOUNS,
     THING_PRONOUNS,
 )
+from spinlens.attribution.people import STOP, family_names, gender_words, titles_of
 from spinlens.attribution.ranking import candidates, load_ranker
 from spinlens.attribution.rules import Candidate, quote_spans
 from spinlens.attribution.sources import can_speak, is_generic, person_gender, pronoun_gender
@@ -39,35 +40,6 @@ NEAR = 2500
 CLOSE = 300
 """How far back a description with no name of its own ("the newspaper") may look."""
 """How far back (characters) a pronoun or description looks for what it refers to."""
-STOP = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "a",
-        "an",
-        "of",
-        "his",
-        "her",
-        "their",
-        "its",
-        "and",
-        "in",
-        "for",
-    ]
-)
-
-
-def family_names(clusters: list[Cluster]) -> dict[str, Cluster]:
-    """Family name → the one person of the article with that full name."""
-    found: dict[str, list[Cluster]] = defaultdict(list)
-    for cluster in clusters:
-        if cluster.label == "PERSON":
-            for last in {key[-1] for key in cluster.keys if len(key) > 1}:
-                found[last].append(cluster)
-    return {name: people[0] for name, people in found.items() if len(people) == 1}
 
 
 class SpeakerResolver:
@@ -90,15 +62,24 @@ class SpeakerResolver:
             key=lambda x: x[0],
         )
         self.mention_index = Intervals(self.mentions)
-        self.descriptors = {c.entity_id: self.descriptor_words(c) for c in clusters}
+        self.descriptors = {c.entity_id: titles_of(doc, c) for c in clusters}
         self.people = [c for c in clusters if c.label == "PERSON"]
         self.titled: dict[str, list[int]] = defaultdict(list)
         for n, person in enumerate(self.people):
             for word in self.descriptors[person.entity_id]:
                 self.titled[word].append(n)
         self.mention_starts = [start for start, _, _ in self.mentions]
+        self.mention_ends: dict[str, list[int]] = defaultdict(list)
+        """Per entity, the ends of its mentions in order (for salience)."""
+        for _, end, cluster in self.mentions:
+            self.mention_ends[cluster.entity_id].append(end)
+        for ends in self.mention_ends.values():
+            ends.sort()
         self.by_id = {c.entity_id: c for c in clusters}
-        self.genders = {p.entity_id: person_gender(p, self.gender_words(p)) for p in self.people}
+        self.genders = {
+            p.entity_id: person_gender(p, gender_words(self.text, p, self.descriptors[p.entity_id]))
+            for p in self.people
+        }
         self.quotations = Intervals((s, e, None) for s, e in quote_spans(self.text))
         self.joined: list[Entity] = []
         """Pronoun and description sources resolved to an entity, as its mentions."""
@@ -119,38 +100,6 @@ class SpeakerResolver:
             if start <= offset < end and cluster.label in labels:
                 return cluster
         return None
-
-    def descriptor_words(self, cluster: Cluster) -> set[str]:
-        """Words of the titles given to a person: appositives ("…, Secretary General
-        of X") and nouns before the name ("Transport minister Daniel Okafor")."""
-        words: set[str] = set()
-        if cluster.label != "PERSON":
-            return words
-        for mention in cluster.mentions:
-            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None:
-                continue
-            root = span.root
-            for child in root.children:
-                if child.dep_ == "appos":
-                    words |= set(fold(" ".join(t.text for t in child.subtree)).split())
-            if root.dep_ == "appos":
-                words |= set(fold(root.head.text).split())
-            for token in self.doc[max(span.start - 3, 0) : span.start]:
-                if token.head.i in range(span.start, span.end) and token.pos_ == "NOUN":
-                    words.add(fold(token.text))
-        return words - STOP
-
-    def gender_words(self, person: Cluster) -> set[str]:
-        """The titles of a person and the word right before each of their mentions
-        ("Mrs", "Sir"), for their gender."""
-        before = {
-            fold(self.text[max(m.start - 6, 0) : m.start]).split()[-1:][0]
-            for m in person.mentions
-            if fold(self.text[max(m.start - 6, 0) : m.start]).split()
-        }
-        inside = {w for m in person.mentions for w in fold(m.text).split()}
-        return self.descriptors[person.entity_id] | before | inside
 
     def main_person(self) -> Cluster | None:
         """The most mentioned person of the article."""
@@ -359,8 +308,10 @@ class SpeakerResolver:
         at = bisect_left(self.mention_starts, offset)
         near = [
             (s, e, c)
-            for s, e, c in reversed(self.mentions[:at])
-            if offset - s <= NEAR and e <= offset and fits(c) and not self.quoted(s)
+            for s, e, c in reversed(
+                self.mentions[bisect_left(self.mention_starts, offset - NEAR) : at]
+            )
+            if e <= offset and fits(c) and not self.quoted(s)
         ]
         said = self.last_said(offset, labels)
         said_ok = said is not None and offset - said[0] <= NEAR and fits(said[1])
