@@ -99,7 +99,7 @@ def attributions(article: Article, tagger: SequenceTagger) -> tuple[list[Quote],
 
 def speaks(doc: Doc, text: str, cand: Candidate) -> bool:
     """Whether a candidate is an attribution: not a citation or page furniture, and
-    in the headline (`title_of`) only as "Name: statement" or with a cue verb."""
+    in the headline (`title_of`) only as "Name: statement" or with a speech verb."""
     source = text[cand.source[0] : cand.source[1]] if cand.source else ""
     if not_an_attribution(source, text[cand.content[0] : cand.content[1]]):
         return False
