@@ -43,10 +43,12 @@ def polnear(name: str, folder: Path, ids: set[str] | None, tagger: SequenceTagge
         r = result[key]
         print(f"  {key:<24} P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
     for role in ("source", "cue", "content"):
-        r = result[f"role_{role}_soft"]
-        print(
-            f"  role {role:<8} soft     P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}"
-        )
+        for match in ("soft", "exact"):
+            r = result[f"role_{role}_{match}"]
+            print(
+                f"  role {role:<8} {match:<8} "
+                f"P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}"
+            )
 
 
 class Parts:

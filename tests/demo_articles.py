@@ -206,7 +206,7 @@ def story(n: int, number: int, source: str, month: str) -> Article:
             "content": span(text, content),
             "cue": span(text, cue),
             "source": span(text, name if name in text else name.split()[-1]),
-            "speaker": {"name": name, "entity_id": None},
+            "speaker": {"name": name, "entity_id": None, "type": "person", "score": 0.9},
             "kind": kind,
             "score": 0.9 if kind == "direct" else 0.7,
         }

@@ -88,7 +88,8 @@ def test_according_to_and_sources_said(article):
     assert said(article, quote, "source") == "the harbour authority"
     sources = find(article, "The strike will spread")
     assert said(article, sources, "source") == "sources"
-    assert sources.speaker == Speaker("sources", None)
+    assert sources.speaker == Speaker("sources", None, "unresolved", 0.0)
+    assert not sources.speaker.resolved
 
 
 def test_no_content_crosses_a_line(article):

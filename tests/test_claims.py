@@ -79,7 +79,7 @@ def test_cardinals_quantulum_misses_are_kept():
     assert [(q.text, q.value) for q in found if q.kind == "number"] == [("31", 31), ("14", 14)]
 
 
-def test_speakers_from_attributions_carry_on_within_a_paragraph():
+def test_a_sentence_outside_every_attribution_has_no_speaker():
     text = (
         "He said that the army lost 8 men. The enemy fled in 2017.\n\nPrices rose by 5 percent.\n"
     )
@@ -94,8 +94,8 @@ def test_speakers_from_attributions_carry_on_within_a_paragraph():
         Span(0, 2),
         Speaker("Qais al-Khazali", "E1"),
     )
-    speakers = sentence_speakers([first, second, third], [quote], text)
-    assert speakers == [Speaker("Qais al-Khazali", "E1"), Speaker("Qais al-Khazali", "E1"), None]
+    speakers = sentence_speakers([first, second, third], [quote])
+    assert speakers == [Speaker("Qais al-Khazali", "E1"), None, None]
 
 
 def test_shipped_model_ranks_a_checkable_claim_above_chatter():

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from long_articles import long_article
 
-from spinlens.attribution import entities, speakers
+from spinlens.attribution import entities, ranking, speakers
 from spinlens.attribution.component import attributions
 from spinlens.attribution.tagger import load_tagger
 from spinlens.model import Article, Entity
@@ -50,7 +50,7 @@ def counting(monkeypatch: pytest.MonkeyPatch, counts: Counter[str]) -> None:
         monkeypatch.setattr(owner, name, counted)
 
     wrap(entities.Cluster, "matches")
-    wrap(speakers.SpeakerResolver, "is_subject")
+    wrap(ranking, "mention_features")
     wrap(speakers.SpeakerResolver, "best_described")
     wrap(Intervals, "starting", len)
 
@@ -65,7 +65,7 @@ def work(nlp: Any, chars: int, monkeypatch: pytest.MonkeyPatch) -> dict[str, flo
     with monkeypatch.context() as patch:
         counting(patch, counts)
         _, clusters = entities.cluster_entities(entities_of(article))
-        quotes = attributions(article, load_tagger())
+        quotes, _ = attributions(article, load_tagger())
     assert clusters and quotes
     mentions = len(entities_of(article))
     return {
@@ -81,7 +81,7 @@ def entities_of(article: Article) -> list[Entity]:
 def test_attribution_work_grows_linearly(nlp, monkeypatch):
     short = work(nlp, BASE, monkeypatch)
     long = work(nlp, 4 * BASE, monkeypatch)
-    for name in ("matches", "is_subject", "best_described", "starting"):
+    for name in ("matches", "mention_features", "best_described", "starting"):
         assert short[name] > 0, name
         assert long[name] <= 1.6 * short[name], (name, short[name], long[name])
 

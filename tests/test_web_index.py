@@ -89,7 +89,7 @@ def test_entity_facets_use_canonical_names_and_fold_case():
     assert counts["entities"] == 3 and stats["quote_chars"] == 4
     assert [(f["kind"], f["value"], f["n"], f["label"]) for f in facets] == [
         ("entity", "NASA", 3, "ORG"),
-        ("speaker", "Ada Lovelace", 1, None),
+        ("speaker", "Ada Lovelace", 1, "unresolved"),  # untyped, no entity: unresolved (#17)
     ]
 
 

@@ -38,18 +38,26 @@ class Sentence(Span):
 
 @dataclass(frozen=True, slots=True)
 class Entity(Span):
-    """A named-entity mention; ``text`` repeats ``article.text[start:end]``.
+    """A mention of an entity; ``text`` repeats ``article.text[start:end]``.
     ``entity_id`` and ``canonical`` name the article-level entity it refers to
-    (set by the `entities` component; absent in older results)."""
+    (set by the `entities` component; absent in older results). ``mention`` says how
+    it refers: "name", or "pronoun" / "description" for a source the quotes component
+    resolved to the entity (absent in older results)."""
 
     label: str
     text: str
     entity_id: str | None = None
     canonical: str | None = None
+    mention: str | None = None
+
+    @property
+    def is_name(self) -> bool:
+        """Whether the mention names its entity (not a resolved pronoun or description)."""
+        return self.mention in (None, "name")
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        for key in ("entity_id", "canonical"):
+        for key in ("entity_id", "canonical", "mention"):
             if out[key] is None:
                 del out[key]
         return out
@@ -63,12 +71,52 @@ class Technique(Span):
     score: float
 
 
+UNRESOLVED = "unresolved"
+SPEAKER_TYPES = ("person", "organization", "group", UNRESOLVED)
+"""What a speaker is: `unresolved` for a generic or unsure source ("a senior official",
+"critics"), named as written, with no entity."""
+
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """Who said it: a display name and the article entity it resolves to, if any."""
+    """Who said it: a display name, the article entity it resolves to, if any, its
+    type (one of SPEAKER_TYPES; None in results written before it was given), how sure
+    the resolution is, and for a group the people or bodies the article names in it."""
 
     name: str
     entity_id: str | None = None
+    type: str | None = None
+    score: float | None = None
+    members: tuple[Speaker, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        """Whether it names someone: a typed speaker other than "unresolved"; in older
+        results (untyped), one resolved to an entity."""
+        return self.type != UNRESOLVED if self.type else self.entity_id is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name", "entity_id", "type", "score"}``, with ``members`` for a group
+        that has them; the fields an older result lacks are left out."""
+        out: dict[str, Any] = {"name": self.name, "entity_id": self.entity_id}
+        if self.type is not None:
+            out["type"] = self.type
+        if self.score is not None:
+            out["score"] = self.score
+        if self.members:
+            out["members"] = [m.to_dict() for m in self.members]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Speaker:
+        score = data.get("score")
+        return cls(
+            str(data["name"]),
+            data.get("entity_id"),
+            data.get("type"),
+            float(score) if score is not None else None,
+            tuple(cls.from_dict(m) for m in data.get("members") or [] if isinstance(m, dict)),
+        )
 
 
 def _span_or_none(data: Any) -> Span | None:
@@ -76,10 +124,14 @@ def _span_or_none(data: Any) -> Span | None:
 
 
 def _speaker_or_none(data: Any) -> Speaker | None:
-    """A speaker from ``{"name", "entity_id"}``, or from a bare name (early results)."""
+    """A speaker from its object, or from a bare name (early results)."""
     if isinstance(data, str) and data.strip():
         return Speaker(data)
-    return Speaker(str(data["name"]), data.get("entity_id")) if isinstance(data, dict) else None
+    return Speaker.from_dict(data) if isinstance(data, dict) else None
+
+
+def _speaker_dict(speaker: Speaker | None) -> dict[str, Any] | None:
+    return speaker.to_dict() if speaker else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +171,10 @@ class Quote(Span):
             "content": self.content.to_dict(),
             "cue": self.cue.to_dict() if self.cue else None,
             "source": self.source.to_dict() if self.source else None,
-            "speaker": asdict(self.speaker) if self.speaker else None,
+            "speaker": _speaker_dict(self.speaker),
             "kind": self.kind,
             "score": self.score,
-            "reported_by": asdict(self.reported_by) if self.reported_by else None,
+            "reported_by": _speaker_dict(self.reported_by),
         }
 
     @classmethod
@@ -172,7 +224,7 @@ class Claim(Span):
             "start": self.start,
             "end": self.end,
             "score": self.score,
-            "speaker": asdict(self.speaker) if self.speaker else None,
+            "speaker": _speaker_dict(self.speaker),
             "quantities": [q.to_dict() for q in self.quantities],
             "entities": [e.to_dict() for e in self.entities],
         }

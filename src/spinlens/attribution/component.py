@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+from spacy.tokens import Doc
 
 from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
-from spinlens.attribution.rules import Tagged, find_attributions
-from spinlens.attribution.speakers import SpeakerResolver
+from spinlens.attribution.ranking import load_ranker
+from spinlens.attribution.rules import Candidate, Tagged, find_attributions
+from spinlens.attribution.sources import headline_cue, not_an_attribution
+from spinlens.attribution.speakers import RESOLVER_VERSION, SpeakerResolver
 from spinlens.attribution.tagger import Segment, SequenceTagger, load_tagger
 from spinlens.model import Article, Entity, Quote, Span
 from spinlens.pipeline import ComponentOptions
 from spinlens.pipeline.language import ENGLISH
+from spinlens.readers.text import title_of
 
 
 class EntityLinker:
     """Gives every entity mention its article-level `entity_id` and `canonical` name."""
 
     name = "entities"
-    version = "names-1"
+    version = "names-2"
     """Rules only: bump when they change what they link."""
     requires = ("entities",)
     assigns = ("entities",)
@@ -26,27 +32,32 @@ class EntityLinker:
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
             linked, _ = cluster_entities(article.spans(Entity))
-            article.layers["entities"] = list(linked)
+            article.layers["entities"] = [replace(e, mention="name") for e in linked]
 
 
 class AttributionTagger:
-    """Adds the `quotes` layer: who said what, with speakers resolved to entities.
+    """Adds the `quotes` layer: who said what, with speakers resolved to entities; the
+    pronoun and description sources it resolves join the `entities` layer.
     `tagger`: the sequence tagger to use (default: the shipped one); the version is
-    the tagger's (a digest of its weights)."""
+    the tagger's (a digest of its weights) and the resolver's."""
 
     name = "quotes"
     requires = ("doc", "entities")
     uses = ("encoding",)
-    assigns = ("quotes",)
+    assigns = ("quotes", "entities")
 
     def __init__(self, tagger: SequenceTagger | None = None):
         self.tagger = tagger or load_tagger()
-        self.version = self.tagger.version
+        self.version = f"{self.tagger.version}+{RESOLVER_VERSION}+{load_ranker().version}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
             english = article.doc is not None and article.language in ENGLISH
-            article.layers["quotes"] = list(attributions(article, self.tagger)) if english else []
+            quotes, joined = attributions(article, self.tagger) if english else ([], [])
+            article.layers["quotes"] = list(quotes)
+            if joined:
+                names = article.spans(Entity)
+                article.layers["entities"] = sorted([*names, *joined], key=lambda e: e.start)
 
 
 def build_linker(options: ComponentOptions) -> EntityLinker:
@@ -59,13 +70,17 @@ def build(options: ComponentOptions) -> AttributionTagger:
     return AttributionTagger()
 
 
-def attributions(article: Article, tagger: SequenceTagger) -> list[Quote]:
-    """The attributions of one parsed article (`article.doc` must be set)."""
+def attributions(article: Article, tagger: SequenceTagger) -> tuple[list[Quote], list[Entity]]:
+    """The attributions of one parsed article (`article.doc` must be set), and the
+    pronoun and description mentions their sources add to entities."""
     doc = article.doc
-    _, clusters = cluster_entities(article.spans(Entity))
+    names = [e for e in article.spans(Entity) if e.is_name]
+    _, clusters = cluster_entities(names)
     resolver = SpeakerResolver(doc, clusters)
     quotes = []
     for cand in find_attributions(doc, tagged(article, tagger)):
+        if not speaks(doc, article.text, cand):
+            continue
         parts = [r for r in (cand.content, cand.cue, cand.source) if r is not None]
         quotes.append(
             Quote(
@@ -79,7 +94,19 @@ def attributions(article: Article, tagger: SequenceTagger) -> list[Quote]:
                 round(cand.score, 2),
             )
         )
-    return with_reporters(doc, quotes)
+    return with_reporters(doc, quotes), resolver.joined
+
+
+def speaks(doc: Doc, text: str, cand: Candidate) -> bool:
+    """Whether a candidate is an attribution: not a citation or page furniture, and
+    in the headline (`title_of`) only as "Name: statement" or with a speech verb."""
+    source = text[cand.source[0] : cand.source[1]] if cand.source else ""
+    if not_an_attribution(source, text[cand.content[0] : cand.content[1]]):
+        return False
+    if title_of(text) is None or cand.content[0] >= text.find("\n"):
+        return True
+    cue = doc.char_span(*cand.cue, alignment_mode="expand") if cand.cue else None
+    return cue is not None and headline_cue(cue)
 
 
 def tagged(article: Article, tagger: SequenceTagger) -> list[Tagged]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from spinlens.attribution.report import who_said_what
 from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
-from spinlens.model import Article, Quote
+from spinlens.model import UNRESOLVED, Article, Quote
 from spinlens.render.marks import Mark
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -16,14 +16,17 @@ CSS = (TEMPLATES / "quotes.css").read_text(encoding="utf-8")
 
 
 def speaker_facets(data: dict[str, Any]) -> Iterable[FacetRow]:
-    """One "speaker" mention per attribution, credited as the reports credit it."""
+    """One "speaker" mention per attribution, credited as the reports credit it, with
+    its type as the label ("unresolved" for a generic or unresolved source, so that
+    the top-speakers chart shows those apart)."""
     for item in data.get("quotes") or []:
         try:
             speaker = Quote.from_dict(item).said_by
         except (AttributeError, KeyError, TypeError, ValueError):
             continue  # a shape this version does not model
         if speaker is not None:
-            yield "speaker", speaker.name, None
+            kind = speaker.type or (None if speaker.resolved else UNRESOLVED)
+            yield "speaker", speaker.name, kind
 
 
 def quote_marks(article: Article) -> list[Mark]:

@@ -82,3 +82,28 @@ DEFINITE = words("her his its that the their these this those")
 
 XCOMP_CUES = words("promise vow pledge threaten refuse decline plan hope expect urge ask")
 """Cue verbs whose infinitive complement is attributed content ("vowed to fight")."""
+
+FEMALE_WORDS = words(
+    "actress chairwoman congresswoman countess daughter duchess empress girl grandmother "
+    "lady madam mademoiselle miss mother mrs ms princess queen sister spokeswoman "
+    "stateswoman wife woman"
+)
+"""Titles and role nouns of a woman (for "she" never to go to a man)."""
+
+MALE_WORDS = words(
+    "boy brother businessman chairman congressman duke emperor father grandfather "
+    "husband king lord man mr prince sir son spokesman statesman"
+)
+"""Titles and role nouns of a man."""
+
+GENERIC_NOUNS = words(
+    "analyst critic expert insider observer official opponent people person resident "
+    "source supporter witness voter activist lawmaker diplomat investigator"
+)
+"""Heads of generic sources when indefinite or plural ("a senior official", "critics")."""
+
+GENERIC_WORDS = words(
+    "a an another any anybody anyone both each everybody everyone few many most nobody "
+    "no one others several some somebody someone various"
+)
+"""Determiners and pronouns of a generic source ("some", "many analysts", "someone")."""

@@ -35,19 +35,29 @@ class Said:
 @dataclass
 class SpeakerQuotes:
     name: str
+    resolved: bool = True
+    """False for a generic or unresolved source ("a senior official") and for the
+    unattributed: shown apart, after the speakers the article names."""
     quotes: list[Said] = field(default_factory=list)
     share: float = 0.0
     """Share of the article's characters in what they are reported as saying."""
 
+    @property
+    def shown(self) -> str:
+        """The name as a report writes it: an unresolved source marked so."""
+        apart = not self.resolved and self.name != UNATTRIBUTED
+        return f"{self.name} (unresolved source)" if apart else self.name
+
 
 def who_said_what(article: Article) -> list[SpeakerQuotes]:
-    """The attributions grouped by speaker, in text order within each; most quoted
-    first, unattributed last."""
+    """The attributions grouped by speaker, in text order within each: the resolved
+    speakers first, most quoted first; then unresolved sources; unattributed last."""
     groups: dict[str, SpeakerQuotes] = {}
     for quote in article.spans(Quote):
         said, cue = quote.said, quote.cue
         name = speaker_label(quote)
-        groups.setdefault(name, SpeakerQuotes(name)).quotes.append(
+        resolved = quote.said_by is not None and quote.said_by.resolved
+        groups.setdefault(name, SpeakerQuotes(name, resolved)).quotes.append(
             Said(
                 anchor("quotes", quote.content),
                 excerpt(article.text[said.start : said.end]),
@@ -59,7 +69,10 @@ def who_said_what(article: Article) -> list[SpeakerQuotes]:
     shares = dict(speaker_shares(article))
     for group in groups.values():
         group.share = shares.get(group.name, 0.0)
-    return sorted(groups.values(), key=lambda g: (g.name == UNATTRIBUTED, -len(g.quotes), g.name))
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.name == UNATTRIBUTED, not g.resolved, -len(g.quotes), g.name),
+    )
 
 
 def speaker_shares(article: Article) -> list[tuple[str, float]]:

@@ -7,11 +7,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
 from spinlens.attribution.lexicon import CONTENT_ONLY_WITH_CLAUSE, CUE_VERBS, XCOMP_CUES
+from spinlens.attribution.syntax import (
+    Range,
+    cue_range,
+    named_before,
+    source_range,
+    subject_of,
+    subtree_range,
+    token_range,
+    trimmed,
+)
 from spinlens.textspans import Intervals
 
 QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|''[^\n]+?''")
@@ -20,7 +30,6 @@ CUE_AFTER = re.compile(r"^[\s,]*(\S+\s+){0,4}(said|says|added|told|wrote|asked|c
 MIN_QUOTE_WORDS = 3
 """Shorter quoted passages are scare quotes or titles, not speech."""
 
-Range = tuple[int, int]
 Tagged = tuple[Range, Range | None, Range | None, float]
 """An attribution as the tagger links it: content, cue, source, score."""
 
@@ -37,15 +46,6 @@ class Candidate:
     score: float
 
 
-def trimmed(text: str, start: int, end: int, punct: str = " \t\r\n,;:.—–-") -> Range | None:
-    """The range without surrounding white space and clause punctuation."""
-    while start < end and text[start] in punct:
-        start += 1
-    while end > start and text[end - 1] in punct:
-        end -= 1
-    return (start, end) if end > start else None
-
-
 def quote_spans(text: str) -> list[Range]:
     """Quoted passages of at least MIN_QUOTE_WORDS words, within one line."""
     return [
@@ -53,61 +53,6 @@ def quote_spans(text: str) -> list[Range]:
         for m in QUOTED.finditer(text)
         if len(m.group().split()) >= MIN_QUOTE_WORDS
     ]
-
-
-def token_range(tokens: list[Token]) -> Range:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-
-
-def subtree_range(token: Token) -> Range:
-    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
-
-
-def cue_range(verb: Token) -> Range:
-    """The cue verb with its adjacent auxiliaries and negation before it ("has learned")
-    and its particle after it ("pointed out")."""
-    start = verb
-    while start.i > 0:
-        prev = verb.doc[start.i - 1]
-        if prev.head == verb and prev.dep_ in ("aux", "auxpass", "neg"):
-            start = prev
-        else:
-            break
-    end = verb
-    for child in verb.rights:
-        if child.dep_ == "prt" and child.i == end.i + 1:
-            end = child
-    return start.idx, end.idx + len(end)
-
-
-def subject_of(verb: Token) -> Token | None:
-    """The subject of the verb, or of the verb it is coordinated with or attached to
-    ("mentioned … and said that", "…, adding that")."""
-    token: Token | None = verb
-    for _ in range(3):
-        if token is None:
-            return None
-        for child in token.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                return child
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
-        if token.dep_ in ("conj", "advcl", "xcomp") and token.head != token:
-            token = token.head
-        else:
-            return None
-    return None
-
-
-def source_range(text: str, head: Token, whole: bool = True) -> Range:
-    """The subject's noun phrase with its appositives and relative clauses (as PolNeAR
-    marks sources); only up to the first comma when not `whole`."""
-    tokens = [t for t in head.subtree]
-    cut = [] if whole else [t.i for t in tokens if t.i > head.i and t.text in (",", "(", "—")]
-    if cut:
-        tokens = [t for t in tokens if t.i < min(cut)]
-    start, end = token_range(tokens)
-    return trimmed(text, start, end, " ,\"“”'") or (start, end)
 
 
 class Extractor:
@@ -162,6 +107,7 @@ class Extractor:
         span = self.doc.char_span(*cue, alignment_mode="expand") if cue else None
         if span is not None:
             subject = next((s for s in map(subject_of, [span.root, *span]) if s is not None), None)
+            subject = subject or (named_before(span.root) if source is None else None)
             if subject is not None and not content[0] <= subject.idx < content[1]:
                 source, source_head = source_range(self.text, subject), subject
         if source is not None and source_head is None:
@@ -170,6 +116,18 @@ class Extractor:
         colon = cue is not None and self.text[cue[1] : content[0]].strip() == ":"
         kind = "direct" if colon else self.content_kind(content)
         return Candidate(content, cue, source, source_head, kind, score)
+
+    def source_on_one_line(self, cand: Candidate) -> Candidate:
+        """A source the parse ran across a line break (a headline without a full stop
+        before "X said"): its last line, headed by that part's root."""
+        if cand.source is None or "\n" not in self.text[cand.source[0] : cand.source[1]]:
+            return cand
+        start = self.text.rindex("\n", *cand.source) + 1
+        kept = trimmed(self.text, start, cand.source[1])
+        span = self.doc.char_span(*kept, alignment_mode="expand") if kept else None
+        if span is None:
+            return cand
+        return replace(cand, source=kept, source_head=span.root)
 
     def content_kind(self, content: Range) -> str:
         covered = sum(
@@ -399,4 +357,4 @@ def find_attributions(doc: Doc, tagged: Sequence[Tagged] = ()) -> list[Candidate
     rules find that overlap none of them."""
     extractor = Extractor(doc)
     first = [extractor.from_tagger(*t) for t in tagged]
-    return select(extractor.candidates(), first)
+    return [extractor.source_on_one_line(c) for c in select(extractor.candidates(), first)]

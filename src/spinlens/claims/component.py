@@ -41,11 +41,11 @@ class ClaimFinder:
     def claims_of(self, article: Article) -> list[Claim]:
         sentences = article.spans(Sentence)
         scores = self.scorer.probabilities([article.text[s.start : s.end] for s in sentences])
-        entities = article.spans(Entity)
+        entities = [e for e in article.spans(Entity) if e.is_name]
         quotes = article.spans(Quote)
         reference = reference_date(article.published)
         counted = counted_nouns(article.doc)
-        speakers = sentence_speakers(sentences, quotes, article.text)
+        speakers = sentence_speakers(sentences, quotes)
         by_start = Intervals((e.start, e.end, e) for e in entities)
         claims = []
         for sentence, score, speaker in zip(sentences, scores, speakers, strict=True):
@@ -67,25 +67,17 @@ class ClaimFinder:
 
 
 def sentence_speakers(
-    sentences: Sequence[Sentence], quotes: Sequence[Quote], text: str
+    sentences: Sequence[Sentence], quotes: Sequence[Quote]
 ) -> list[Speaker | None]:
-    """Who states each sentence, from the attributions: the speaker of a quote
-    whose content covers much of the sentence or whose cue is in it; else, inside a
-    paragraph, the speaker of the sentence before (reported speech goes on until
-    the paragraph ends or another attribution starts). Quotes are looked up by
-    position (a scan over all of them per sentence made long articles quadratic)."""
+    """Who states each sentence, from the attributions: whom the article credits with
+    a quote whose content covers much of the sentence or whose cue is in it; None
+    otherwise (the article's own voice: a background sentence does not inherit the
+    speaker of the quote before it). Quotes are looked up by position (a scan over
+    all of them per sentence made long articles quadratic)."""
     contents = Intervals((q.content.start, q.content.end, q) for q in quotes)
     cues = Intervals((q.cue.start, q.cue.end, q) for q in quotes if q.cue is not None)
-    speakers: list[Speaker | None] = []
-    for i, sentence in enumerate(sentences):
-        quote = attribution_of(sentence, contents, cues)
-        if quote is not None:
-            speakers.append(quote.said_by)
-        elif i and speakers[-1] and same_paragraph(text, sentences[i - 1].end, sentence.start):
-            speakers.append(speakers[-1])
-        else:
-            speakers.append(None)
-    return speakers
+    found = (attribution_of(sentence, contents, cues) for sentence in sentences)
+    return [quote.said_by if quote is not None else None for quote in found]
 
 
 def attribution_of(
@@ -104,11 +96,6 @@ def attribution_of(
         return best
     inside = cues.starting(sentence.start, sentence.end)
     return next((q for _, end, q in inside if end <= sentence.end), None)
-
-
-def same_paragraph(text: str, end: int, start: int) -> bool:
-    """No blank line between two offsets."""
-    return text.count("\n", end, start) < 2
 
 
 def counted_nouns(doc: Any) -> dict[int, str]:

@@ -80,19 +80,26 @@ def named_first(label: str, count: int, text: str = "") -> tuple[bool, int, str]
     return label not in NAMED_LABELS, -count, text
 
 
+def names(article: Article) -> list[Entity]:
+    """The entity mentions that are names (not the pronouns and descriptions that
+    attribution resolved to an entity)."""
+    return [span for span in article.spans(Entity) if span.is_name]
+
+
 def top_mentions(article: Article, limit: int = 25) -> list[tuple[str, str, int]]:
-    """The most mentioned entity strings, names first: (text, label, count)."""
+    """The most mentioned entity names, names before numbers and dates: (text, label,
+    count)."""
     counts: Counter[tuple[str, str]] = Counter(
-        (article.text[span.start : span.end], span.label) for span in article.spans(Entity)
+        (article.text[span.start : span.end], span.label) for span in names(article)
     )
     ranked = sorted(counts.items(), key=lambda kv: named_first(kv[0][1], kv[1], kv[0][0]))
     return [(text, label, n) for (text, label), n in ranked[:limit]]
 
 
 def entity_panel(article: Article) -> dict[str, Any]:
-    """Mentions per entity type and the most mentioned entities: names, then
+    """Named mentions per entity type and the most mentioned entities: names, then
     numbers and dates apart."""
-    labels = Counter(span.label for span in article.spans(Entity))
+    labels = Counter(span.label for span in names(article))
     mentions = top_mentions(article, 30)
     return {
         "labels": sorted(labels.items(), key=lambda kv: named_first(*kv)),

@@ -187,9 +187,9 @@ def said_lines(article: Article) -> list[str]:
     lines = ["", "### Who said what", "", "| speaker | what was said | direct or reported |"]
     lines.append("|---|---|---|")
     lines += [
-        f"| {escape(s.name)} | {escape(q.text)} | {q.kind} |" for s in speakers for q in s.quotes
+        f"| {escape(s.shown)} | {escape(q.text)} | {q.kind} |" for s in speakers for q in s.quotes
     ]
-    shares = "; ".join(f"{escape(s.name)} {100 * s.share:.0f} %" for s in speakers)
+    shares = "; ".join(f"{escape(s.shown)} {100 * s.share:.0f} %" for s in speakers)
     lines += ["", f"Share of the article's text: {shares}."]
     return lines
 

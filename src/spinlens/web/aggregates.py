@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import technique_rollup as rollup
+from spinlens.model import UNRESOLVED
 from spinlens.store import Store
 
 TOP_SOURCES = 12
@@ -30,7 +31,8 @@ def aggregates(store: Store, min_words: int = MIN_WORDS) -> dict[str, Any]:
             "words": int(totals[1]),
             "techniques_per_source": techniques_per_source(conn, sources),
             "techniques_over_time": techniques_over_time(conn),
-            "top_speakers": top_names(conn, "speaker"),
+            "top_speakers": top_names(conn, "speaker", UNRESOLVED, keep=False),
+            "unresolved_speakers": top_names(conn, "speaker", UNRESOLVED, keep=True),
             "top_entities": top_names(conn, "entity"),
             "reported_speech": reported_speech(conn, sources),
             "languages": [
@@ -128,11 +130,18 @@ def techniques_over_time(conn: Connection) -> list[dict[str, Any]]:
     return [months[m] for m in sorted(months)]
 
 
-def top_names(conn: Connection, kind: str) -> list[dict[str, Any]]:
-    """The most frequent speakers (quotes) or named entities (mentions)."""
+def top_names(
+    conn: Connection, kind: str, label: str | None = None, keep: bool = True
+) -> list[dict[str, Any]]:
+    """The most frequent speakers (quotes) or named entities (mentions); with
+    `label`, only those with it (`keep`) or only the others."""
+    chosen = totals.c.kind == kind
+    if label is not None:
+        same = totals.c.label == label
+        chosen &= same if keep else (~same | totals.c.label.is_(None))
     query = (
         select(totals.c.value, totals.c.mentions, totals.c.label)
-        .where(totals.c.kind == kind)
+        .where(chosen)
         .order_by(totals.c.mentions.desc(), totals.c.value)
         .limit(TOP_NAMES)
     )

@@ -208,6 +208,15 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     return render(request, "job.html.j2", nav="analyse", job=job, titles=found)
 
 
+def unresolved_note(unresolved: list[dict[str, Any]]) -> str:
+    """The top-speakers chart's title, counting the quotes of generic or unresolved
+    sources it leaves out."""
+    count = sum(s["count"] for s in unresolved)
+    if not count:
+        return "Most quoted speakers"
+    return f"Most quoted speakers ({count} quotes by unresolved or generic sources not shown)"
+
+
 def dashboard_charts(data: dict[str, Any]) -> dict[str, Any]:
     """SVG charts from the aggregates."""
     unit = " per 1,000 words"
@@ -231,7 +240,7 @@ def dashboard_charts(data: dict[str, Any]) -> dict[str, Any]:
         ),
         "speakers": charts.hbars(
             [(s["name"], s["count"]) for s in data["top_speakers"]],
-            "Most quoted speakers",
+            unresolved_note(data["unresolved_speakers"]),
             " quotes",
             width=charts.NARROW,
         ),

@@ -123,6 +123,8 @@ class Aggregates(BaseModel):
     techniques_per_source: list[SourceRate]
     techniques_over_time: list[MonthCounts]
     top_speakers: list[Count]
+    unresolved_speakers: list[Count]
+    """Generic and unresolved sources ("a senior official"), apart from top_speakers."""
     top_entities: list[Count]
     reported_speech: list[SourceShare]
     languages: list[Count]
