@@ -188,3 +188,22 @@ def test_old_stored_speakers_read_untyped_and_index_apart(tmp_path):
     unresolved = {name for _, name, label in rows if label == UNRESOLVED}
     assert unresolved == {s.name for s in speakers if s.entity_id is None}
     store.close()
+
+
+def test_a_body_described_is_not_the_organisation_named_before_it(pipeline):
+    """ "The harbour authority" after the union: unresolved, not the union; a chief
+    executive named in apposition is that person."""
+    from spinlens.model import Article, Quote
+
+    text = (
+        "Talks between the Coastal Workers' Union and the port broke down.\n\n"
+        "The harbour authority said in a statement that the strike had already cost the "
+        'regional economy more than 40 million euros. "Every day of this reckless blockade '
+        'puts thousands of jobs at risk," its chief executive, Henrik Dahl, said.'
+    )
+    (article,) = pipeline([Article.create("h", text, language="en")])
+    speakers = [q.speaker for q in article.spans(Quote)]
+    names = {(s.name, s.type) for s in speakers if s is not None}
+    assert ("The harbour authority", "unresolved") in names
+    assert ("Henrik Dahl", "person") in names
+    assert all(s is None or s.name != "Coastal Workers' Union" for s in speakers)

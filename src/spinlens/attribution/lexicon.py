@@ -61,7 +61,11 @@ PERSON_NOUNS = words(
     "founder general governor governor-general head host imam king lawmaker lawyer leader "
     "man manager mayor minister mother nominee official premier president prime prince "
     "professor representative ruler scientist secretary senator sheikh speaker spokesman "
-    "spokesperson spokeswoman woman"
+    "spokesperson spokeswoman woman executive ceo officer negotiator prosecutor judge "
+    "economist researcher doctor commissioner inspector editor journalist reporter "
+    "correspondent historian bishop priest rabbi pope chancellor councillor councilor "
+    "legislator delegate strategist consultant advocate organiser organizer coordinator "
+    "superintendent sheriff colonel captain lieutenant sergeant counsel"
 )
 """Head nouns of nominal mentions of a person ("the minister", "this leader of …")."""
 
@@ -69,9 +73,14 @@ ORG_NOUNS = words(
     "administration agency army association bank campaign channel coalition committee "
     "company council court department firm government group magazine ministry movement "
     "network newspaper office organisation organization outlet paper party police station "
-    "union website"
+    "union website authority board commission parliament senate institute federation "
+    "alliance bureau service foundation university hospital regulator watchdog "
+    "corporation operator airline embassy cabinet regime military tribunal"
 )
 """Head nouns of nominal mentions of an organisation ("the agency", "the ministry")."""
+
+ANY_ORG_NOUNS = words("company corporation firm group organisation organization")
+"""Organisation nouns that fit any organisation, whatever its name."""
 
 REPORT_NOUNS = words(
     "announcement interview letter message post release report speech statement tweet"

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from spinlens.attribution.entities import Cluster, clean_form, fold
 from spinlens.attribution.lexicon import (
+    ANY_ORG_NOUNS,
     CUE_VERBS,
     DEFINITE,
     FEMALE_WORDS,
@@ -276,14 +277,17 @@ class SpeakerResolver:
 
     def organisation_before(self, offset: int, noun: str | None) -> Cluster | None:
         """ "It", "the agency": the nearest organisation before whose name holds the
-        noun ("the agency": "Environmental Protection Agency"), else the nearest one
-        within a sentence or two (CLOSE characters)."""
+        noun ("the agency": "Environmental Protection Agency"), else, for "it" and
+        nouns any organisation may be called ("the company"), the nearest one within
+        a sentence or two (CLOSE characters)."""
         at = bisect_left(self.mention_starts, offset)
         for start, _, cluster in reversed(self.mentions[:at]):
             if offset - start > NEAR:
                 break
             if cluster.label == "ORG" and noun and noun in fold(cluster.canonical).split():
                 return cluster
+        if noun is not None and noun not in ANY_ORG_NOUNS:
+            return None  # "the harbour authority" is not the union named before it
         found = self.antecedent(offset, ("ORG",), None)
         close = found is not None and offset - found[0].mentions[-1].start <= CLOSE
         return found[0] if found is not None and close else None
