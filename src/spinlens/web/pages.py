@@ -1,9 +1,10 @@
 """The workspace's pages, rendered on the server: corpus, article, analyse, job,
-dashboard and the API overview."""
+dashboard, claims, stories and the API overview."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import UploadFile
 
 from spinlens import layers as registry
+from spinlens.claims.index import ClaimPage
 from spinlens.model import Technique
 from spinlens.readers import ReadError
 from spinlens.render.templating import article_view, layer_css, score_filter
@@ -19,6 +21,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
+from spinlens.web.claims import claim_page, page_url
 from spinlens.web.copies import cached_stories, copies_panel, story_panel
 from spinlens.web.queries import (
     PER_PAGE,
@@ -260,6 +263,29 @@ def dashboard(request: Request) -> HTMLResponse:
         data=data,
         charts=dashboard_charts(data),
         min_words=ws.min_source_words,
+    )
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims_page(request: Request) -> HTMLResponse:
+    ws = workspace(request)
+    params = dict(request.query_params)
+    error, listed = None, ClaimPage(0, 1, PER_PAGE, False, [])
+    try:
+        listed = claim_page(ws.store, params)
+    except QueryError as exc:
+        error = str(exc)
+    options = ws.cache.get("options", lambda: filter_options(ws.store))
+    return render(
+        request,
+        "claims.html.j2",
+        400 if error else 200,
+        nav="claims",
+        listed=listed,
+        params=params,
+        options=options,
+        url=partial(page_url, params),
+        error=error,
     )
 
 
