@@ -278,7 +278,7 @@ def claims_page(request: Request) -> HTMLResponse:
     options = ws.cache.get("options", lambda: filter_options(ws.store))
     return render(
         request,
-        "claims.html.j2",
+        "claim-list.html.j2",
         400 if error else 200,
         nav="claims",
         listed=listed,
