@@ -7,18 +7,15 @@ from pathlib import Path
 
 import click
 
-from spinlens.cli_options import DB_HELP, settings_from
+from spinlens.cli_options import DB_HELP, metadata_file_option, settings_from
 
 
 @click.command()
 @click.argument("article_id", required=False)
 @click.option("--db", help=DB_HELP)
-@click.option(
-    "--metadata",
-    "metadata_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="CSV of metadata: columns id (or path: the file's name without suffix is the "
-    "id it was stored under), then any of source, url, published, title, author.",
+@metadata_file_option(
+    "CSV of metadata: columns id (or path: the file's name without suffix is the "
+    "id it was stored under), then any of source, url, published, title, author."
 )
 @click.option("--source", help="The article's outlet.")
 @click.option("--published", help="Its publication date (ISO 8601).")

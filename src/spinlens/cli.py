@@ -23,6 +23,7 @@ from spinlens.attribution.cli import evaluate_attribution
 from spinlens.claims.cli import claims, evaluate_claims
 from spinlens.cli_options import (
     DB_HELP,
+    metadata_file_option,
     min_score_option,
     output_option,
     records_format_option,
@@ -120,12 +121,9 @@ def main(ctx: click.Context, config: str | None) -> None:
 )
 @click.option("--source", help="Outlet of every article that names none of its own.")
 @click.option("--published", help="Publication date (ISO 8601) of every article that gives none.")
-@click.option(
-    "--metadata",
-    "metadata_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="CSV of metadata by input path or article id: columns path or id, then any of "
-    "source, url, published, title, author (its values win over the input's).",
+@metadata_file_option(
+    "CSV of metadata by input path or article id: columns path or id, then any of "
+    "source, url, published, title, author (its values win over the input's)."
 )
 @research_models_option
 @taxonomy_option

@@ -120,6 +120,11 @@ class ClaimPage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    def as_dict(self) -> dict[str, Any]:
+        """The page as `GET /api/claims` answers it."""
+        shown = ("total", "page", "per_page", "pages", "grouped")
+        return {name: getattr(self, name) for name in shown} | {"items": self.rows}
+
 
 def list_claims(
     engine: Engine, filters: ClaimFilters, page: int, per_page: int, grouped: bool = False

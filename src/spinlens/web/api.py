@@ -269,15 +269,7 @@ def claims(
     """Every stored claim (the rows of `spinlens export --claims`), ranked by score,
     each with `page`: the claim in its article's page."""
     del q, source, speaker, date_from, date_to, min_score, group, page, per_page
-    listed = claim_page(workspace(request).store, request.query_params)
-    return ClaimList(
-        total=listed.total,
-        page=listed.page,
-        per_page=listed.per_page,
-        pages=listed.pages,
-        grouped=listed.grouped,
-        items=listed.rows,  # type: ignore[arg-type]
-    )
+    return ClaimList(**claim_page(workspace(request).store, request.query_params).as_dict())
 
 
 @router.get("/aggregates", summary="The dashboard's figures")

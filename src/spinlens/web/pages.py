@@ -47,6 +47,17 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     return HTMLResponse(html, status)
 
 
+def options_of(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
+    """The values the corpus filters offer (cached)."""
+    return ws.cache.get("options", lambda: filter_options(ws.store))
+
+
+def filtered_page(request: Request, name: str, error: str | None, **context: Any) -> HTMLResponse:
+    """A page behind the corpus filters: their options given; 400 when refused."""
+    options = options_of(workspace(request))
+    return render(request, name, 400 if error else 200, options=options, error=error, **context)
+
+
 def int_param(value: str | None, default: int) -> int:
     try:
         return int(value) if value else default
@@ -115,20 +126,17 @@ def corpus(request: Request) -> HTMLResponse:
         )
     except QueryError as exc:
         error, listing = str(exc), Listing(0, 1, PER_PAGE, "date", "desc", [])
-    options = ws.cache.get("options", lambda: filter_options(ws.store))
-    return render(
+    return filtered_page(
         request,
         "corpus.html.j2",
-        400 if error else 200,
+        error,
         nav="corpus",
         listing=listing,
         filters=filters,
-        options=options,
-        facet_fields=facet_fields(options),
+        facet_fields=facet_fields(options_of(ws)),
         columns=[(s.name, s.title, "num") for s in registry.specs() if s.panel and s.counted],
         sorts=sorts(),
         links=Links(filters, listing),
-        error=error,
     )
 
 
@@ -275,17 +283,14 @@ def claims_page(request: Request) -> HTMLResponse:
         listed = claim_page(ws.store, params)
     except QueryError as exc:
         error = str(exc)
-    options = ws.cache.get("options", lambda: filter_options(ws.store))
-    return render(
+    return filtered_page(
         request,
         "claim-list.html.j2",
-        400 if error else 200,
+        error,
         nav="claims",
         listed=listed,
         params=params,
-        options=options,
         url=partial(page_url, params),
-        error=error,
     )
 
 
