@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/spinlens analyze examples --metadata examples/metadata.csv --db sqlite:///$(OUT)/spinlens.db --format html -o $(OUT)/report.html
 	$(BIN)/spinlens export --db sqlite:///$(OUT)/spinlens.db --format jsonl -o $(OUT)/articles.jsonl
 	@echo "Report: $(OUT)/report.html  Store: $(OUT)/spinlens.db  JSON Lines: $(OUT)/articles.jsonl"
+	@echo "Workspace: $(BIN)/spinlens serve --db sqlite:///$(OUT)/spinlens.db --min-source-words 50"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks training

@@ -109,3 +109,14 @@ def test_annotate_usage_errors(cli):
     assert both.exit_code == 2
     extra = cli("annotate", "--metadata", str(csv), "--source", "Y")
     assert extra.exit_code == 2
+
+
+def test_serve_takes_the_dashboard_minimum(monkeypatch, tmp_path):
+    """The demo's sources are short: `serve --min-source-words` lets the dashboard show them."""
+    started = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: started.update(app=app))
+    cli = Cli(tmp_path)
+    result = cli("serve", "--min-source-words", "50")
+    assert result.exit_code == 0, result.stderr
+    assert started["app"].state.ws.min_source_words == 50
+    assert cli("serve", "--min-source-words", "0").exit_code == 2
