@@ -133,14 +133,15 @@ class Tally:
     """Per side pair: marks kept, and the places flagged on one side only."""
 
     def __init__(self) -> None:
-        self.marks = self.kept = 0
+        self.marks = dict.fromkeys(PAIRS, 0)
+        self.kept = dict.fromkeys(PAIRS, 0)
         self.one_sided: dict[str, list[int]] = {pair: [0, 0] for pair in PAIRS}
 
     def add(self, pair: str, before: Article, after: Article, swapped: Swapped) -> None:
         _text, starts, ends, places = swapped
         old, new = marks(before), marks(after)
-        self.marks += len(old)
-        self.kept += len({(starts[s], ends[e], t) for s, e, t in old} & new)
+        self.marks[pair] += len(old)
+        self.kept[pair] += len({(starts[s], ends[e], t) for s, e, t in old} & new)
         for start, end, new_start, new_end, side in places:
             here, there = covered(old, start, end), covered(new, new_start, new_end)
             if here != there:
@@ -153,18 +154,20 @@ class Tally:
         for pair, (a, b) in self.one_sided.items():
             p = sign_test(a, b)
             verdict = "asymmetric" if p < alpha else "ok"
-            out.append(f"| {pair} | {a} | {b} | {p:.3g} | {verdict} |")
+            marks, kept = self.marks[pair], self.kept[pair]
+            share = f"{kept / marks:.4f}" if marks else "-"
+            out.append(f"| {pair} | {marks} | {kept} | {share} | {a} | {b} | {p:.3g} | {verdict} |")
         return out
 
 
 def tally_lines(title: str, tally: Tally) -> list[str]:
-    share = tally.kept / max(tally.marks, 1)
     return [
         "",
-        f"{title}: {tally.kept} of {tally.marks} marks unchanged ({share:.4f})",
+        f"{title}:",
         "",
-        "| side pair | flagged on side A only | on side B only | sign test p | verdict |",
-        "|---|---:|---:|---:|---|",
+        "| side pair | marks | unchanged | share | flagged on side A only | on side B only "
+        "| sign test p | verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
         *tally.rows(),
     ]
 
