@@ -31,7 +31,18 @@ from spinlens.web.app import create_app
 
 NAMES = ["Karin Holm", "Daniel Okafor", "Marta Kolar", "Lena Vos", "Ada Brandt", "Tom Ruiz"]
 OUTLETS = [f"Outlet {n:02d}" for n in range(40)]
-WORDS = "police government minister percent budget strike harbour council tax vote".split()
+WORDS = [
+    "police",
+    "government",
+    "minister",
+    "percent",
+    "budget",
+    "strike",
+    "harbour",
+    "council",
+    "tax",
+    "vote",
+]
 CLAIMS_PER_ARTICLE = 5
 CHUNK = 20_000
 
