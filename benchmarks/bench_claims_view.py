@@ -1,8 +1,8 @@
 """Latency of the corpus claims view (`GET /api/claims`, `/claims`) over a large store.
 
-Fills the store's claims index directly with synthetic rows (N articles × 5 claims:
-40 outlets of uneven size, two years of days, half the claims with one of six
-speakers, sentences drawn from a pool so that some recur across articles), without
+Fills the store's claims index (`spinlens.claims.index.update`) with synthetic claims
+(N articles × 5: 40 outlets of uneven size, two years of days, half the claims with one
+of six speakers, sentences drawn from a pool so that some recur across articles), without
 analysing or saving articles: the view reads the index only, and saving 100,000
 replicated articles through `Store.save` takes hours once the duplicate index compares
 the copies. Requests go through the whole app (FastAPI's TestClient, in process).
@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 
-from spinlens.claims.index import claim_index, claim_key
+from spinlens.claims.index import claim_index, update
 from spinlens.store import Store
 from spinlens.web.app import create_app
 
@@ -44,7 +44,7 @@ WORDS = [
     "vote",
 ]
 CLAIMS_PER_ARTICLE = 5
-CHUNK = 20_000
+CHUNK = 2_000
 
 
 def sentence(n: int) -> str:
@@ -53,41 +53,37 @@ def sentence(n: int) -> str:
 
 
 def fill(store: Store, articles: int) -> float:
-    """Claims rows for `articles` articles; returns the seconds taken."""
+    """Claims rows for `articles` articles, through the claims index's own update from
+    minimal JSON results; returns the seconds taken."""
     rng = random.Random(1)
     weights = [1 / (rank + 1) for rank in range(len(OUTLETS))]
     pool = articles  # as many sentences as articles: each recurs about 5 times
-    start, rows = time.perf_counter(), []
+    start, results = time.perf_counter(), []
     with store.engine.begin() as conn:
         for n in range(articles):
-            source = rng.choices(OUTLETS, weights)[0]
-            day = f"{2024 + n % 2}-{1 + n % 12:02d}-{1 + n % 28:02d}"
-            for k in range(CLAIMS_PER_ARTICLE):
-                text = sentence(rng.randrange(pool))
-                rows.append(
-                    {
-                        "article_id": f"bench-{n:06d}",
-                        "start": 100 * k,
-                        "end": 100 * k + len(text),
-                        "score": round(rng.random(), 3),
-                        "speaker": rng.choice(NAMES) if rng.random() < 0.5 else None,
-                        "speaker_entity_id": None,
-                        "claim": text,
-                        "key": claim_key(text),
-                        "title": f"Article {n}",
-                        "source": source,
-                        "published": day,
-                        "day": day,
-                        "url": None,
-                        "quantities": "[]",
-                        "entities": "[]",
-                    }
+            sentences = [sentence(rng.randrange(pool)) for _ in range(CLAIMS_PER_ARTICLE)]
+            text, claims = "", []
+            for said in sentences:
+                speaker = {"name": rng.choice(NAMES)} if rng.random() < 0.5 else None
+                claims.append(
+                    {"start": len(text), "end": len(text) + len(said), "speaker": speaker}
+                    | {"score": round(rng.random(), 3)}
                 )
-            if len(rows) >= CHUNK:
-                conn.execute(claim_index.insert(), rows)
-                rows = []
-        if rows:
-            conn.execute(claim_index.insert(), rows)
+                text += said + " "
+            results.append(
+                {
+                    "id": f"bench-{n:06d}",
+                    "text": text,
+                    "title": f"Article {n}",
+                    "source": rng.choices(OUTLETS, weights)[0],
+                    "published": f"{2024 + n % 2}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                    "claims": claims,
+                }
+            )
+            if len(results) == CHUNK:
+                update(conn, results)
+                results = []
+        update(conn, results)
     return time.perf_counter() - start
 
 

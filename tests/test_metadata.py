@@ -185,6 +185,7 @@ def test_annotate_updates_the_index_not_the_content(store):
         rollup = conn.execute(select(technique_rollup)).all()
     assert (stats.source, stats.day, stats.month) == ("Herald", "2024-02-03", "2024-02")
     assert [(r.source, r.month, r.articles) for r in rollup] == [("Herald", "2024-02", 1)]
+    assert list_claims(store.engine, ClaimFilters(q="rose 40"), 1, 10).total == 1
     [row] = list_claims(store.engine, ClaimFilters(source="herald"), 1, 10).rows
     assert (row["published"], row["speaker"], row["claim"]) == ("2024-02-03", "Ann Lee", TAXES)
 
@@ -224,6 +225,8 @@ def test_claims_ranked_filtered_and_grouped(store):
     assert list_claims(store.engine, ClaimFilters(), 2, 3).rows[0]["article_id"] == "c"
     cases = {
         ClaimFilters(q="mayor"): ["c"],
+        ClaimFilters(q="MAYOR RES"): ["c"],
+        ClaimFilters(q="40"): ["a", "b", "a"],
         ClaimFilters(source="POST"): ["b", "c"],
         ClaimFilters(speaker="Ann Lee"): ["a"],
         ClaimFilters(date_from="2024-02-01"): ["b"],
@@ -251,4 +254,5 @@ def test_migration_fills_the_claims_index(tmp_path):
     store.close()
     reopened = Store(url)
     assert list_claims(reopened.engine, ClaimFilters(), 1, 10).total == 1
+    assert list_claims(reopened.engine, ClaimFilters(q="percent"), 1, 10).total == 1
     reopened.close()
