@@ -18,9 +18,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 demo: setup
 	mkdir -p $(OUT)
-	$(BIN)/spinlens analyze examples --db sqlite:///$(OUT)/spinlens.db --format html -o $(OUT)/report.html
+	$(BIN)/spinlens analyze examples --metadata examples/metadata.csv --db sqlite:///$(OUT)/spinlens.db --format html -o $(OUT)/report.html
 	$(BIN)/spinlens export --db sqlite:///$(OUT)/spinlens.db --format jsonl -o $(OUT)/articles.jsonl
 	@echo "Report: $(OUT)/report.html  Store: $(OUT)/spinlens.db  JSON Lines: $(OUT)/articles.jsonl"
+	@echo "Workspace: $(BIN)/spinlens serve --db sqlite:///$(OUT)/spinlens.db --min-source-words 50"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks training

@@ -84,9 +84,15 @@ def quotes_and_claims(article: Article, rng: random.Random) -> tuple[list, list]
         if NUMBER.search(passage) and len(claims) < 8:
             claims.append(
                 {"start": sentence.start, "end": sentence.end, "score": round(rng.random(), 2)}
-                | {"speaker": None, "quantities": NUMBER.findall(passage)[:3], "entities": []}
+                | {"speaker": speaker(people, rng), "entities": []}
+                | {"quantities": NUMBER.findall(passage)[:3]}
             )
     return quotes, claims
+
+
+def speaker(people: list[str], rng: random.Random) -> dict[str, str | None] | None:
+    """Half the claims are someone's statement."""
+    return {"name": rng.choice(people or NAMES), "entity_id": None} if rng.random() < 0.5 else None
 
 
 def replicate(bases: list[Article], numbers: range, store: Store) -> float:
@@ -211,6 +217,14 @@ def main() -> None:
         "article page": [f"/articles/{i}" for i in ids],
         "API list (JSON)": ["/api/articles?per_page=50&technique=Loaded_Language"],
         "dashboard (cached after the first)": ["/dashboard"],
+        "claims page (best first)": ["/claims"],
+        "claims API, source + min score": ["/api/claims?source=Outlet+03&min_score=0.5"],
+        "claims API, speaker + date range": [
+            f"/api/claims?{urlencode({'speaker': n, 'date_from': '2024-03-01'})}" for n in speakers
+        ],
+        "claims API, words": ["/api/claims?q=percent", "/api/claims?q=police"],
+        "claims API, page 100": ["/api/claims?page=100"],
+        "claims API, grouped": ["/api/claims?group=true"],
     }
     stop, port = serve(url)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 from spinlens.constants import DEFAULT_BATCH_SIZE
 from spinlens.model import Article
 from spinlens.readers import Read, ReadError
+from spinlens.readers.metadata import FIELDS
 from spinlens.store import Store
 
 T = TypeVar("T")
@@ -68,9 +69,10 @@ def analyze_stream(
     """Yield, in input order, each analysed (or already stored) Article or error.
 
     Articles whose id, content hash and pipeline version are already in the
-    store are not analysed again: their stored result is yielded, so re-running
-    an interrupted command resumes it. Each batch is stored in one transaction
-    before its results are yielded. Input is read lazily, a few batches ahead.
+    store are not analysed again: their stored result is yielded (with any new
+    metadata the input gives it), so re-running an interrupted command resumes
+    it. Each batch is stored in one transaction before its results are yielded.
+    Input is read lazily, a few batches ahead.
     """
     plans: deque[Plan] = deque()
 
@@ -89,6 +91,9 @@ def analyze_stream(
         if store:
             store.save([a for a in analysed if not a.errors])
         stored = store.get_many(plan.known) if store else {}
+        if store and (changes := new_metadata(plan.batch, stored)):
+            store.annotate(changes)
+            stored |= store.get_many(changes)
         results: list[Read] = list(plan.batch)
         for i, article in zip(plan.fresh, analysed, strict=True):
             results[i] = article
@@ -97,6 +102,22 @@ def analyze_stream(
             if fail_fast and isinstance(result, ReadError):
                 raise FailFast(result)
             yield result
+
+
+def new_metadata(batch: Sequence[Read], stored: dict[str, Article]) -> dict[str, dict[str, str]]:
+    """Metadata read now that a stored, unchanged article lacks or holds otherwise
+    (given to it without analysing it again)."""
+    changes = {}
+    for read in batch:
+        if isinstance(read, Article) and (was := stored.get(read.id)) is not None:
+            given = {
+                name: value
+                for name in FIELDS
+                if (value := getattr(read, name)) is not None and value != getattr(was, name)
+            }
+            if given:
+                changes[read.id] = given
+    return changes
 
 
 def outcome(item: Read, stored: dict[str, Article], summary: Summary) -> Article | ReadError:

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from spinlens import __version__
+from spinlens.annotate_cli import annotate
 from spinlens.attribution.cli import evaluate_attribution
 from spinlens.claims.cli import claims, evaluate_claims
 from spinlens.cli_options import (
     DB_HELP,
+    metadata_file_option,
     min_score_option,
     output_option,
     records_format_option,
@@ -117,6 +119,12 @@ def main(ctx: click.Context, config: str | None) -> None:
 @click.option(
     "--without", multiple=True, type=click.Choice(skippable()), help="Skip an optional component."
 )
+@click.option("--source", help="Outlet of every article that names none of its own.")
+@click.option("--published", help="Publication date (ISO 8601) of every article that gives none.")
+@metadata_file_option(
+    "CSV of metadata by input path or article id: columns path or id, then any of "
+    "source, url, published, title, author (its values win over the input's)."
+)
 @research_models_option
 @taxonomy_option
 @min_score_option
@@ -137,6 +145,9 @@ def analyze(
     ray_address: str | None,
     failures_file: str | None,
     without: tuple[str, ...],
+    source: str | None,
+    published: str | None,
+    metadata_file: str | None,
     research_models: bool | None,
     taxonomy: str,
     min_score: float | None,
@@ -153,6 +164,7 @@ def analyze(
     from spinlens.cli_progress import progress_bar, report, stderr
     from spinlens.model import Article
     from spinlens.readers import FileIds, Limits, ReadError, count_documents, read_paths
+    from spinlens.readers.metadata import MetadataError, metadata_of
     from spinlens.render import open_writer
     from spinlens.workers import PipelineSpec, cores
 
@@ -165,11 +177,15 @@ def analyze(
         workers=workers,
         research_models=research_models,
     )
+    try:
+        metadata, row_errors = metadata_of(source, published, metadata_file)
+    except MetadataError as exc:
+        raise click.UsageError(str(exc)) from exc
     store = None if no_store else open_store(settings.db, write=True)
     ids = FileIds()
-    reads = read_paths(paths, Limits(max_bytes=settings.max_bytes), ids)
-    total = count_documents(paths)
-    summary = Summary()
+    reads = read_paths(paths, Limits(max_bytes=settings.max_bytes), ids, metadata)
+    total = count_documents(paths, metadata)
+    summary = Summary(failures=row_errors)
     stopped: ReadError | None = None
     spec = PipelineSpec(settings.spacy_model, without, research_models=settings.research_models)
     workers = needed_workers(settings.workers or cores(), total, settings.batch_size)
@@ -202,6 +218,8 @@ def analyze(
         sys.exit(130)
     report(summary, stopped, failures_file)
     stderr.print(escape(ids.describe()))
+    if unmatched := metadata.unmatched():
+        stderr.print(f"metadata: {unmatched} row{'s' if unmatched != 1 else ''} matched no article")
     sys.exit(1 if summary.failed else 0)
 
 
@@ -383,6 +401,7 @@ def open_output(path: str) -> Iterator[TextIO]:
         yield stream
 
 
+main.add_command(annotate)
 main.add_command(techniques)
 evaluate.add_command(evaluate_attribution)
 evaluate.add_command(evaluate_claims)

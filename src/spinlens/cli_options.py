@@ -5,7 +5,7 @@ Imports nothing heavy, so that every command's --help is quick.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,17 @@ if TYPE_CHECKING:
 DB_HELP = (
     "Store URL (SQLAlchemy), e.g. sqlite:///news.db; default: a SQLite file in the user data dir."
 )
+
+
+def metadata_file_option(help_text: str) -> Any:
+    """`--metadata FILE.csv` (read by `spinlens.readers.metadata.read_metadata`)."""
+    return click.option(
+        "--metadata",
+        "metadata_file",
+        type=click.Path(dir_okay=False, exists=True),
+        help=help_text,
+    )
+
 
 research_models_option = click.option(
     "--research-models",

@@ -17,3 +17,6 @@ DEFAULT_BATCH_SIZE = 32
 """Articles analysed and stored per transaction."""
 DEFAULT_MAX_BYTES = 10_000_000
 """Largest document (file, JSON line or WARC record) read, in bytes."""
+MIN_SOURCE_WORDS = 300
+"""Sources with fewer words are left out of the dashboard's rates per 1,000 words (too
+noisy); `spinlens serve --min-source-words` sets it."""

@@ -13,27 +13,12 @@ import pyarrow.parquet as pq
 
 from spinlens import layers as registry
 from spinlens.batch import batched
+from spinlens.claims.rows import CLAIM_COLUMNS, claim_records
 from spinlens.model import META_FIELDS, Article
 from spinlens.render import JsonLinesWriter
 from spinlens.techniques.display import above
 
 PARQUET_ROWS = 1000
-CLAIM_COLUMNS = [
-    "article_id",
-    "title",
-    "source",
-    "published",
-    "url",
-    "start",
-    "end",
-    "score",
-    "speaker",
-    "speaker_entity_id",
-    "claim",
-    "quantities",
-    "entities",
-]
-"""One row per claim; quantities and entities are JSON lists."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
 
@@ -75,24 +60,7 @@ def flat_row(article: Article) -> dict[str, Any]:
 def claim_rows(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
     """Every claim of every article, most check-worthy first within an article."""
     for article in articles:
-        claims = [c.to_dict() for c in article.layers.get("claims", [])]
-        for claim in sorted(claims, key=lambda c: -c["score"]):
-            speaker = claim["speaker"] or {}
-            yield {
-                "article_id": article.id,
-                "title": article.title,
-                "source": article.source,
-                "published": article.published,
-                "url": article.url,
-                "start": claim["start"],
-                "end": claim["end"],
-                "score": claim["score"],
-                "speaker": speaker.get("name"),
-                "speaker_entity_id": speaker.get("entity_id"),
-                "claim": article.text[claim["start"] : claim["end"]],
-                "quantities": json.dumps(claim["quantities"], ensure_ascii=False),
-                "entities": json.dumps(claim["entities"], ensure_ascii=False),
-            }
+        yield from claim_records(article.to_dict())
 
 
 def export(

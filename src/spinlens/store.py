@@ -7,7 +7,7 @@ code runs on PostgreSQL, where search falls back to case-insensitive matching.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from spinlens.claims import index as claim_index
 from spinlens.duplicates import index as duplicate_index
 from spinlens.facets import (
     IndexRows,
@@ -81,11 +82,12 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
 3: span counts in `layer_counts`, one row per counted layer of the registry.
 4: the duplicate index (`spinlens.duplicates.index`) and the story terms
-(`spinlens.stories.terms`)."""
+(`spinlens.stories.terms`).
+5: the claims index (`spinlens.claims.index`)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,28 @@ class Store:
             conn.execute(self.upsert(articles, articles.c.id), rows)
             self.write_index(conn, rows, list(latest.values()))
 
+    def annotate(self, changes: Mapping[str, Mapping[str, str]]) -> list[str]:
+        """Give stored articles new metadata (`changes`: values by field, by id)
+        without analysing them again: their JSON result and row change and their
+        index rows are rebuilt; text, offsets, layers, content hash and time stored
+        stay. Returns the ids found (the others are not stored)."""
+        ids = list(changes)
+        with self.engine.begin() as conn:
+            rows: list[dict[str, Any]] = []
+            results: list[dict[str, Any]] = []
+            for i in range(0, len(ids), LOOKUP_CHUNK):
+                query = select(articles.c.id, articles.c.result, articles.c.stored_at).where(
+                    articles.c.id.in_(ids[i : i + LOOKUP_CHUNK])
+                )
+                for found in conn.execute(query):
+                    result = json.loads(found.result) | dict(changes[found.id])
+                    rows.append(row_of(result, found.id) | {"stored_at": found.stored_at})
+                    results.append(result)
+            if rows:
+                conn.execute(self.upsert(articles, articles.c.id), rows)
+                self.write_index(conn, rows, results)
+        return [row["id"] for row in rows]
+
     def upsert(self, table: Table, key: Column) -> Any:
         insert = (sqlite if self.is_sqlite else postgresql).insert(table)
         return insert.on_conflict_do_update(
@@ -168,8 +192,8 @@ class Store:
     ) -> None:
         """Replace the corpus index rows (and on SQLite the full-text rows) of
         freshly saved `articles` rows, bring the store-wide totals up to date and
-        compare the articles with their candidate copies (the duplicate index) and
-        keep their words for story clustering.
+        compare the articles with their candidate copies (the duplicate index),
+        keep their words for story clustering and list their claims.
         `results` are the rows' parsed JSON results, when the caller has them."""
         ids = [row["id"] for row in rows]
         parsed = results or [json.loads(row["result"]) for row in rows]
@@ -226,6 +250,7 @@ class Store:
             for row, result in zip(rows, parsed, strict=True)
         ]
         duplicate_index.update(conn, saved, self.is_sqlite)
+        claim_index.update(conn, parsed)
         story_index.update(conn, [(a.id, a.text, a.published) for a in saved])
 
     def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:

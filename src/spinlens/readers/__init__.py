@@ -30,6 +30,7 @@ from spinlens.readers.feed import read_feed
 from spinlens.readers.files import FileIds, cannot, special_kind, walk
 from spinlens.readers.html import article_from_html, check_markup
 from spinlens.readers.jsonl import bounded_lines, read_jsonl
+from spinlens.readers.metadata import Metadata, dated_by_name
 from spinlens.readers.text import article_from_text
 from spinlens.readers.warc import read_warc
 
@@ -67,15 +68,20 @@ SPOOL_IN_MEMORY = 1 << 22
 
 
 def read_paths(
-    paths: Iterable[str], limits: Limits | None = None, ids: FileIds | None = None
+    paths: Iterable[str],
+    limits: Limits | None = None,
+    ids: FileIds | None = None,
+    metadata: Metadata | None = None,
 ) -> Iterator[Read]:
     """Read every given file, folder (recursively, sorted) or ``-`` (stdin); `ids`
-    names the single-article files (see `FileIds`)."""
+    names the single-article files (see `FileIds`); `metadata` is given to every
+    article read (see `spinlens.readers.metadata` for what wins)."""
     limits = limits or Limits()
     ids = ids or FileIds()
+    metadata = metadata or Metadata()
     for given in paths:
         if given == "-":
-            yield from read_stdin(sys.stdin.buffer, limits)
+            yield from (metadata.apply(r, None) for r in read_stdin(sys.stdin.buffer, limits))
             continue
         path = Path(given)
         try:
@@ -90,21 +96,23 @@ def read_paths(
             for entry in walk(path):
                 if isinstance(entry, ReadError):
                     yield entry
-                else:
-                    yield from read_path(entry, limits, ids, path)
+                elif not metadata.is_own_file(entry):
+                    yield from read_path(entry, limits, ids, path, metadata)
         elif stat.S_ISREG(mode):
-            yield from read_path(path, limits, ids)
+            yield from read_path(path, limits, ids, None, metadata)
         else:
             yield ReadError(printable(given), f"not a regular file: {special_kind(mode)}")
 
 
-def count_documents(paths: Iterable[str]) -> int | None:
+def count_documents(paths: Iterable[str], metadata: Metadata | None = None) -> int | None:
     """How many documents `read_paths` will yield, when every input is a file of one
     document (text, HTML); None when a container format or stdin makes it unknown."""
     total = 0
+    metadata = metadata or Metadata()
     for given in paths:
         path = Path(given)
         entries = walk(path) if path.is_dir() else [path]
+        entries = [e for e in entries if not (isinstance(e, Path) and metadata.is_own_file(e))]
         if given == "-" or any(
             isinstance(e, Path) and SUFFIX_FORMATS.get(e.suffix.lower()) not in ("text", "html")
             for e in entries
@@ -115,10 +123,23 @@ def count_documents(paths: Iterable[str]) -> int | None:
 
 
 def read_path(
-    path: Path, limits: Limits, ids: FileIds | None = None, folder: Path | None = None
+    path: Path,
+    limits: Limits,
+    ids: FileIds | None = None,
+    folder: Path | None = None,
+    metadata: Metadata | None = None,
 ) -> Iterator[Read]:
     """Read one file in whatever format it holds; a single-article file gets its id
-    from `ids` (its stem when none is given), inside `folder` if found there."""
+    from `ids` (its stem when none is given), inside `folder` if found there. An
+    article without a date takes an ISO date in the file's name, then `metadata`."""
+    metadata = metadata or Metadata()
+    for read in read_file(path, limits, ids, folder):
+        yield metadata.apply(dated_by_name(read, path), path)
+
+
+def read_file(
+    path: Path, limits: Limits, ids: FileIds | None, folder: Path | None
+) -> Iterator[Read]:
     name = printable(str(path))
     if name != str(path):
         yield ReadError(name, "file name is not valid UTF-8 (rename the file to read it)")

@@ -112,8 +112,11 @@ def article_of(record: ArcWarcRecord, payload: bytes, name: str, limits: Limits)
     record_id = record.rec_headers.get_header("WARC-Record-ID") or url or ""
     try:
         check_document(payload, limits)
-        return article_from_html(
+        article = article_from_html(
             payload, short_hash(url or record_id), url=url, max_tags=limits.max_tags
         )
     except DocumentRejected as exc:
         return ReadError(f"{name}#{url or record_id}", str(exc))
+    if article.published is None:  # the page gives no date: when it was captured
+        article.published = record.rec_headers.get_header("WARC-Date")
+    return article

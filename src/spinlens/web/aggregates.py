@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from spinlens.constants import MIN_SOURCE_WORDS
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import technique_rollup as rollup
@@ -13,8 +14,7 @@ from spinlens.model import UNRESOLVED
 from spinlens.store import Store
 
 TOP_SOURCES = 12
-MIN_WORDS = 300
-"""Sources with fewer words are left out of rates per 1,000 words (too noisy)."""
+MIN_WORDS = MIN_SOURCE_WORDS
 TOP_NAMES = 15
 MONTHS = 24
 NO_SOURCE = "(no source)"

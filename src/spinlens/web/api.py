@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse, Response
 
 from spinlens.model import Article
 from spinlens.readers import ReadError
+from spinlens.readers.metadata import checked
 from spinlens.render import open_writer
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import Writer
+from spinlens.web.claims import claim_page
 from spinlens.web.jobs import Job
 from spinlens.web.queries import (
     MAX_PER_PAGE,
@@ -24,7 +26,16 @@ from spinlens.web.queries import (
     list_articles,
     sorts,
 )
-from spinlens.web.schemas import Aggregates, ArticleIn, ArticleList, BatchIn, ErrorOut, JobOut
+from spinlens.web.schemas import (
+    Aggregates,
+    ArticleIn,
+    ArticleList,
+    BatchIn,
+    ClaimList,
+    ErrorOut,
+    JobOut,
+    MetadataIn,
+)
 from spinlens.web.state import path_quote, workspace
 from spinlens.web.uploads import start_upload
 
@@ -215,6 +226,50 @@ def article(article_id: str, request: Request, download: bool = False) -> JSONRe
     found = stored(request, article_id)
     headers = attachment(article_id, ".json") if download else None
     return JSONResponse(found.to_dict(), headers=headers)
+
+
+@router.patch(
+    "/articles/{article_id:path}",
+    summary="Give a stored article new metadata",
+    dependencies=[Writer],
+    responses={200: {"content": ARTICLE_EXAMPLE}, 404: {"model": ErrorOut}, **ERRORS},
+)
+def annotate(article_id: str, body: MetadataIn, request: Request) -> JSONResponse:
+    """Sets the fields given (source, published, title, url, author) without
+    analysing the article again; listings, filters, the dashboard and the claims
+    view see them at once. Returns the article's JSON Lines object."""
+    ws = workspace(request)
+    try:
+        values = checked(body.model_dump(exclude_none=True))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if not values:
+        raise HTTPException(422, "give at least one of source, published, title, url, author")
+    if not ws.store.annotate({article_id: values}):
+        raise HTTPException(404, "no stored article with this id")
+    ws.cache.clear()
+    return JSONResponse(stored(request, article_id).to_dict())
+
+
+@router.get("/claims", summary="Claims across the corpus, most check-worthy first")
+def claims(
+    request: Request,
+    q: Annotated[str, Query(max_length=500, description="Words in the claim")] = "",
+    source: Annotated[str, Query(max_length=500)] = "",
+    speaker: Annotated[str, Query(max_length=500)] = "",
+    date_from: Annotated[str, Query(pattern=DAY)] = "",
+    date_to: Annotated[str, Query(pattern=DAY)] = "",
+    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    group: Annotated[
+        bool, Query(description="One row per sentence found in several articles")
+    ] = False,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
+) -> ClaimList:
+    """Every stored claim (the rows of `spinlens export --claims`), ranked by score,
+    each with `page`: the claim in its article's page."""
+    del q, source, speaker, date_from, date_to, min_score, group, page, per_page
+    return ClaimList(**claim_page(workspace(request).store, request.query_params).as_dict())
 
 
 @router.get("/aggregates", summary="The dashboard's figures")

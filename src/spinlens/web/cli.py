@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from spinlens.cli_options import DB_HELP, research_models_option, settings_from
+from spinlens.constants import MIN_SOURCE_WORDS
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -32,6 +33,13 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
     multiple=True,
     help="Host name clients may use (default on loopback: 127.0.0.1, localhost, ::1).",
 )
+@click.option(
+    "--min-source-words",
+    type=click.IntRange(1),
+    default=MIN_SOURCE_WORDS,
+    show_default=True,
+    help="Fewest words of a source the dashboard's per-source charts show.",
+)
 @research_models_option
 @click.pass_context
 def serve(
@@ -43,6 +51,7 @@ def serve(
     max_upload_mb: int,
     max_queue: int | None,
     allowed_hosts: tuple[str, ...],
+    min_source_words: int,
     research_models: bool | None,
 ) -> None:
     """Start the web workspace: browse, search, analyse, dashboard, REST API (/api).
@@ -64,6 +73,7 @@ def serve(
         max_upload=max_upload_mb * 1_000_000,
         allowed_hosts=allowed_hosts,
         max_queue=max_queue or MAX_QUEUE,
+        min_source_words=min_source_words,
     )
     store = make_url(app.state.ws.store.url).render_as_string(hide_password=True)
     click.echo(f"spinlens workspace on http://{host}:{port}/ (store: {store})", err=True)

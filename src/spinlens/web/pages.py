@@ -1,9 +1,10 @@
 """The workspace's pages, rendered on the server: corpus, article, analyse, job,
-dashboard and the API overview."""
+dashboard, claims, stories and the API overview."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import UploadFile
 
 from spinlens import layers as registry
+from spinlens.claims.index import ClaimPage
 from spinlens.model import Technique
 from spinlens.readers import ReadError
 from spinlens.render.templating import article_view, layer_css, score_filter
@@ -19,6 +21,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
+from spinlens.web.claims import claim_page, page_url
 from spinlens.web.copies import cached_stories, copies_panel, story_panel
 from spinlens.web.queries import (
     PER_PAGE,
@@ -42,6 +45,17 @@ STORIES_SHOWN = 200
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = workspace(request).templates.get_template(name).render(**context)
     return HTMLResponse(html, status)
+
+
+def options_of(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
+    """The values the corpus filters offer (cached)."""
+    return ws.cache.get("options", lambda: filter_options(ws.store))
+
+
+def filtered_page(request: Request, name: str, error: str | None, **context: Any) -> HTMLResponse:
+    """A page behind the corpus filters: their options given; 400 when refused."""
+    options = options_of(workspace(request))
+    return render(request, name, 400 if error else 200, options=options, error=error, **context)
 
 
 def int_param(value: str | None, default: int) -> int:
@@ -112,20 +126,17 @@ def corpus(request: Request) -> HTMLResponse:
         )
     except QueryError as exc:
         error, listing = str(exc), Listing(0, 1, PER_PAGE, "date", "desc", [])
-    options = ws.cache.get("options", lambda: filter_options(ws.store))
-    return render(
+    return filtered_page(
         request,
         "corpus.html.j2",
-        400 if error else 200,
+        error,
         nav="corpus",
         listing=listing,
         filters=filters,
-        options=options,
-        facet_fields=facet_fields(options),
+        facet_fields=facet_fields(options_of(ws)),
         columns=[(s.name, s.title, "num") for s in registry.specs() if s.panel and s.counted],
         sorts=sorts(),
         links=Links(filters, listing),
-        error=error,
     )
 
 
@@ -269,6 +280,26 @@ def dashboard(request: Request) -> HTMLResponse:
         data=data,
         charts=dashboard_charts(data),
         min_words=ws.min_source_words,
+    )
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims_page(request: Request) -> HTMLResponse:
+    ws = workspace(request)
+    params = dict(request.query_params)
+    error, listed = None, ClaimPage(0, 1, PER_PAGE, False, [])
+    try:
+        listed = claim_page(ws.store, params)
+    except QueryError as exc:
+        error = str(exc)
+    return filtered_page(
+        request,
+        "claim-list.html.j2",
+        error,
+        nav="claims",
+        listed=listed,
+        params=params,
+        url=partial(page_url, params),
     )
 
 

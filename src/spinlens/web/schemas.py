@@ -130,5 +130,61 @@ class Aggregates(BaseModel):
     languages: list[Count]
 
 
+class MetadataIn(BaseModel):
+    """New metadata for a stored article (fields left out stay as they are)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(None, max_length=2000)
+    published: str | None = Field(None, max_length=100, description="ISO 8601 (or RFC 2822).")
+    title: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=8000)
+    author: str | None = Field(None, max_length=2000)
+
+
+class ClaimOccurrence(BaseModel):
+    """Where a grouped claim's sentence appears."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    start: int
+    end: int
+    page: str = Field(..., description="The claim in its article's page.")
+
+
+class ClaimRow(BaseModel):
+    """One claim (the columns of `spinlens export --claims`), with links."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    url: str | None = Field(..., description="The article's own address, where known.")
+    start: int
+    end: int
+    score: float
+    speaker: str | None
+    speaker_entity_id: str | None
+    claim: str
+    quantities: str = Field(..., description="JSON list.")
+    entities: str = Field(..., description="JSON list.")
+    page: str = Field(..., description="The claim in its article's page.")
+    articles: int | None = Field(None, description="Grouped: articles with this sentence.")
+    occurrences: list[ClaimOccurrence] | None = Field(
+        None, description="Grouped: every claim with the same words, best first."
+    )
+
+
+class ClaimList(BaseModel):
+    total: int = Field(..., description="Claims (grouped: distinct sentences) matching.")
+    page: int
+    per_page: int
+    pages: int
+    grouped: bool
+    items: list[ClaimRow]
+
+
 class ErrorOut(BaseModel):
     detail: Any
