@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.test_cli import Cli
+from test_cli import Cli
 
 
 @pytest.fixture

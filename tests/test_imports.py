@@ -170,3 +170,17 @@ def test_help_imports_nothing_heavy():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
     )
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_tests_import_their_helpers_by_module_name():
+    """`make test` runs pytest with the tests folder on the path, not the repository:
+    `from tests.x import …` works only under `python -m pytest`."""
+    here = Path(__file__).parent
+    offenders = [
+        p.name
+        for p in here.glob("*.py")
+        if any(
+            line.startswith(("from tests.", "import tests")) for line in p.read_text().splitlines()
+        )
+    ]
+    assert offenders == []

@@ -3,9 +3,8 @@ to a stored article through the API (`PATCH /api/articles/{id}`)."""
 
 from __future__ import annotations
 
+from conftest import HOSTILE_ID
 from fastapi.testclient import TestClient
-
-from tests.conftest import HOSTILE_ID
 
 PORT_CLAIM = "The port of Veldhaven stayed shut on Tuesday"
 
