@@ -207,3 +207,16 @@ def test_a_body_described_is_not_the_organisation_named_before_it(pipeline):
     assert ("The harbour authority", "unresolved") in names
     assert ("Henrik Dahl", "person") in names
     assert all(s is None or s.name != "Coastal Workers' Union" for s in speakers)
+
+
+def test_a_subheading_speaks_only_with_a_speech_verb():
+    from spinlens.attribution.component import in_subheading
+
+    text = (
+        "He said the talks had failed.\n\n"
+        "America prevents Iraq from acquiring advanced defense systems\n\n"
+        "The leader said so."
+    )
+    assert in_subheading(text, text.index("Iraq"))
+    assert not in_subheading(text, text.index("talks"))  # a sentence, not a heading
+    assert not in_subheading(text, text.index("leader"))

@@ -99,14 +99,39 @@ def attributions(article: Article, tagger: SequenceTagger) -> tuple[list[Quote],
 
 def speaks(doc: Doc, text: str, cand: Candidate) -> bool:
     """Whether a candidate is an attribution: not a citation or page furniture, and
-    in the headline (`title_of`) only as "Name: statement" or with a speech verb."""
+    in the headline (`title_of`) or a subheading only as "Name: statement" or with a
+    speech verb."""
     source = text[cand.source[0] : cand.source[1]] if cand.source else ""
     if not_an_attribution(source, text[cand.content[0] : cand.content[1]]):
         return False
-    if title_of(text) is None or cand.content[0] >= text.find("\n"):
+    in_title = title_of(text) is not None and cand.content[0] < text.find("\n")
+    if not in_title and not in_subheading(text, cand.content[0]):
         return True
     cue = doc.char_span(*cand.cue, alignment_mode="expand") if cand.cue else None
     return cue is not None and headline_cue(cue)
+
+
+HEADING_WORDS = 20
+"""Words in a subheading at most."""
+
+
+def in_subheading(text: str, offset: int) -> bool:
+    """Whether `offset` lies in a subheading: a short line set off by blank lines (or
+    the text's ends) that does not end as a sentence does ("America prevents Iraq
+    from acquiring advanced defense systems")."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    line = text[start:end].strip()
+    before = text[max(text.rfind("\n", 0, max(start - 1, 0)) + 1, 0) : max(start - 1, 0)]
+    after_end = text.find("\n", end + 1)
+    after = text[end + 1 : len(text) if after_end < 0 else after_end]
+    set_off = (start == 0 or not before.strip()) and (end == len(text) or not after.strip())
+    return (
+        set_off
+        and 0 < len(line.split()) <= HEADING_WORDS
+        and not line.endswith(tuple(".!?\"”’'…:;"))
+    )
 
 
 def tagged(article: Article, tagger: SequenceTagger) -> list[Tagged]:
