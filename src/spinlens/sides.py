@@ -85,9 +85,10 @@ _ADJECTIVE = re.compile(
 )
 
 
-def ends_with_side_adjective(text: str) -> bool:
-    """Whether the text ends on a side's adjective ("… the American")."""
-    return _ADJECTIVE.search(text[-40:]) is not None
+def ends_with_side_adjective(text: str, end: int) -> bool:
+    """Whether `text[:end]` ends on a side's adjective ("… the American"); only the
+    last 40 characters are read (a mark's edge is on a hot path)."""
+    return _ADJECTIVE.search(text[max(end - 40, 0) : end]) is not None
 
 
 def without_sides(text: str) -> str:

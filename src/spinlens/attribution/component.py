@@ -115,20 +115,23 @@ HEADING_WORDS = 20
 """Words in a subheading at most."""
 
 
+def line_at(text: str, offset: int) -> tuple[int, int]:
+    """[start, end) of the line holding `offset`, line break left out."""
+    end = text.find("\n", offset)
+    return text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end
+
+
 def in_subheading(text: str, offset: int) -> bool:
     """Whether `offset` lies in a subheading: a short line set off by blank lines (or
     the text's ends) that does not end as a sentence does ("America prevents Iraq
     from acquiring advanced defense systems")."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    end = len(text) if end < 0 else end
+    start, end = line_at(text, offset)
     line = text[start:end].strip()
-    before = text[max(text.rfind("\n", 0, max(start - 1, 0)) + 1, 0) : max(start - 1, 0)]
-    after_end = text.find("\n", end + 1)
-    after = text[end + 1 : len(text) if after_end < 0 else after_end]
-    set_off = (start == 0 or not before.strip()) and (end == len(text) or not after.strip())
+    before = text[slice(*line_at(text, start - 1))] if start else ""
+    after = text[slice(*line_at(text, end + 1))] if end < len(text) else ""
     return (
-        set_off
+        not before.strip()
+        and not after.strip()
         and 0 < len(line.split()) <= HEADING_WORDS
         and not line.endswith(tuple(".!?\"”’'…:;"))
     )

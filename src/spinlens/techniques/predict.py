@@ -75,7 +75,7 @@ def clean_edges(text: str, start: int, end: int) -> tuple[int, int]:
     if kept[-1] != words[-1]:
         end = kept[-1][1]
     qualifier = text[slice(*kept[-1])].lower() in INTENSIFIERS
-    if end == kept[-1][1] and (qualifier or ends_with_side_adjective(text[:end])):
+    if end == kept[-1][1] and (qualifier or ends_with_side_adjective(text, end)):
         following = WORD.match(text, end + 1) if text[end : end + 1] == " " else None
         end = following.end() if following else end
     return start, end
