@@ -58,8 +58,9 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
         ("left-wing", "right-wing"),
     ],
 }
-"""Side pairs: names swapped together, the first of each couple is side A's. The last
-pair's words are not side names to the encoder (`spinlens.sides`): a control."""
+"""Side pairs: names swapped together, the first of each couple is side A's. Every
+pair's words are side names to the encoder (`spinlens.sides`), the ideological camps
+too."""
 MODEL = REPO / "src" / "spinlens" / "models" / "techniques"
 
 TEMPLATES = (

@@ -15,6 +15,12 @@ def test_side_names_become_their_kinds_stand_in():
     assert view.text == "The Norwegian people, Norway's Oslo and the Whigs."
 
 
+def test_ideological_camps_read_alike_in_either_case():
+    left = neutral_view("Liberals hate the far-right press; left-wing liberals.").text
+    right = neutral_view("Conservatives hate the far-left press; right-wing conservatives.").text
+    assert left == right == "Whigs hate the Whig press; Whig Whigs."
+
+
 @pytest.mark.parametrize(
     ("text", "replaced"),
     [

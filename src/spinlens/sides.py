@@ -16,6 +16,12 @@ from functools import cached_property
 
 import numpy as np
 
+
+def _both_cases(*words: str) -> tuple[str, ...]:
+    """Each word as written and capitalised (at the start of a sentence or a name)."""
+    return tuple(form for word in words for form in (word, word[0].upper() + word[1:]))
+
+
 SIDES: dict[str, tuple[str, ...]] = {
     "Norway": (
         "America", "United States", "United States of America", "U.S.", "U.S.A.", "USA",
@@ -49,13 +55,27 @@ SIDES: dict[str, tuple[str, ...]] = {
         "Kremlin", "White House", "Pentagon", "Downing Street", "Knesset", "Congress",
         "Duma",
     ),
-    "Whigs": ("Democrats", "Republicans", "Dems", "Conservatives", "Tories", "Labourites"),
-    "Whig": ("Democrat", "Republican", "Democratic", "GOP", "Conservative", "Tory", "Labour"),
+    "Whigs": (
+        "Democrats", "Republicans", "Dems", "Tories", "Labourites",
+        *_both_cases(
+            "liberals", "conservatives", "progressives", "leftists", "rightists",
+            "left-wingers", "right-wingers",
+        ),
+    ),
+    "Whig": (
+        "Democrat", "Republican", "Democratic", "GOP", "Tory", "Labour",
+        *_both_cases(
+            "liberal", "conservative", "progressive", "leftist", "rightist", "left-wing",
+            "right-wing", "far-left", "far-right", "hard-left", "hard-right", "alt-right",
+            "alt-left",
+        ),
+    ),
 }  # fmt: skip
 """Stand-in → the side names it stands for (one kind a line: nations, their adjectives,
-their people, their capitals and seats of power, the parties and their members). Names
-are matched as whole words, case-sensitively ("US", not "us"; "Democratic", not
-"democratic"). The stand-ins are names the training texts almost never mark."""
+their people, their capitals and seats of power, the parties, their members and the
+ideological camps). Names are matched as whole words, case-sensitively ("US", not "us";
+"Democratic", not "democratic"; the camps in both cases). The stand-ins are names the
+training texts almost never mark."""
 
 _PATTERN = re.compile(
     r"(?<![\w.])(?:"
