@@ -40,7 +40,8 @@ Default component of `spinlens analyze` (layer `techniques`).
   192).
 - Side-neutral reading: the encoder and the span features read the article with the
   names of sides (nations, their people, capitals and seats of power, the US and UK
-  parties; `spinlens/sides.py`) replaced by one stand-in per kind, so swapping the
+  parties, the ideological camps; `spinlens/sides.py`) replaced by one stand-in per
+  kind, so swapping the
   sides of an article cannot change a mark.
 
 ## Training data and terms

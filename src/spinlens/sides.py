@@ -1,6 +1,7 @@
-"""Side-neutral reading: the names of sides (nations, their people and capitals, the US
-parties) are read by the encoder as one stand-in per kind, so that swapping the sides of
-an article (American ↔ Russian, Israel ↔ Iran, Democrats ↔ Republicans) cannot change
+"""Side-neutral reading: the names of sides (nations, their people and capitals, the
+parties, the ideological camps) are read by the encoder as one stand-in per kind, so
+that swapping the sides of an article (American ↔ Russian, Israel ↔ Iran, Democrats ↔
+Republicans, liberal ↔ conservative) cannot change
 what the heads see, and no side's wording is flagged where the other's is not.
 
 The encoder reads a *view* of the text with each side name replaced by its kind's
