@@ -82,12 +82,13 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
 3: span counts in `layer_counts`, one row per counted layer of the registry.
 4: the duplicate index (`spinlens.duplicates.index`) and the story terms
 (`spinlens.stories.terms`).
-5: the claims index (`spinlens.claims.index`)."""
+5: the claims index (`spinlens.claims.index`).
+6: exact copies grouped in the duplicate index (`dup_docs.content`, `copy_of`)."""
 
 
 @dataclass(frozen=True)

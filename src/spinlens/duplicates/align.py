@@ -128,6 +128,16 @@ def compare(text_a: Shingled, text_b: Shingled) -> Match | None:
     )
 
 
+def identical(text: Shingled) -> Match | None:
+    """What two copies of one text share: all of it, when it is long enough to be a
+    passage (as `compare` finds it, without aligning)."""
+    words = text.spans()
+    if len(words) < MIN_PASSAGE_WORDS:
+        return None
+    whole = Run(0, len(words), 0, len(words))
+    return Match("near-duplicate", 1.0, [offsets(whole, words, words)])
+
+
 def offsets(
     run: Run, words_a: list[tuple[int, int]], words_b: list[tuple[int, int]]
 ) -> dict[str, dict[str, int]]:
