@@ -5,7 +5,7 @@ time, and the index at scale (synthetic shingle sets) on SQLite.
 Needs ../shared/data (PolNeAR train, PTC unlabeled). Usage:
 
     .venv/bin/python benchmarks/bench_duplicates.py quality [--pipeline-seconds 0.9]
-    .venv/bin/python benchmarks/bench_duplicates.py scale [--sets 1000000] [--add 1000]
+    .venv/bin/python benchmarks/bench_duplicates.py scale [--sets 1000000] [--add 1000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -144,8 +144,8 @@ def synthetic_index(path: Path, sets: int, keys_per_set: int, seed: int) -> None
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-262144")
     conn.executemany(
-        "INSERT INTO dup_docs (doc, article_id, fingerprint) VALUES (?, ?, x'')",
-        ((d, f"synthetic-{d:07d}") for d in range(1, sets + 1)),
+        "INSERT INTO dup_docs (doc, article_id, content, fingerprint) VALUES (?, ?, ?, x'')",
+        ((d, f"synthetic-{d:07d}", d) for d in range(1, sets + 1)),
     )
     step = 1_000_000
     for i in range(0, total, step):
@@ -170,6 +170,37 @@ def timed(function: Callable[..., None], spent: list[float]) -> Callable[..., No
     return run
 
 
+def added(path: Path, adding: list[Article]) -> tuple[float, list[float], int]:
+    """Save the articles into the index at `path` in batches: the seconds in all,
+    the wall and CPU seconds in the duplicate and story index steps, and the pairs."""
+    store = Store(f"sqlite:///{path}")
+    spent = [0.0, 0.0]
+    with (
+        mock.patch.object(duplicate_index, "update", timed(duplicate_index.update, spent)),
+        mock.patch.object(story_index, "update", timed(story_index.update, spent)),
+    ):
+        start = time.perf_counter()
+        for i in range(0, len(adding), BATCH):
+            store.save(adding[i : i + BATCH])
+        seconds = time.perf_counter() - start
+    pairs = sum(1 for _ in pair_records(store.engine))
+    store.close()
+    return seconds, spent, pairs
+
+
+def lookup_times(path: Path, adding: list[Article]) -> list[float]:
+    store = Store(f"sqlite:///{path}")
+    lookups = []
+    with store.engine.connect() as conn:
+        for article in adding[:200]:
+            print_ = fingerprint(shingled(article.text))
+            start = time.perf_counter()
+            duplicate_index.candidates(conn, print_, -1)
+            lookups.append(time.perf_counter() - start)
+    store.close()
+    return lookups
+
+
 def scale(args: argparse.Namespace) -> None:
     data = require_shared("polnear")
     originals = read_originals(data.parent)
@@ -177,47 +208,34 @@ def scale(args: argparse.Namespace) -> None:
     test = build(originals)
     adding = rng.sample(test.articles, min(args.add, len(test.articles)))
     keys = statistics.mean(len(fingerprint(shingled(a.text)).index_keys()) for a in adding[:200])
+    stop_words()  # spaCy's, loaded once (the pipeline has loaded spaCy already)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "scale.db"
-        kept = args.keep / f"scale-{args.sets}.db" if args.keep else None
+        fixture = (args.keep or Path(tmp)) / f"scale-{args.sets}.db"
         start = time.perf_counter()
-        if kept and kept.exists():
-            shutil.copyfile(kept, path)
-        else:
-            synthetic_index(path, args.sets, round(keys), 22)
-            if kept:
-                shutil.copyfile(path, kept)
+        if not fixture.exists():
+            synthetic_index(fixture, args.sets, round(keys), 22)
         print(
             f"{args.sets:,} synthetic shingle sets ({round(keys)} keys each, the mean of "
             f"real articles) ready in {time.perf_counter() - start:.0f} s, "
-            f"{path.stat().st_size / 1e9:.2f} GB"
+            f"{fixture.stat().st_size / 1e9:.2f} GB"
         )
-        store = Store(f"sqlite:///{path}")
-        stop_words()  # spaCy's, loaded once (the pipeline has loaded spaCy already)
-        spent = [0.0, 0.0]
-        with (
-            mock.patch.object(duplicate_index, "update", timed(duplicate_index.update, spent)),
-            mock.patch.object(story_index, "update", timed(story_index.update, spent)),
-        ):
-            start = time.perf_counter()
-            for i in range(0, len(adding), BATCH):
-                store.save(adding[i : i + BATCH])
-            added = time.perf_counter() - start
-        pairs = sum(1 for _ in pair_records(store.engine))
-        print(
-            f"adding {len(adding)} articles (store.save, batches of {BATCH}): {added:.2f} s "
-            f"in all, {spent[0]:.2f} s of it in the duplicate and story indexes "
-            f"({spent[1]:.2f} CPU-s) "
-            f"(the rest: the articles, corpus index, full text, commits); {pairs} pairs found"
-        )
-        lookups = []
-        with store.engine.connect() as conn:
-            for article in adding[:200]:
-                print_ = fingerprint(shingled(article.text))
-                start = time.perf_counter()
-                duplicate_index.candidates(conn, print_, -1)
-                lookups.append(time.perf_counter() - start)
-        store.close()
+        path = Path(tmp) / "scale.db"
+        runs = []
+        for _ in range(args.runs):
+            shutil.copyfile(fixture, path)
+            seconds, spent, pairs = added(path, adding)
+            runs.append((spent[0], spent[1], seconds))
+            print(
+                f"adding {len(adding)} articles (store.save, batches of {BATCH}): "
+                f"{seconds:.2f} s in all, {spent[0]:.2f} s of it in the duplicate and story "
+                f"indexes ({spent[1]:.2f} CPU-s); {pairs} pairs found"
+            )
+        lookups = lookup_times(path, adding)
+    wall, cpu, whole = (statistics.median(run[k] for run in runs) for k in range(3))
+    print(
+        f"median of {len(runs)} runs: index steps {wall:.2f} s ({cpu:.2f} CPU-s), "
+        f"the whole store.save {whole:.2f} s"
+    )
     print(
         f"lookup (candidates of one article): median {statistics.median(lookups) * 1000:.1f} ms, "
         f"max {max(lookups) * 1000:.1f} ms over {len(lookups)}"
@@ -238,6 +256,7 @@ def main() -> None:
     s.add_argument("--sets", type=int, default=1_000_000)
     s.add_argument("--add", type=int, default=1000)
     s.add_argument("--keep", type=Path, help="folder keeping the synthetic index between runs")
+    s.add_argument("--runs", type=int, default=3, help="times the articles are added (median)")
     args = parser.parse_args()
     quality(args) if args.command == "quality" else scale(args)
 

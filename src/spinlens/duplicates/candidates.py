@@ -1,46 +1,47 @@
 """Finding what a fingerprint is compared with, at a cost bounded whatever the
-store holds: at most MAX_POSTINGS articles read per key and MAX_COMPARED
-candidates kept, those sharing the most keys first."""
+store holds: a key is held by at most MAX_POSTINGS texts (the first to claim it),
+and at most MAX_COMPARED candidates are kept, those sharing the most keys first."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from functools import lru_cache
 
-from sqlalchemy import Connection, TextClause, text
+from sqlalchemy import Connection, select
 
 from spinlens.duplicates.fingerprint import MIN_ANCHORS, Fingerprint
+from spinlens.duplicates.tables import dup_keys
 
 MAX_POSTINGS = 64
-"""Articles read per key, earliest indexed first: a key shared by more texts (a site
-template, one text republished many times with a line of its own) stops widening
-the search there. The busiest key of the real test set is shared by 42."""
+"""Texts holding one key at most: a key shared by more (a site template, one text
+republished many times with a line of its own) stops widening the search there.
+The busiest key of the real test set is shared by 42."""
 MAX_COMPARED = 64
 """Candidates compared per indexed text (the most in the real test set: 46)."""
-TERMS = 400
-"""Keys per query (SQLite allows 500 terms in a compound SELECT)."""
-
-
-@lru_cache(maxsize=TERMS + 1)
-def postings_query(keys: int) -> TextClause:
-    """The first MAX_POSTINGS docs of each of `keys` keys, one UNION ALL term per
-    key, so each term stops after its limit."""
-    term = (
-        "SELECT key, doc FROM (SELECT key, doc FROM dup_keys WHERE key = :k{0} "
-        "ORDER BY doc LIMIT :cap) AS p{0}"
-    )
-    return text(" UNION ALL ".join(term.format(i) for i in range(keys)))
+CHUNK = 500
 
 
 def postings(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
-    """The docs holding each key, at most MAX_POSTINGS of each."""
+    """The docs holding each key (MAX_POSTINGS at most), in doc order."""
     found: dict[int, list[int]] = defaultdict(list)
-    for i in range(0, len(keys), TERMS):
-        chunk = keys[i : i + TERMS]
-        params = {f"k{n}": key for n, key in enumerate(chunk)} | {"cap": MAX_POSTINGS}
-        for key, doc in conn.execute(postings_query(len(chunk)), params):
+    for i in range(0, len(keys), CHUNK):
+        query = select(dup_keys.c.key, dup_keys.c.doc).where(
+            dup_keys.c.key.in_(keys[i : i + CHUNK])
+        )
+        for key, doc in conn.execute(query.order_by(dup_keys.c.key, dup_keys.c.doc)):
             found[key].append(doc)
     return found
+
+
+def claim(found: dict[int, list[int]], adding: dict[int, list[int]]) -> list[tuple[int, int]]:
+    """The (key, doc) rows of new docs that take a free place under their keys
+    (earliest doc first), added to `found` (the postings read before)."""
+    rows: list[tuple[int, int]] = []
+    for key, docs in adding.items():
+        held = found.setdefault(key, [])
+        taking = sorted(docs)[: max(0, MAX_POSTINGS - len(held))]
+        held.extend(taking)
+        rows.extend((key, doc) for doc in taking)
+    return rows
 
 
 def candidate_docs(print_: Fingerprint, doc: int, found: dict[int, list[int]]) -> list[int]:

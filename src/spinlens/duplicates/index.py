@@ -16,20 +16,12 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
     Connection,
-    Float,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
     bindparam,
     delete,
     or_,
@@ -41,9 +33,10 @@ from sqlalchemy import (
 )
 
 from spinlens.duplicates.align import compare
-from spinlens.duplicates.candidates import candidate_docs, postings
+from spinlens.duplicates.candidates import candidate_docs, claim, postings
 from spinlens.duplicates.fingerprint import Fingerprint, Shingled, fingerprint, hash64, shingled
-from spinlens.facets import day_of, index_metadata
+from spinlens.duplicates.tables import dup_docs, dup_keys, dup_pairs
+from spinlens.facets import day_of
 
 CHUNK = 500
 TEXTS = text("SELECT id, text, published FROM articles WHERE id IN :ids").bindparams(
@@ -52,38 +45,6 @@ TEXTS = text("SELECT id, text, published FROM articles WHERE id IN :ids").bindpa
 PAIR_LOCK = 2222
 """PostgreSQL advisory lock held while a transaction indexes: two savers at once
 would not see each other's keys."""
-
-dup_docs = Table(
-    "dup_docs",
-    index_metadata,
-    Column("doc", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String, nullable=False, unique=True),
-    Column("content", BigInteger, nullable=False),
-    Column("copy_of", Integer),
-    Column("fingerprint", LargeBinary, nullable=False),
-    Index("ix_dup_docs_content", "content"),
-    Index("ix_dup_docs_copy_of", "copy_of"),
-)
-"""`content`: a hash of the text exactly as read; `copy_of`: for an exact copy, the
-doc of its group's representative (NULL for a representative, which alone holds keys)."""
-dup_keys = Table(
-    "dup_keys",
-    index_metadata,
-    Column("key", BigInteger, primary_key=True),
-    Column("doc", Integer, primary_key=True),
-    sqlite_with_rowid=False,
-)
-dup_pairs = Table(
-    "dup_pairs",
-    index_metadata,
-    Column("a", String, primary_key=True),
-    Column("b", String, primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("similarity", Float, nullable=False),
-    Column("passages", Text, nullable=False),
-    Index("ix_pairs_b", "b"),
-    Index("ix_pairs_similarity", "similarity"),
-)
 
 
 @dataclass(frozen=True)
@@ -136,7 +97,14 @@ def update(conn: Connection, saved: Sequence[Indexed], is_sqlite: bool) -> None:
     for i in ids:
         if contents[i] not in existing:
             first.setdefault(contents[i], i)
-    rows = [{"article_id": i, "content": contents[i], "fingerprint": b""} for i in ids]
+    reps = set(first.values())
+    shingles = {i: shingled(texts[i]) for i in sorted(reps)}
+    shingles |= {i: shingled(t) for i, t in stored_texts(conn, sorted(promoted)).items()}
+    prints = {i: fingerprint(t) for i, t in shingles.items()}
+    blobs = {i: packed(p.index_keys()) for i, p in prints.items()}
+    rows = [
+        {"article_id": i, "content": contents[i], "fingerprint": blobs.get(i, b"")} for i in ids
+    ]
     if known := [row | {"d": docs[row["article_id"]]} for row in rows if row["article_id"] in docs]:
         conn.execute(
             update_rows(dup_docs)
@@ -149,8 +117,15 @@ def update(conn: Connection, saved: Sequence[Indexed], is_sqlite: bool) -> None:
     if fresh := [row for row in rows if row["article_id"] not in docs]:
         conn.execute(dup_docs.insert(), fresh)
         docs |= doc_numbers(conn, [i for i in ids if i not in docs])
+    if promoted:
+        new_keys = [{"d": promoted[i], "fingerprint": blobs[i]} for i in promoted]
+        conn.execute(
+            update_rows(dup_docs)
+            .where(dup_docs.c.doc == bindparam("d"))
+            .values(fingerprint=bindparam("fingerprint")),
+            new_keys,
+        )
     rep_docs = existing | {content: docs[i] for content, i in first.items()}
-    reps = set(first.values())
     if members := [{"d": docs[i], "rep": rep_docs[contents[i]]} for i in ids if i not in reps]:
         conn.execute(
             update_rows(dup_docs)
@@ -158,9 +133,7 @@ def update(conn: Connection, saved: Sequence[Indexed], is_sqlite: bool) -> None:
             .values(copy_of=bindparam("rep")),
             members,
         )
-    shingles = {i: shingled(texts[i]) for i in sorted(reps)}
-    shingles |= {i: shingled(t) for i, t in stored_texts(conn, sorted(promoted)).items()}
-    index_representatives(conn, shingles, docs | promoted)
+    index_representatives(conn, shingles, prints, docs | promoted)
 
 
 def representatives(conn: Connection, contents: list[int], leaving: set[str]) -> dict[int, int]:
@@ -168,31 +141,33 @@ def representatives(conn: Connection, contents: list[int], leaving: set[str]) ->
     among the articles `leaving` their groups)."""
     found: dict[int, int] = {}
     for i in range(0, len(contents), CHUNK):
-        query = select(dup_docs.c.content, dup_docs.c.doc, dup_docs.c.article_id).where(
-            dup_docs.c.content.in_(contents[i : i + CHUNK]), dup_docs.c.copy_of.is_(None)
-        )
+        query = select(
+            dup_docs.c.content, dup_docs.c.doc, dup_docs.c.article_id, dup_docs.c.copy_of
+        ).where(dup_docs.c.content.in_(contents[i : i + CHUNK]))
         found.update(
-            (row.content, row.doc) for row in conn.execute(query) if row.article_id not in leaving
+            (row.content, row.doc)
+            for row in conn.execute(query)  # copy_of tested here: its index would be scanned
+            if row.copy_of is None and row.article_id not in leaving
         )
     return found
 
 
 def index_representatives(
-    conn: Connection, shingles: dict[str, Shingled], docs: dict[str, int]
+    conn: Connection,
+    shingles: dict[str, Shingled],
+    prints: dict[str, Fingerprint],
+    docs: dict[str, int],
 ) -> None:
-    """Give new representatives their keys, then compare each with its candidates."""
-    prints = {i: fingerprint(text) for i, text in shingles.items()}
-    blobs = [{"d": docs[i], "fingerprint": packed(p.index_keys())} for i, p in prints.items()]
-    if blobs:
-        conn.execute(
-            update_rows(dup_docs)
-            .where(dup_docs.c.doc == bindparam("d"))
-            .values(fingerprint=bindparam("fingerprint")),
-            blobs,
-        )
-    if keys := [{"key": key, "doc": docs[i]} for i in prints for key in prints[i].index_keys()]:
-        conn.execute(dup_keys.insert(), keys)
-    found = postings(conn, sorted({row["key"] for row in keys}))
+    """Write the keys of new representatives, then compare each with its candidates."""
+    adding: dict[int, list[int]] = defaultdict(list)
+    for i, print_ in prints.items():
+        for key in print_.index_keys():
+            adding[key].append(docs[i])
+    found = postings(conn, sorted(adding))
+    if rows := claim(found, adding):
+        # the bulkiest write, given to the driver as tuples (no per-row processing)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO dup_keys (key, doc) VALUES ({mark}, {mark})", rows)
     pairs: set[tuple[int, int]] = set()
     for i in sorted(prints):
         for other in candidate_docs(prints[i], docs[i], found):

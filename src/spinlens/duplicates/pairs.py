@@ -14,7 +14,8 @@ from sqlalchemy import Connection, Row, bindparam, or_, select, text, union
 
 from spinlens.duplicates.align import identical
 from spinlens.duplicates.fingerprint import shingled
-from spinlens.duplicates.index import CHUNK, dup_docs, dup_pairs, earlier_first
+from spinlens.duplicates.index import CHUNK, earlier_first
+from spinlens.duplicates.tables import dup_docs, dup_pairs
 
 PUBLISHED = text("SELECT id, published FROM articles WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True)
