@@ -12,6 +12,7 @@ from test_duplicates import ORIGINAL, paragraphs
 from spinlens.duplicates import align, candidates, index
 from spinlens.duplicates.fingerprint import shingled
 from spinlens.duplicates.index import earlier_first
+from spinlens.duplicates.outlets import outlet_copies
 from spinlens.duplicates.report import pair_records, pairs_with
 from spinlens.model import Article
 from spinlens.store import Store
@@ -130,3 +131,14 @@ def test_a_save_compares_at_most_the_cap_of_near_copies(tmp_path, compared, monk
     store.close()
     assert compared[0] <= 200 * 5  # not the 19,900 pairs of 200 texts
     assert compared[0] == len(pairs) and all(p["kind"] == "near-duplicate" for p in pairs)
+
+
+def test_who_copies_whom_counts_the_pairs_of_copies(tmp_path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    store.save(copies_corpus())
+    first = outlet_copies(store.engine, "same-early")
+    store.close()
+    assert first is not None and first.copies_from == []
+    assert {f.later for f in first.copied_by} == {"orig", "same-late", "near", "lift"}
+    assert all(f.pairs == 1 for f in first.copied_by)
+    assert {(f.earlier, f.later) for f in first.order_unknown} == set()
