@@ -1,15 +1,15 @@
-"""The duplicate index in the store's own tables, updated in the transaction that
-saves the articles (SQLite and PostgreSQL alike; a restart loses nothing).
+"""The duplicate index in the store's own tables (`spinlens.duplicates.tables`),
+updated in the transaction that saves the articles (SQLite and PostgreSQL alike; a
+restart loses nothing).
 
-`dup_docs` numbers the indexed articles, groups exact copies (the same text) under
-one representative and keeps each representative's keys (to drop them when it is
-saved again); `dup_keys` holds one (key, doc) row per LSH band and anchor of each
-representative, so finding candidates is one indexed query; `dup_pairs` holds the
-pairs of representatives that share a passage, with the evidence. A pair is compared
-when the later of its two texts is indexed, from the two texts alone; copies of one
-text are never compared (`spinlens.duplicates.pairs` reads their pairs off the
-group). The same articles give the same pairs whatever the order, batches or
-workers, as long as no key is shared by more than MAX_POSTINGS texts.
+Exact copies (the same text) form a group under one representative, which alone
+holds keys and pairs; copies are never compared (`spinlens.duplicates.pairs` reads
+their pairs off the group). A representative's keys are looked up before they are
+written, then it is compared with its candidates (`spinlens.duplicates.candidates`:
+a bounded number, whatever the store holds) from the two texts alone. The same
+articles give the same pairs whatever the order, batches or workers, as long as no
+key is shared by more than MAX_POSTINGS texts and no text has more than
+MAX_COMPARED candidates.
 """
 
 from __future__ import annotations
@@ -19,18 +19,10 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    bindparam,
-    delete,
-    or_,
-    select,
-    text,
-)
-from sqlalchemy import (
-    update as update_rows,
-)
+from sqlalchemy import Column, Connection, bindparam, delete, or_, select, text
+from sqlalchemy import update as update_rows
 
 from spinlens.duplicates.align import compare
 from spinlens.duplicates.candidates import candidate_docs, claim, postings
@@ -116,7 +108,9 @@ def update(conn: Connection, saved: Sequence[Indexed], is_sqlite: bool) -> None:
         )
     if fresh := [row for row in rows if row["article_id"] not in docs]:
         conn.execute(dup_docs.insert(), fresh)
-        docs |= doc_numbers(conn, [i for i in ids if i not in docs])
+        docs |= doc_column(
+            conn, dup_docs.c.article_id, dup_docs.c.doc, [i for i in ids if i not in docs]
+        )
     if promoted:
         new_keys = [{"d": promoted[i], "fingerprint": blobs[i]} for i in promoted]
         conn.execute(
@@ -172,7 +166,9 @@ def index_representatives(
     for i in sorted(prints):
         for other in candidate_docs(prints[i], docs[i], found):
             pairs.add((min(docs[i], other), max(docs[i], other)))
-    names = article_ids(conn, sorted({doc for pair in pairs for doc in pair}))
+    names = doc_column(
+        conn, dup_docs.c.doc, dup_docs.c.article_id, sorted({doc for pair in pairs for doc in pair})
+    )
     named = sorted((min(names[x], names[y]), max(names[x], names[y])) for x, y in pairs)
     write_pairs(conn, named, dict(shingles))
 
@@ -232,28 +228,22 @@ def stored_texts(conn: Connection, ids: list[str]) -> dict[str, str]:
     return found
 
 
-def doc_numbers(conn: Connection, ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i in range(0, len(ids), CHUNK):
-        query = select(dup_docs.c.article_id, dup_docs.c.doc)
-        rows = conn.execute(query.where(dup_docs.c.article_id.in_(ids[i : i + CHUNK])))
-        found.update((row.article_id, row.doc) for row in rows)
-    return found
-
-
-def article_ids(conn: Connection, docs: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for i in range(0, len(docs), CHUNK):
-        query = select(dup_docs.c.doc, dup_docs.c.article_id)
-        rows = conn.execute(query.where(dup_docs.c.doc.in_(docs[i : i + CHUNK])))
-        found.update((row.doc, row.article_id) for row in rows)
+def doc_column(
+    conn: Connection, by: Column[Any], to: Column[Any], values: list[Any]
+) -> dict[Any, Any]:
+    """Column `to` of the dup_docs rows whose column `by` is one of the values, by value
+    (doc numbers by article id, or the other way round)."""
+    found: dict[Any, Any] = {}
+    for i in range(0, len(values), CHUNK):
+        rows = conn.execute(select(by, to).where(by.in_(values[i : i + CHUNK])))
+        found.update((row[0], row[1]) for row in rows)
     return found
 
 
 def candidates(conn: Connection, print_: Fingerprint, doc: int) -> list[str]:
     """The article ids of the representatives a fingerprint would be compared with."""
     found = candidate_docs(print_, doc, postings(conn, print_.index_keys()))
-    return sorted(article_ids(conn, found).values())
+    return sorted(doc_column(conn, dup_docs.c.doc, dup_docs.c.article_id, found).values())
 
 
 def write_pairs(conn: Connection, pairs: list[tuple[str, str]], texts: dict[str, Shingled]) -> None:
