@@ -8,6 +8,7 @@ fed the same articles in any order, batch size or worker count hold the same key
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -98,11 +99,11 @@ def band_keys(hashes: list[int]) -> tuple[int, ...]:
         return ()
     minhash = MinHash(
         num_perm=BANDS * ROWS,
-        hashfunc=lambda h: h & 0xFFFFFFFFFFFFFFFF,
+        hashfunc=operator.index,  # the values are hashes already (a C call, not a lambda)
         scheme="affine64",
         permutations=permutations(),
     )
-    minhash.update_batch(hashes)
+    minhash.update_batch(np.array(hashes, dtype=np.int64).view(np.uint64).tolist())
     values = minhash.digest()
     return tuple(
         hash64(b"band%d:" % band + values[band * ROWS : (band + 1) * ROWS].tobytes())
