@@ -6,6 +6,7 @@ Needs ../shared/data (PolNeAR train, PTC unlabeled). Usage:
 
     .venv/bin/python benchmarks/bench_duplicates.py quality [--pipeline-seconds 0.9]
     .venv/bin/python benchmarks/bench_duplicates.py scale [--sets 1000000] [--add 1000] [--runs 3]
+    .venv/bin/python benchmarks/bench_duplicates.py copies [--texts 30] [--copies 3000]
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from _common import require_shared
 from duplicate_set import TestSet, build, read_originals
 
 from spinlens.duplicates import index as duplicate_index
-from spinlens.duplicates.fingerprint import fingerprint, shingled
+from spinlens.duplicates.align import Match
+from spinlens.duplicates.fingerprint import Shingled, fingerprint, shingled
 from spinlens.duplicates.report import pair_records
 from spinlens.model import Article
 from spinlens.store import Store
@@ -243,6 +245,39 @@ def scale(args: argparse.Namespace) -> None:
     )
 
 
+def copies(args: argparse.Namespace) -> None:
+    """Copies of a few real articles, each with a line of its own (as bench_serve.py
+    makes its store), saved in batches of 500: the alignments and time per copy."""
+    data = require_shared("polnear")
+    bases = read_originals(data.parent)[: args.texts]
+    made = [
+        Article.create(f"bench-{n:06d}", f"{bases[n % len(bases)].text}\n\n(outlet, ref {n})")
+        for n in range(args.copies)
+    ]
+    stop_words()
+    compared = [0]
+    align = duplicate_index.compare
+
+    def counted(*texts: Shingled) -> Match | None:
+        compared[0] += 1
+        return align(*texts)
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        mock.patch.object(duplicate_index, "compare", counted),
+    ):
+        store = Store(f"sqlite:///{tmp}/copies.db")
+        start, cpu = time.perf_counter(), time.process_time()
+        for i in range(0, len(made), 500):
+            store.save(made[i : i + 500])
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        store.close()
+    print(
+        f"{len(made):,} copies of {len(bases)} texts: {compared[0]:,} alignments, {seconds:.1f} s "
+        f"({cpu:.1f} CPU-s, {cpu / len(made) * 1000:.0f} CPU-ms per copy)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -258,8 +293,11 @@ def main() -> None:
     s.add_argument("--add", type=int, default=1000)
     s.add_argument("--keep", type=Path, help="folder keeping the synthetic index between runs")
     s.add_argument("--runs", type=int, default=3, help="times the articles are added (median)")
+    c = commands.add_parser("copies")
+    c.add_argument("--texts", type=int, default=30)
+    c.add_argument("--copies", type=int, default=3000)
     args = parser.parse_args()
-    quality(args) if args.command == "quality" else scale(args)
+    {"quality": quality, "scale": scale, "copies": copies}[args.command](args)
 
 
 if __name__ == "__main__":
