@@ -115,7 +115,7 @@ def outlet_copies(engine: Engine, source: str) -> OutletCopies | None:
         flows = flows_of(conn, sorted(pairs))
     mine = {row.source for row in own}  # as stored (SQLite matches sources caseless)
     return OutletCopies(
-        source,
+        own[0].source,  # as stored (the template tells the outlet from the other by it)
         [f for f in flows.ordered if f.later in mine],
         [f for f in flows.ordered if f.earlier in mine],
         [f for f in flows.unordered if mine & {f.earlier, f.later}],
