@@ -73,3 +73,38 @@ def test_the_article_page_compares_the_versions_of_its_story(client) -> None:
     assert "Loaded language (1)" in versions
     alone = client.get("/articles/other").text
     assert "The same story elsewhere" not in alone
+
+
+def test_the_api_tells_whom_an_outlet_copies_and_who_copies_it(client) -> None:
+    lift = client.get("/api/outlets/lift/copies").json()
+    assert lift["source"] == "lift"
+    assert [(f["earlier"], f["later"], f["pairs"]) for f in lift["copies_from"]] == [
+        ("copy", "lift", 1),
+        ("orig", "lift", 1),
+    ]
+    assert lift["copied_by"] == []
+    (unknown,) = lift["order_unknown"]  # the hostile article has no date
+    assert (unknown["earlier"], unknown["later"]) == ("<b>bad</b>", "lift")
+    orig = client.get("/api/outlets/orig/copies").json()
+    assert orig["copies_from"] == []
+    near = next(f for f in orig["copied_by"] if f["later"] == "copy")
+    assert (near["pairs"], near["near_duplicates"], near["shared_passages"]) == (1, 1, 0)
+    assert {f["later"] for f in orig["copied_by"]} == {"copy", "lift"}
+    assert client.get("/api/outlets/nobody/copies").status_code == 404
+
+
+def test_the_copies_page_lists_flows_between_outlets_escaped(client) -> None:
+    page = client.get("/copies").text
+    assert 'href="/copies?source=orig"' in page and 'href="/articles?source=lift"' in page
+    flows = page[page.index("Published first") : page.index("Order unknown")].split("<tr>")[2:]
+    pairs = [
+        (row.split("</a>")[0].rsplit(">", 1)[1], row.split("</a>")[1].rsplit(">", 1)[1])
+        for row in flows
+    ]
+    assert pairs == [("copy", "lift"), ("orig", "copy"), ("orig", "lift")]  # the earlier first
+    assert "<b>bad</b>" not in page and "&lt;b&gt;bad&lt;/b&gt;" in page
+    one = client.get("/copies", params={"source": "lift"}).text
+    section = one[one.index('id="outlet-copies"') :]
+    assert "Copies from" in section and 'href="/articles?source=copy"' in section
+    assert "<b>bad</b>" not in one and "/copies?source=%3Cb%3Ebad%3C/b%3E" in one
+    assert client.get("/copies", params={"source": "nobody"}).status_code == 404

@@ -53,6 +53,8 @@ PAGES = [
     "/analyse",
     "/api-docs",
     "/articles/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "/copies",
+    "/copies?source=%3Cb%20onmouseover%3D%22window.__pwned%3D10%22%3ESrc%3C%2Fb%3E",
 ]
 
 

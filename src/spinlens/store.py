@@ -82,12 +82,13 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
 3: span counts in `layer_counts`, one row per counted layer of the registry.
 4: the duplicate index (`spinlens.duplicates.index`) and the story terms
 (`spinlens.stories.terms`).
-5: the claims index (`spinlens.claims.index`)."""
+5: the claims index (`spinlens.claims.index`).
+6: exact copies grouped in the duplicate index (`dup_docs.content`, `copy_of`)."""
 
 
 @dataclass(frozen=True)
@@ -406,8 +407,12 @@ def fts_query(query: str) -> str:
 
 def tune_sqlite(dbapi_connection: object, _record: object) -> None:
     """WAL journal: readers do not block the writer; a crash loses at most the
-    open transaction."""
+    open transaction. The file is read through a memory map and up to 64 MiB of
+    pages are cached per connection (the duplicate index reads and writes random
+    pages of a large table)."""
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA mmap_size=4294967296")
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()

@@ -4,9 +4,10 @@ character offsets into each text."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from spinlens.duplicates.fingerprint import SHINGLE, Shingled
 
@@ -50,26 +51,27 @@ class Match:
 
 def diagonal_runs(a: list[int], b: list[int]) -> list[Run]:
     """Runs of shingles equal in both texts at a constant offset, bridging gaps of
-    up to GAP words, as word ranges."""
-    where: dict[int, list[int]] = defaultdict(list)
-    for i, h in enumerate(a):
-        if len(where[h]) < MAX_REPEATS:
-            where[h].append(i)
-    seeds: dict[int, list[int]] = defaultdict(list)
-    for j, h in enumerate(b):
-        for i in where.get(h, ()):
-            seeds[j - i].append(i)
-    runs = []
-    for offset, starts in seeds.items():
-        starts.sort()
-        first = last = starts[0]
-        for i in starts[1:]:
-            if i - last > GAP + 1:
-                runs.append(Run(first, last + SHINGLE, first + offset, last + SHINGLE + offset))
-                first = i
-            last = i
-        runs.append(Run(first, last + SHINGLE, first + offset, last + SHINGLE + offset))
-    return runs
+    up to GAP words, as word ranges (each shingle of `b` seeded at the first
+    MAX_REPEATS positions of its hash in `a`)."""
+    hashes_a, hashes_b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    order = np.argsort(hashes_a, kind="stable")
+    ranked = hashes_a[order]
+    lo = np.searchsorted(ranked, hashes_b, "left")
+    counts = np.minimum(np.searchsorted(ranked, hashes_b, "right"), lo + MAX_REPEATS) - lo
+    if not counts.sum():
+        return []
+    j = np.repeat(np.arange(len(b)), counts)
+    nth = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    i = order[np.repeat(lo, counts) + nth]
+    offset = j - i
+    by_diagonal = np.lexsort((i, offset))
+    offset, i = offset[by_diagonal], i[by_diagonal]
+    starts = np.flatnonzero(np.r_[True, (np.diff(offset) != 0) | (np.diff(i) > GAP + 1)])
+    ends = np.r_[starts[1:], len(i)] - 1
+    return [
+        Run(int(i[f]), int(i[e]) + SHINGLE, int(i[f] + offset[f]), int(i[e] + offset[f]) + SHINGLE)
+        for f, e in zip(starts, ends, strict=True)
+    ]
 
 
 def chain(runs: list[Run]) -> list[Run]:
@@ -114,7 +116,7 @@ def compare(text_a: Shingled, text_b: Shingled) -> Match | None:
     found = [r for r in disjoint(runs) if r.words >= MIN_RUN_WORDS]
     if not any(r.words >= MIN_PASSAGE_WORDS for r in found):
         return None
-    words_a, words_b = text_a.spans(), text_b.spans()
+    words_a, words_b = text_a.spans, text_b.spans
     covered_a = sum(r.a1 - r.a0 for r in found) / len(words_a)
     covered_b = sum(r.b1 - r.b0 for r in found) / len(words_b)
     near = min(covered_a, covered_b) >= NEAR_DUPLICATE
@@ -126,6 +128,16 @@ def compare(text_a: Shingled, text_b: Shingled) -> Match | None:
         similarity,
         [offsets(r, words_a, words_b) for r in passages],
     )
+
+
+def identical(text: Shingled) -> Match | None:
+    """What two copies of one text share: all of it, when it is long enough to be a
+    passage (as `compare` finds it, without aligning)."""
+    words = text.spans
+    if len(words) < MIN_PASSAGE_WORDS:
+        return None
+    whole = Run(0, len(words), 0, len(words))
+    return Match("near-duplicate", 1.0, [offsets(whole, words, words)])
 
 
 def offsets(

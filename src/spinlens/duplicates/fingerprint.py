@@ -8,9 +8,10 @@ fed the same articles in any order, batch size or worker count hold the same key
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -40,8 +41,9 @@ class Shingled:
     text: str
     hashes: list[int]
 
+    @cached_property
     def spans(self) -> list[tuple[int, int]]:
-        """Each word's character span (end exclusive), in text order."""
+        """Each word's character span (end exclusive), in text order (found once)."""
         return [m.span() for m in WORD.finditer(self.text)]
 
 
@@ -63,18 +65,21 @@ def hash64(data: bytes) -> int:
 
 @lru_cache(maxsize=1 << 16)
 def word_hash(word: str) -> int:
-    return hash64(word.encode())
+    """The hash of a word, case-folded (cached: most words recur)."""
+    return hash64(word.casefold().encode())
 
 
+@lru_cache(maxsize=256)
 def shingled(text: str) -> Shingled:
     """Words are case-folded; a shingle's hash is a polynomial over its words'
-    hashes, modulo 2**64 (one vector operation per word of the shingle)."""
+    hashes, modulo 2**64 (one vector operation per word of the shingle). The latest
+    texts are kept: an article is compared with several others, and copies come
+    close together."""
     words = WORD.findall(text)
     if len(words) < SHINGLE:
         return Shingled(text, [])
-    hashed = {word: word_hash(word.casefold()) for word in set(words)}
     runs = len(words) - SHINGLE + 1
-    word_hashes = np.array([hashed[word] for word in words], dtype=np.int64)
+    word_hashes = np.fromiter(map(word_hash, words), dtype=np.int64, count=len(words))
     hashes = np.zeros(runs, dtype=np.int64)
     with np.errstate(over="ignore"):
         for k in range(SHINGLE):
@@ -94,11 +99,11 @@ def band_keys(hashes: list[int]) -> tuple[int, ...]:
         return ()
     minhash = MinHash(
         num_perm=BANDS * ROWS,
-        hashfunc=lambda h: h & 0xFFFFFFFFFFFFFFFF,
+        hashfunc=operator.index,  # the values are hashes already (a C call, not a lambda)
         scheme="affine64",
         permutations=permutations(),
     )
-    minhash.update_batch(hashes)
+    minhash.update_batch(np.array(hashes, dtype=np.int64).view(np.uint64).tolist())
     values = minhash.digest()
     return tuple(
         hash64(b"band%d:" % band + values[band * ROWS : (band + 1) * ROWS].tobytes())

@@ -8,48 +8,27 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, select
 
-from spinlens.duplicates.index import dup_pairs
+from spinlens.duplicates.pairs import all_records, records_of
 from spinlens.facets import article_stats
 
 PAIR_FIELDS = ["a", "b", "kind", "similarity", "passages"]
 KINDS = ("near-duplicate", "shared-passage")
 
 
-def record(row: Any) -> dict[str, Any]:
-    """One pair as `spinlens duplicates` writes it: `a` the earlier article when
-    both dates are known, passages as character offsets into each text."""
-    return {
-        "a": row.a,
-        "b": row.b,
-        "kind": row.kind,
-        "similarity": row.similarity,
-        "passages": json.loads(row.passages),
-    }
-
-
 def pair_records(engine: Engine, min_similarity: float = 0.0) -> Iterator[dict[str, Any]]:
-    """Every pair at or above `min_similarity`, by (a, b)."""
-    query = (
-        select(dup_pairs)
-        .where(dup_pairs.c.similarity >= min_similarity)
-        .order_by(dup_pairs.c.a, dup_pairs.c.b)
-    )
+    """Every pair at or above `min_similarity`, by (a, b): `a` the earlier article
+    when both dates are known, passages as character offsets into each text."""
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=500).execute(query):
-            yield record(row)
+        yield from all_records(conn, min_similarity)
 
 
 def pairs_with(engine: Engine, article_id: str) -> list[dict[str, Any]]:
     """The pairs one article is part of, most similar first."""
-    query = (
-        select(dup_pairs)
-        .where(or_(dup_pairs.c.a == article_id, dup_pairs.c.b == article_id))
-        .order_by(dup_pairs.c.similarity.desc(), dup_pairs.c.a, dup_pairs.c.b)
-    )
     with engine.connect() as conn:
-        return [record(row) for row in conn.execute(query)]
+        found = records_of(conn, [article_id]).get(article_id, [])
+    return sorted(found, key=lambda r: (-r["similarity"], r["a"], r["b"]))
 
 
 def copies_of(engine: Engine, article_id: str) -> dict[str, list[dict[str, Any]]]:

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from sqlalchemy import Engine, select
 
-from spinlens.duplicates.index import dup_pairs
+from spinlens.duplicates.pairs import near_duplicate_links
 from spinlens.facets import article_stats
 from spinlens.stories.terms import story_terms
 
@@ -132,9 +132,9 @@ def linked(
 
 def copies(engine: Engine, rows: dict[str, int]) -> list[tuple[int, int]]:
     """Near-duplicate pairs of the duplicate index, as rows."""
-    query = select(dup_pairs.c.a, dup_pairs.c.b).where(dup_pairs.c.kind == "near-duplicate")
     with engine.connect() as conn:
-        return [(rows[a], rows[b]) for a, b in conn.execute(query) if a in rows and b in rows]
+        links = near_duplicate_links(conn)
+        return [(rows[a], rows[b]) for a, b in links if a in rows and b in rows]
 
 
 def groups(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:

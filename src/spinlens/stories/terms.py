@@ -40,8 +40,9 @@ def stop_words() -> frozenset[str]:
 def term_counts(text: str) -> dict[str, int]:
     """The article's MAX_TERMS most frequent content words (stop words left out),
     ties broken alphabetically."""
-    stop = stop_words()
-    counts = Counter(w for w in (m.casefold() for m in WORD.findall(text)) if w not in stop)
+    counts = Counter(map(str.casefold, WORD.findall(text)))
+    for word in stop_words() & counts.keys():
+        del counts[word]
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERMS]
     return dict(ranked)
 

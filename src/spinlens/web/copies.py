@@ -1,6 +1,6 @@
-"""Copies and stories in the workspace: the duplicate pairs and the stories in the
-REST API, and what the article page shows of copies ("also published as",
-"shares passages with")."""
+"""Copies and stories in the workspace: the duplicate pairs, who copies whom and
+the stories in the REST API, and what the article page shows of copies ("also
+published as", "shares passages with")."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import select
 
+from spinlens.duplicates.outlets import Flows, copy_flows, outlet_copies
 from spinlens.duplicates.report import KINDS, copies_of, pair_records, pairs_with
 from spinlens.facets import article_facets
 from spinlens.model import Article
@@ -58,6 +59,26 @@ def article_duplicates(article_id: str, request: Request) -> list[dict[str, Any]
     if store.get(article_id) is None:
         raise HTTPException(404, "no stored article with this id")
     return pairs_with(store.engine, article_id)
+
+
+@router.get(
+    "/outlets/{source}/copies",
+    summary="Whom an outlet copies and who copies it",
+    responses={404: {"model": ErrorOut}},
+)
+def outlet_copy_flows(source: str, request: Request) -> dict[str, Any]:
+    """The outlets this one copies (it published the pair's later article), those
+    copying it (it published first) and the pairs whose order is unknown (a date
+    missing, or one day for both), each with its pair counts, most pairs first."""
+    found = outlet_copies(workspace(request).store.engine, source)
+    if found is None:
+        raise HTTPException(404, "no stored article from this source")
+    return found.to_dict()
+
+
+def cached_flows(ws: Workspace) -> Flows:
+    """Every outlet-to-outlet flow (over the whole store: kept while the cache lasts)."""
+    return ws.cache.get("copy-flows", lambda: copy_flows(ws.store.engine))
 
 
 def cached_stories(ws: Workspace, min_articles: int) -> list[Story]:

@@ -1,5 +1,5 @@
 """The workspace's pages, rendered on the server: corpus, article, analyse, job,
-dashboard, claims, stories and the API overview."""
+dashboard, claims, stories, copies between outlets and the API overview."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from spinlens import layers as registry
 from spinlens.claims.index import ClaimPage
+from spinlens.duplicates.outlets import outlet_copies
 from spinlens.model import Technique
 from spinlens.readers import ReadError
 from spinlens.render.templating import article_view, layer_css, score_filter
@@ -22,7 +23,7 @@ from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.claims import claim_page, page_url
-from spinlens.web.copies import cached_stories, copies_panel, story_panel
+from spinlens.web.copies import cached_flows, cached_stories, copies_panel, story_panel
 from spinlens.web.queries import (
     PER_PAGE,
     Filters,
@@ -40,6 +41,8 @@ router = APIRouter(include_in_schema=False)
 META_FIELDS = ("title", "source", "url", "published")
 STORIES_SHOWN = 200
 """Stories the stories page lists (the largest)."""
+FLOWS_SHOWN = 200
+"""Outlet-to-outlet flows the copies page lists (the largest)."""
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -307,6 +310,24 @@ def claims_page(request: Request) -> HTMLResponse:
 def stories_page(request: Request) -> HTMLResponse:
     found = cached_stories(workspace(request), 2)
     return render(request, "stories.html.j2", nav="stories", stories=found[:STORIES_SHOWN])
+
+
+@router.get("/copies", response_class=HTMLResponse)
+def copies_page(request: Request, source: str | None = None) -> HTMLResponse:
+    """Outlet-to-outlet copy flows, largest first; with `source`, that outlet's."""
+    ws = workspace(request)
+    outlet = outlet_copies(ws.store.engine, source) if source else None
+    if source and outlet is None:
+        raise HTTPException(404, "no stored article from this source")
+    flows = cached_flows(ws)
+    return render(
+        request,
+        "copy-flows.html.j2",
+        nav="copies",
+        flows=flows.ordered[:FLOWS_SHOWN],
+        unordered=flows.unordered[:FLOWS_SHOWN],
+        outlet=outlet,
+    )
 
 
 @router.get("/api-docs", response_class=HTMLResponse)
