@@ -1,0 +1,232 @@
+"""The story index in the store's own tables, updated in the transaction that saves
+the articles (a restart loses nothing; nothing is recomputed over the corpus).
+
+`story_vectors` keeps each article's story vector with its day; `story_links` the
+pairs linked (cosine of the vectors at THRESHOLD or above, published within
+WINDOW_DAYS, or near-duplicates of the duplicate index); `story_members` the story of
+every article: the connected group of links it belongs to, named after its first
+article. A link depends on its two articles alone, and search within the window is
+exact, so the same articles give the same links, stories and story ids whatever the
+order, batches or workers they were saved in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    delete,
+    or_,
+    select,
+)
+
+from spinlens.duplicates.index import dup_pairs
+from spinlens.facets import article_stats, day_of, index_metadata
+from spinlens.stories.vector import DTYPE
+
+WINDOW_DAYS = 2
+"""Most days between two linked articles (both dated; an undated article is compared
+with every article)."""
+THRESHOLD = 0.94
+"""Least cosine of two linked articles' vectors (chosen by cross-validation on the
+PolNeAR story set, docs/benchmarks.md)."""
+CHUNK = 500
+
+story_vectors = Table(
+    "story_vectors",
+    index_metadata,
+    Column("article_id", String, primary_key=True),
+    Column("day", String(10)),
+    Column("vector", LargeBinary, nullable=False),
+    Index("ix_story_vectors_day", "day"),
+)
+story_links = Table(
+    "story_links",
+    index_metadata,
+    Column("a", String, primary_key=True),
+    Column("b", String, primary_key=True),
+    Column("similarity", Float, nullable=False),
+    Index("ix_story_links_b", "b"),
+)
+story_members = Table(
+    "story_members",
+    index_metadata,
+    Column("article_id", String, primary_key=True),
+    Column("story", String, nullable=False),
+    Index("ix_story_members_story", "story"),
+)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A freshly saved article as the story index reads it."""
+
+    id: str
+    published: str | None
+    vector: np.ndarray | None
+
+
+def story_id(first: str) -> str:
+    """A stable id: from the story's first article."""
+    return "s-" + hashlib.blake2b(first.encode(), digest_size=6).hexdigest()
+
+
+def chunks(ids: Sequence[str]) -> list[Sequence[str]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def update(conn: Connection, saved: Sequence[Saved]) -> None:
+    """Replace the vectors and links of freshly saved articles and name again the
+    stories of every article they link to, or were linked to before."""
+    ids = [a.id for a in saved]
+    before = stories_of(conn, ids)
+    for chunk in chunks(ids):
+        conn.execute(delete(story_vectors).where(story_vectors.c.article_id.in_(chunk)))
+        conn.execute(
+            delete(story_links).where(or_(story_links.c.a.in_(chunk), story_links.c.b.in_(chunk)))
+        )
+    rows = [
+        {"article_id": a.id, "day": day_of(a.published), "vector": a.vector.astype(DTYPE).tobytes()}
+        for a in saved
+        if a.vector is not None
+    ]
+    if rows:
+        conn.execute(story_vectors.insert(), rows)
+    links = vector_links(conn, saved) | copy_links(conn, ids)
+    if links:
+        conn.execute(
+            story_links.insert(),
+            [{"a": a, "b": b, "similarity": s} for (a, b), s in sorted(links.items())],
+        )
+    regroup(conn, set(ids) | members(conn, before))
+
+
+def vector_links(conn: Connection, saved: Sequence[Saved]) -> dict[tuple[str, str], float]:
+    """Pairs (a < b) of a saved article and a stored one (saved ones included) at
+    THRESHOLD or above, within the window: exact search over the window's vectors
+    (of the same length: from the same encoder)."""
+    by_day: dict[tuple[str | None, int], list[tuple[str, np.ndarray]]] = defaultdict(list)
+    for article in saved:
+        if article.vector is not None:
+            key = day_of(article.published), article.vector.nbytes
+            by_day[key].append((article.id, article.vector))
+    links: dict[tuple[str, str], float] = {}
+    for (day, size), group in by_day.items():
+        query = select(story_vectors.c.article_id, story_vectors.c.vector)
+        if day is not None:
+            first = date.fromisoformat(day)
+            lo, hi = first - timedelta(WINDOW_DAYS), first + timedelta(WINDOW_DAYS)
+            query = query.where(
+                or_(
+                    story_vectors.c.day.between(lo.isoformat(), hi.isoformat()),
+                    story_vectors.c.day.is_(None),
+                )
+            )
+        found = [r for r in conn.execute(query) if len(r.vector) == size]  # same encoder
+        if not found:
+            continue
+        stored = np.stack([np.frombuffer(r.vector, DTYPE) for r in found]).astype(np.float64)
+        queries = np.stack([vector for _, vector in group]).astype(np.float64)
+        similarity = queries @ stored.T
+        for row, col in zip(*np.nonzero(similarity >= THRESHOLD), strict=True):
+            a, b = group[row][0], found[col].article_id
+            if a != b:
+                links[min(a, b), max(a, b)] = round(float(similarity[row, col]), 4)
+    return links
+
+
+def copy_links(conn: Connection, ids: Sequence[str]) -> dict[tuple[str, str], float]:
+    """The near-duplicate pairs of the duplicate index touching these articles."""
+    links: dict[tuple[str, str], float] = {}
+    for chunk in chunks(ids):
+        query = select(dup_pairs.c.a, dup_pairs.c.b, dup_pairs.c.similarity).where(
+            dup_pairs.c.kind == "near-duplicate",
+            or_(dup_pairs.c.a.in_(chunk), dup_pairs.c.b.in_(chunk)),
+        )
+        for a, b, similarity in conn.execute(query):
+            links[min(a, b), max(a, b)] = round(float(similarity), 4)
+    return links
+
+
+def stories_of(conn: Connection, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(ids):
+        query = select(story_members.c.story).where(story_members.c.article_id.in_(chunk))
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def members(conn: Connection, stories: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunks(sorted(stories)):
+        query = select(story_members.c.article_id).where(story_members.c.story.in_(chunk))
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def regroup(conn: Connection, seeds: set[str]) -> None:
+    """Follow the links from `seeds` to whole connected groups and store the story of
+    each of their articles (its group's first article by day, then id)."""
+    seen, frontier = set(seeds), sorted(seeds)
+    edges: set[tuple[str, str]] = set()
+    while frontier:
+        reached: set[str] = set()
+        for chunk in chunks(frontier):
+            query = select(story_links.c.a, story_links.c.b).where(
+                or_(story_links.c.a.in_(chunk), story_links.c.b.in_(chunk))
+            )
+            for a, b in conn.execute(query):
+                edges.add((a, b))
+                reached.update((a, b))
+        frontier = sorted(reached - seen)
+        seen |= reached
+    days: dict[str, str | None] = {}
+    for chunk in chunks(sorted(seen)):
+        query = select(article_stats.c.article_id, article_stats.c.day).where(
+            article_stats.c.article_id.in_(chunk)
+        )
+        days.update((r.article_id, r.day) for r in conn.execute(query))
+    nodes = sorted(days, key=lambda i: (days[i] is None, days[i] or "", i))
+    row = {article_id: n for n, article_id in enumerate(nodes)}
+    pairs = [(row[a], row[b]) for a, b in edges if a in row and b in row]
+    for chunk in chunks(nodes):
+        conn.execute(delete(story_members).where(story_members.c.article_id.in_(chunk)))
+    named = [
+        {"article_id": nodes[i], "story": story_id(nodes[group[0]])}
+        for group in groups(len(nodes), pairs)
+        for i in group
+    ]
+    if named:
+        conn.execute(story_members.insert(), named)
+
+
+def groups(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Connected groups of rows, each sorted, by their first row."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    found: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        found[root(i)].append(i)
+    return sorted(found.values())
