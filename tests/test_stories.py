@@ -18,7 +18,7 @@ from spinlens.cli import main
 from spinlens.model import Article
 from spinlens.store import Store
 from spinlens.stories.cluster import stories, story_of
-from spinlens.stories.index import THRESHOLD, story_members
+from spinlens.stories.index import VECTOR_THRESHOLD, story_members
 from spinlens.stories.terms import MAX_TERMS, term_counts
 from spinlens.stories.vector import FIELD, LEAD_CHARS, decode, encode, lead_vector
 
@@ -45,10 +45,9 @@ def report(event: int, seed: int) -> str:
 
 
 def event_vector(event: int, seed: int) -> np.ndarray:
-    """A unit vector near the event's own direction (cosine about 0.99 to it)."""
-    direction = np.random.default_rng(event).standard_normal(DIM)
+    """A unit vector near the event's own axis (cosine about 0.99 to it)."""
     noise = np.random.default_rng(1000 + seed).standard_normal(DIM)
-    vector = direction / np.linalg.norm(direction) + 0.05 * noise / np.linalg.norm(noise)
+    vector = np.eye(DIM)[event] + 0.05 * noise / np.linalg.norm(noise)
     return vector / np.linalg.norm(vector)
 
 
@@ -87,18 +86,20 @@ def test_term_counts_skip_stop_words_numbers_and_short_words() -> None:
 def test_the_lead_vector_pools_the_tokens_before_the_cut_and_travels_as_text() -> None:
     vectors = np.array([[3.0, 0.0], [0.0, 1.0], [100.0, 100.0]], np.float32)
     offsets = np.array([[0, 5], [6, 10], [LEAD_CHARS, LEAD_CHARS + 4]])
-    pooled = lead_vector(vectors, offsets)
+    pooled = lead_vector(vectors, offsets, np.zeros(2))
     assert pooled is not None and pooled.dtype == np.float16
     assert np.allclose(pooled, [0.9487, 0.3162], atol=1e-3)  # (1.5, 0.5), unit length
-    assert lead_vector(vectors[:0], offsets[:0]) is None
+    assert lead_vector(vectors[:0], offsets[:0], np.zeros(2)) is None
+    centred = lead_vector(vectors, offsets, np.array([1.5, 0.0]))
+    assert centred is not None and np.allclose(centred, [0.0, 1.0])
     decoded = decode(encode(pooled))
     assert decoded is not None and np.array_equal(decoded, pooled)
     assert decode("not base64!") is None and decode(None) is None and decode("AA==") is None
 
 
 def test_stories_are_stored_on_save_and_keep_events_and_weeks_apart(tmp_path) -> None:
-    assert float(event_vector(1, 0) @ event_vector(1, 1)) >= THRESHOLD
-    assert float(event_vector(1, 0) @ event_vector(2, 3)) < THRESHOLD
+    assert float(event_vector(1, 0) @ event_vector(1, 1)) >= VECTOR_THRESHOLD
+    assert float(event_vector(1, 0) @ event_vector(2, 3)) < VECTOR_THRESHOLD
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     store.save(articles())
     found = [s.to_dict() for s in stories(store.engine)]
@@ -197,7 +198,7 @@ def test_the_pipeline_links_a_retold_story_and_not_an_unrelated_one(tmp_path, pi
     wire, paper, bakery = (decode(a.extra.get(FIELD)) for a in analysed)
     assert wire is not None and paper is not None and bakery is not None
     cosine = [float(wire.astype(float) @ v.astype(float)) for v in (paper, bakery)]
-    assert cosine[0] >= THRESHOLD > cosine[1]
+    assert cosine[0] >= VECTOR_THRESHOLD > cosine[1]
     assert json.loads(json.dumps(analysed[0].to_dict()))[FIELD] == analysed[0].extra[FIELD]
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     store.save(analysed)

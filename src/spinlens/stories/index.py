@@ -2,17 +2,19 @@
 the articles (a restart loses nothing; nothing is recomputed over the corpus).
 
 `story_vectors` keeps each article's story vector with its day; `story_links` the
-pairs linked (cosine of the vectors at THRESHOLD or above, published within
-WINDOW_DAYS, or near-duplicates of the duplicate index); `story_members` the story of
-every article: the connected group of links it belongs to, named after its first
-article. A link depends on its two articles alone, and search within the window is
-exact, so the same articles give the same links, stories and story ids whatever the
-order, batches or workers they were saved in.
+pairs linked (published within WINDOW_DAYS, with vectors at VECTOR_THRESHOLD or
+above and words at WORDS_THRESHOLD or above; or near-duplicates of the duplicate
+index); `story_members` the story of every article: the connected group of links
+it belongs to, named after its first article. A link depends on its two articles
+alone (their texts and days), and search within the window is exact, so the same
+articles give the same links, stories and story ids whatever the order, batches or
+workers they were saved in.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,14 +36,17 @@ from sqlalchemy import (
 
 from spinlens.duplicates.index import dup_pairs
 from spinlens.facets import article_stats, day_of, index_metadata
+from spinlens.stories.terms import story_terms, word_cosine
 from spinlens.stories.vector import DTYPE
 
 WINDOW_DAYS = 2
 """Most days between two linked articles (both dated; an undated article is compared
 with every article)."""
-THRESHOLD = 0.94
-"""Least cosine of two linked articles' vectors (chosen by cross-validation on the
-PolNeAR story set, docs/benchmarks.md)."""
+VECTOR_THRESHOLD = 0.35
+"""Least cosine of two linked articles' story vectors."""
+WORDS_THRESHOLD = 0.19
+"""Least cosine of two linked articles' word counts (`terms.word_cosine`); both
+thresholds chosen by cross-validation on the PolNeAR story set (docs/benchmarks.md)."""
 CHUNK = 500
 
 story_vectors = Table(
@@ -115,8 +120,8 @@ def update(conn: Connection, saved: Sequence[Saved]) -> None:
 
 def vector_links(conn: Connection, saved: Sequence[Saved]) -> dict[tuple[str, str], float]:
     """Pairs (a < b) of a saved article and a stored one (saved ones included) at
-    THRESHOLD or above, within the window: exact search over the window's vectors
-    (of the same length: from the same encoder)."""
+    both thresholds, within the window: exact search over the window's vectors (of
+    the same length: from the same encoder), then the words of the pairs found."""
     by_day: dict[tuple[str | None, int], list[tuple[str, np.ndarray]]] = defaultdict(list)
     for article in saved:
         if article.vector is not None:
@@ -140,11 +145,26 @@ def vector_links(conn: Connection, saved: Sequence[Saved]) -> dict[tuple[str, st
         stored = np.stack([np.frombuffer(r.vector, DTYPE) for r in found]).astype(np.float64)
         queries = np.stack([vector for _, vector in group]).astype(np.float64)
         similarity = queries @ stored.T
-        for row, col in zip(*np.nonzero(similarity >= THRESHOLD), strict=True):
+        for row, col in zip(*np.nonzero(similarity >= VECTOR_THRESHOLD), strict=True):
             a, b = group[row][0], found[col].article_id
             if a != b:
                 links[min(a, b), max(a, b)] = round(float(similarity[row, col]), 4)
-    return links
+    words = terms_of(conn, sorted({i for pair in links for i in pair}))
+    return {
+        pair: similarity
+        for pair, similarity in links.items()
+        if word_cosine(words.get(pair[0], {}), words.get(pair[1], {})) >= WORDS_THRESHOLD
+    }
+
+
+def terms_of(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    for chunk in chunks(ids):
+        query = select(story_terms.c.article_id, story_terms.c.terms).where(
+            story_terms.c.article_id.in_(chunk)
+        )
+        found.update((r.article_id, json.loads(r.terms)) for r in conn.execute(query))
+    return found
 
 
 def copy_links(conn: Connection, ids: Sequence[str]) -> dict[tuple[str, str], float]:

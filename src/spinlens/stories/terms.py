@@ -6,6 +6,7 @@ article text and no other article."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -52,6 +53,16 @@ def term_counts(text: str) -> dict[str, int]:
     counts = Counter(w for w in (m.casefold() for m in WORD.findall(text)) if w not in stop)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_TERMS]
     return dict(ranked)
+
+
+def word_cosine(a: dict[str, int], b: dict[str, int]) -> float:
+    """Cosine of two articles' word counts, each weighted 1 + log(count) (no inverse
+    document frequency: it would change with every article stored)."""
+    weight_a = {t: 1 + math.log(c) for t, c in a.items()}
+    weight_b = {t: 1 + math.log(c) for t, c in b.items()}
+    dot = sum(w * weight_b[t] for t, w in weight_a.items() if t in weight_b)
+    norms = math.hypot(*weight_a.values()) * math.hypot(*weight_b.values())
+    return dot / norms if norms else 0.0
 
 
 def update(

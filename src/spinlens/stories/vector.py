@@ -1,5 +1,8 @@
 """The article vector stories are linked by: the mean of the shared encoder's token
-vectors over the headline and lead, from the pass the pipeline already makes.
+vectors over the headline and lead, from the pass the pipeline already makes, less
+the mean of such vectors over news articles (`models/stories/center.npy`: the
+encoder's vectors of any two articles are alike until it is taken away), of unit
+length.
 
 It travels in the article's JSON result (`story_vector`, base64 of float16), so that
 worker processes, Ray, `spinlens store` imports and store migrations all keep it."""
@@ -8,10 +11,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from spinlens.model import Article
+from spinlens.weights import weights_digest
 
 FIELD = "story_vector"
 """The JSON result's field holding the vector."""
@@ -19,17 +25,24 @@ LEAD_CHARS = 1200
 """Characters from the start of the text whose tokens are pooled (headline and lead:
 B-cubed best on the PolNeAR story set, docs/benchmarks.md)."""
 DTYPE = np.dtype("<f2")
+CENTER = Path(__file__).resolve().parent.parent / "models" / "stories" / "center.npy"
+"""The mean lead vector of 839 PolNeAR articles (training/story_center.py)."""
 
 
-def lead_vector(vectors: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
-    """The L2-normalised mean of the token vectors starting before LEAD_CHARS, as
-    float16; None when there is no such token."""
+@cache
+def center() -> np.ndarray:
+    return np.load(CENTER).astype(np.float64)
+
+
+def lead_vector(vectors: np.ndarray, offsets: np.ndarray, mean: np.ndarray) -> np.ndarray | None:
+    """The mean of the token vectors starting before LEAD_CHARS, less `mean`, of
+    unit length, as float16; None when there is no such token."""
     lead = vectors[offsets[:, 0] < LEAD_CHARS] if len(offsets) else vectors[:0]
     if not len(lead):
         return None
-    mean = lead.astype(np.float64).mean(axis=0)
-    norm = np.linalg.norm(mean)
-    return (mean / norm).astype(DTYPE) if norm else None
+    pooled = lead.astype(np.float64).mean(axis=0) - mean
+    norm = np.linalg.norm(pooled)
+    return (pooled / norm).astype(DTYPE) if norm else None
 
 
 def encode(vector: np.ndarray) -> str:
@@ -53,14 +66,18 @@ class StoryVectors:
     """Pools each encoded article's lead into its story vector (`article.extra`)."""
 
     name = "story-vector"
-    version = f"lead{LEAD_CHARS}"
     requires = ("encoding",)
     assigns = (FIELD,)
+
+    def __init__(self) -> None:
+        self.mean = center()
+        self.version = f"lead{LEAD_CHARS}-{weights_digest(CENTER, 'story vector centre')}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
             if article.encoding is None:
                 continue
-            vector = lead_vector(article.encoding.vectors, article.encoding.offsets)
+            encoding = article.encoding
+            vector = lead_vector(encoding.vectors, encoding.offsets, self.mean)
             if vector is not None:
                 article.extra[FIELD] = encode(vector)
