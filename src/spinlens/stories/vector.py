@@ -34,13 +34,18 @@ def center() -> np.ndarray:
     return np.load(CENTER).astype(np.float64)
 
 
-def lead_vector(vectors: np.ndarray, offsets: np.ndarray, mean: np.ndarray) -> np.ndarray | None:
-    """The mean of the token vectors starting before LEAD_CHARS, less `mean`, of
-    unit length, as float16; None when there is no such token."""
+def lead_mean(vectors: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
+    """The mean of the token vectors starting before LEAD_CHARS (None: no such token)."""
     lead = vectors[offsets[:, 0] < LEAD_CHARS] if len(offsets) else vectors[:0]
-    if not len(lead):
+    return lead.astype(np.float64).mean(axis=0) if len(lead) else None
+
+
+def lead_vector(vectors: np.ndarray, offsets: np.ndarray, mean: np.ndarray) -> np.ndarray | None:
+    """The lead mean less `mean`, of unit length, as float16 (None: no lead)."""
+    lead = lead_mean(vectors, offsets)
+    if lead is None:
         return None
-    pooled = lead.astype(np.float64).mean(axis=0) - mean
+    pooled = lead - mean
     norm = np.linalg.norm(pooled)
     return (pooled / norm).astype(DTYPE) if norm else None
 
