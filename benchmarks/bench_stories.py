@@ -37,7 +37,7 @@ from spinlens.store import Store
 from spinlens.stories import index
 from spinlens.stories.cluster import stories
 from spinlens.stories.terms import term_counts, word_cosine
-from spinlens.stories.vector import FIELD, center, encode, lead_mean
+from spinlens.stories.vector import center, encode, lead_mean
 
 LABELS = Path(__file__).with_name("stories_labels.tsv")
 FOLDS = 5
@@ -201,7 +201,7 @@ def shipped(articles: list[Article], gold: dict[str, str], means: dict) -> None:
     """The shipped rule through the store: vectors in the JSON result, saved in batches."""
     for article, lead in zip(articles, means["lead"], strict=True):
         pooled = lead - center()
-        article.extra[FIELD] = encode(pooled / np.linalg.norm(pooled))
+        article.story_vector = encode(pooled / np.linalg.norm(pooled))
     update, spent = index.update, [0.0]
 
     def timed(conn: Connection, saved: list[index.Saved]) -> None:

@@ -11,8 +11,10 @@ import random
 
 import numpy as np
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from test_duplicates import command_records
+from test_postgres import postgres_url  # noqa: F401
 
 from spinlens.cli import main
 from spinlens.model import Article
@@ -21,6 +23,7 @@ from spinlens.stories.cluster import stories, story_of
 from spinlens.stories.index import VECTOR_THRESHOLD, story_members
 from spinlens.stories.terms import MAX_TERMS, term_counts
 from spinlens.stories.vector import FIELD, LEAD_CHARS, decode, encode, lead_vector
+from spinlens.web.app import create_app
 
 LETTERS = "bcdfgklmnprstvz"
 DIM = 16
@@ -66,7 +69,7 @@ def articles(order: list[int] | None = None) -> list[Article]:
     made = []
     for n, (i, event, day, source) in enumerate(CORPUS):
         article = Article.create(i, report(event, n), source=source, published=day)
-        article.extra[FIELD] = encode(event_vector(event, n))
+        article.story_vector = encode(event_vector(event, n))
         made.append(article)
     return [made[i] for i in order] if order else made
 
@@ -129,12 +132,12 @@ def test_saving_an_article_again_splits_or_joins_its_story(tmp_path) -> None:
     made = articles()
     store.save(made)
     bridge = made[1]  # post-1, 02-02: the link between wire-1 (02-01) and daily-1 (02-04)
-    bridge.extra[FIELD] = encode(event_vector(3, 99))  # now on the event of "alone"
+    bridge.story_vector = encode(event_vector(3, 99))  # now on the event of "alone"
     store.save([bridge])
     found = {tuple(s.to_dict()["articles"]) for s in stories(store.engine)}
     assert found == {("alone", "post-1"), ("post-2", "wire-2")}
     assert story_of(store.engine, "daily-1").id != story_of(store.engine, "wire-1").id  # type: ignore[union-attr]
-    bridge.extra[FIELD] = encode(event_vector(1, 1))
+    bridge.story_vector = encode(event_vector(1, 1))
     store.save([bridge])
     assert stories(store.engine)[0].to_dict()["articles"] == ["wire-1", "post-1", "daily-1"]
     store.close()
@@ -151,7 +154,7 @@ def test_near_duplicates_join_a_story_without_vectors(tmp_path) -> None:
 def test_the_fastest_growing_story_comes_first_when_asked(tmp_path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     late = Article.create("late", report(4, 50), published="2016-03-02")
-    late.extra[FIELD] = encode(event_vector(1, 50))  # joins daily-1-later
+    late.story_vector = encode(event_vector(1, 50))  # joins daily-1-later
     store.save([*articles(), late])
     largest = stories(store.engine)
     assert [len(s.articles) for s in largest] == [3, 2, 2]
@@ -195,12 +198,54 @@ def test_the_pipeline_links_a_retold_story_and_not_an_unrelated_one(tmp_path, pi
         Article.create("bakery", unrelated, published="2016-05-06"),
     ]
     analysed = pipeline(made)
-    wire, paper, bakery = (decode(a.extra.get(FIELD)) for a in analysed)
+    wire, paper, bakery = (decode(a.story_vector) for a in analysed)
     assert wire is not None and paper is not None and bakery is not None
     cosine = [float(wire.astype(float) @ v.astype(float)) for v in (paper, bakery)]
     assert cosine[0] >= VECTOR_THRESHOLD > cosine[1]
-    assert json.loads(json.dumps(analysed[0].to_dict()))[FIELD] == analysed[0].extra[FIELD]
+    result = json.loads(json.dumps(analysed[0].to_dict()))
+    assert result[FIELD] == Article.from_dict(result).story_vector == analysed[0].story_vector
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     store.save(analysed)
     assert [s.to_dict()["articles"] for s in stories(store.engine)] == [["wire", "paper"]]
     store.close()
+
+
+def test_the_workspace_lists_stories_in_both_orders_and_shows_an_articles_story(
+    tmp_path,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    late = Article.create("late", report(4, 50), published="2016-03-02", source="<b>Late</b>")
+    late.story_vector = encode(event_vector(1, 50))
+    store.save([*articles(), late])
+    with TestClient(create_app(store, token=None, pipeline_factory=lambda: None)) as client:
+        largest = client.get("/api/stories").json()
+        assert [len(s["articles"]) for s in largest] == [3, 2, 2]
+        growing = client.get("/api/stories", params={"order": "growing"}).json()
+        assert growing[0]["articles"] == ["daily-1-later", "late"] and growing[0]["growth"] == 2
+        assert set(growing[0]) == {"story", "label", "articles", "sources", "first_seen", "growth"}
+        assert client.get("/api/stories", params={"order": "newest"}).status_code == 422
+        page = client.get("/stories", params={"order": "growing"}).text
+        assert '<b aria-current="true">fastest-growing first</b>' in page
+        assert page.index('href="/articles/late"') < page.index('href="/articles/wire-1"')
+        assert "<b>Late</b>" not in page and "&lt;b&gt;Late&lt;/b&gt;" in page
+        article = client.get("/articles/post-1").text
+        versions = article[article.index('id="same-story"') :]
+        assert 'href="/articles/wire-1"' in versions and 'href="/articles/daily-1"' in versions
+        assert "The same story elsewhere" not in client.get("/articles/alone").text
+    store.close()
+
+
+def test_postgresql_holds_the_same_stories(tmp_path, postgres_url) -> None:  # noqa: F811
+    lite = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    lite.save(articles())
+    shared = Store(postgres_url)
+    try:
+        for article in articles([6, 5, 4, 3, 2, 1, 0]):
+            shared.save([article])
+        assert members(shared) == members(lite)
+        assert [s.to_dict() for s in stories(shared.engine, order="growing")] == [
+            s.to_dict() for s in stories(lite.engine, order="growing")
+        ]
+    finally:
+        shared.close()
+        lite.close()

@@ -5,7 +5,7 @@ encoder's vectors of any two articles are alike until it is taken away), of unit
 length.
 
 It travels in the article's JSON result (`story_vector`, base64 of float16), so that
-worker processes, Ray, `spinlens store` imports and store migrations all keep it."""
+worker processes, Ray and store migrations all keep it."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def decode(value: object) -> np.ndarray | None:
 
 
 class StoryVectors:
-    """Pools each encoded article's lead into its story vector (`article.extra`)."""
+    """Pools each encoded article's lead into its story vector (`article.story_vector`)."""
 
     name = "story-vector"
     requires = ("encoding",)
@@ -85,4 +85,4 @@ class StoryVectors:
             encoding = article.encoding
             vector = lead_vector(encoding.vectors, encoding.offsets, self.mean)
             if vector is not None:
-                article.extra[FIELD] = encode(vector)
+                article.story_vector = encode(vector)
