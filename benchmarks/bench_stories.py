@@ -13,9 +13,12 @@ the shipped rule runs through `Store.save` and `stories()` as the workspace does
 Needs ../shared/data/polnear. Usage:
 
     .venv/bin/python benchmarks/bench_stories.py [--cache /tmp/story-vectors.npz]
+    .venv/bin/python benchmarks/bench_stories.py --scale 1000000
 
 The encoder pass over the 924 articles (about 4 minutes on 2 cores) is kept in
---cache when given.
+--cache when given. --scale N (no shared data needed) stores N synthetic vectors over
+two years, then times saving 1,000 new articles of the last two days (batches of 100)
+and one lookup (the window's vectors read and compared).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from spinlens.store import Store
 from spinlens.stories import index
 from spinlens.stories.cluster import stories
 from spinlens.stories.terms import term_counts, word_cosine
-from spinlens.stories.vector import center, encode, lead_mean
+from spinlens.stories.vector import DTYPE, center, encode, lead_mean
 
 LABELS = Path(__file__).with_name("stories_labels.tsv")
 FOLDS = 5
@@ -234,10 +237,66 @@ def shipped(articles: list[Article], gold: dict[str, str], means: dict) -> None:
     )
 
 
+def scale(n: int, dim: int = 384, days: int = 730) -> None:
+    rng = np.random.default_rng(0)
+    first = date(2016, 1, 1).toordinal()
+
+    def unit(rows: int) -> np.ndarray:
+        vectors = rng.standard_normal((rows, dim))
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(DTYPE)
+
+    def day(i: int) -> str:
+        return date.fromordinal(first + i % days).isoformat()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{tmp}/scale.db")
+        start = time.perf_counter()
+        for lo in range(0, n, 50_000):
+            rows = [
+                {"article_id": f"old-{lo + i}", "day": day(lo + i), "vector": v.tobytes()}
+                for i, v in enumerate(unit(min(50_000, n - lo)))
+            ]
+            with store.engine.begin() as conn:
+                conn.execute(index.story_vectors.insert(), rows)
+        print(f"{n:,} synthetic vectors stored in {time.perf_counter() - start:.0f} s")
+        new = []
+        for i, vector in enumerate(unit(1000)):
+            article = Article.create(f"new-{i}", f"Report {i} on the day's events.")
+            article.published, article.story_vector = day(days - 1 - i % 2), encode(vector)
+            new.append(article)
+        update, spent = index.update, [0.0]
+
+        def timed(conn: Connection, saved: list[index.Saved]) -> None:
+            start = time.perf_counter()
+            update(conn, saved)
+            spent[0] += time.perf_counter() - start
+
+        start = time.perf_counter()
+        with mock.patch.object(index, "update", timed):
+            for lo in range(0, len(new), 100):
+                store.save(new[lo : lo + 100])
+        saving = time.perf_counter() - start
+        lookups = []
+        with store.engine.connect() as conn:
+            for i, vector in enumerate(unit(20)):
+                start = time.perf_counter()
+                index.vector_links(conn, [index.Saved("probe", day(37 * i), vector)])
+                lookups.append(1000 * (time.perf_counter() - start))
+        store.close()
+    print(
+        f"adding 1,000 articles: {saving:.2f} s in all, the story index step {spent[0]:.2f} s; "
+        f"a lookup on 20 days: median {np.median(lookups):.0f} ms, most {max(lookups):.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", help="npz file keeping the encoder means between runs")
+    parser.add_argument("--scale", type=int, help="time N synthetic vectors instead")
     args = parser.parse_args()
+    if args.scale:
+        scale(args.scale)
+        return
     articles = corpus(require_shared("polnear"))
     gold = labels()
     print(

@@ -19,19 +19,23 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import (
     Column,
+    CompoundSelect,
     Connection,
     Float,
     Index,
     LargeBinary,
+    Select,
     String,
     Table,
     delete,
     or_,
     select,
+    union_all,
 )
 
 from spinlens.duplicates.index import dup_pairs
@@ -129,17 +133,7 @@ def vector_links(conn: Connection, saved: Sequence[Saved]) -> dict[tuple[str, st
             by_day[key].append((article.id, article.vector))
     links: dict[tuple[str, str], float] = {}
     for (day, size), group in by_day.items():
-        query = select(story_vectors.c.article_id, story_vectors.c.vector)
-        if day is not None:
-            first = date.fromisoformat(day)
-            lo, hi = first - timedelta(WINDOW_DAYS), first + timedelta(WINDOW_DAYS)
-            query = query.where(
-                or_(
-                    story_vectors.c.day.between(lo.isoformat(), hi.isoformat()),
-                    story_vectors.c.day.is_(None),
-                )
-            )
-        found = [r for r in conn.execute(query) if len(r.vector) == size]  # same encoder
+        found = [r for r in conn.execute(window_query(day)) if len(r.vector) == size]
         if not found:
             continue
         stored = np.stack([np.frombuffer(r.vector, DTYPE) for r in found]).astype(np.float64)
@@ -165,6 +159,19 @@ def terms_of(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, int]]:
         )
         found.update((r.article_id, json.loads(r.terms)) for r in conn.execute(query))
     return found
+
+
+def window_query(day: str | None) -> Select[Any] | CompoundSelect[Any]:
+    """The stored vectors an article of `day` is compared with (of the same encoder
+    when of the same length): those within WINDOW_DAYS and the undated ones (two
+    indexed lookups, not a scan for an OR); every one for an undated article."""
+    query = select(story_vectors.c.article_id, story_vectors.c.vector)
+    if day is None:
+        return query
+    first = date.fromisoformat(day)
+    lo, hi = first - timedelta(WINDOW_DAYS), first + timedelta(WINDOW_DAYS)
+    window = story_vectors.c.day.between(lo.isoformat(), hi.isoformat())
+    return union_all(query.where(window), query.where(story_vectors.c.day.is_(None)))
 
 
 def copy_links(conn: Connection, ids: Sequence[str]) -> dict[tuple[str, str], float]:
