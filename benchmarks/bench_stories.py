@@ -27,6 +27,8 @@ import argparse
 import math
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from unittest import mock
@@ -209,11 +211,9 @@ def compare_rules(articles: list[Article], gold: dict[str, str], means: dict) ->
         report(f"{name} and words", scorer, combined)
 
 
-def shipped(articles: list[Article], gold: dict[str, str], means: dict) -> None:
-    """The shipped rule through the store: vectors in the JSON result, saved in batches."""
-    for article, lead in zip(articles, means["lead"], strict=True):
-        pooled = lead - center()
-        article.story_vector = encode(pooled / np.linalg.norm(pooled))
+@contextmanager
+def timed_index() -> Iterator[list[float]]:
+    """The seconds spent in the story index step of every save, while open."""
     update, spent = index.update, [0.0]
 
     def timed(conn: Connection, saved: list[index.Saved]) -> None:
@@ -221,7 +221,16 @@ def shipped(articles: list[Article], gold: dict[str, str], means: dict) -> None:
         update(conn, saved)
         spent[0] += time.perf_counter() - start
 
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(index, "update", timed):
+    with mock.patch.object(index, "update", timed):
+        yield spent
+
+
+def shipped(articles: list[Article], gold: dict[str, str], means: dict) -> None:
+    """The shipped rule through the store: vectors in the JSON result, saved in batches."""
+    for article, lead in zip(articles, means["lead"], strict=True):
+        pooled = lead - center()
+        article.story_vector = encode(pooled / np.linalg.norm(pooled))
+    with tempfile.TemporaryDirectory() as tmp, timed_index() as spent:
         store = Store(f"sqlite:///{tmp}/stories.db")
         start = time.perf_counter()
         for i in range(0, len(articles), 32):
@@ -273,15 +282,8 @@ def scale(n: int, dim: int = 384, days: int = 730) -> None:
             article = Article.create(f"new-{i}", f"Report {i} on the day's events.")
             article.published, article.story_vector = day(days - 1 - i % 2), encode(vector)
             new.append(article)
-        update, spent = index.update, [0.0]
-
-        def timed(conn: Connection, saved: list[index.Saved]) -> None:
-            start = time.perf_counter()
-            update(conn, saved)
-            spent[0] += time.perf_counter() - start
-
         start = time.perf_counter()
-        with mock.patch.object(index, "update", timed):
+        with timed_index() as spent:
             for lo in range(0, len(new), 100):
                 store.save(new[lo : lo + 100])
         saving = time.perf_counter() - start

@@ -54,7 +54,6 @@ from spinlens.model import Article
 from spinlens.store_open import open_engine, require_current, with_retries
 from spinlens.stories import index as story_index
 from spinlens.stories import terms as story_terms
-from spinlens.stories.vector import FIELD, decode
 
 metadata = MetaData()
 articles = Table(
@@ -257,13 +256,7 @@ class Store:
         claim_index.update(conn, parsed)
         terms = story_terms.update(conn, [(a.id, a.text, a.published) for a in saved])
         self.add_up(conn, story_terms.story_df, terms, ("articles",))
-        story_index.update(
-            conn,
-            [
-                story_index.Saved(a.id, a.published, decode(result.get(FIELD)))
-                for a, result in zip(saved, parsed, strict=True)
-            ],
-        )
+        story_index.update(conn, [story_index.Saved.of(result) for result in parsed])
 
     def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:
         """The index rows (stats, facets) stored now for these articles."""
@@ -279,11 +272,7 @@ class Store:
         return list(found.values())
 
     def add_up(
-        self,
-        conn: Connection,
-        table: Table,
-        rows: Sequence[Mapping[str, Any]],
-        counts: tuple[str, ...],
+        self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, ...]
     ) -> None:
         """Add the rows' counts to a totals table; drop rows that fall to zero."""
         if not rows:

@@ -41,7 +41,7 @@ from sqlalchemy import (
 from spinlens.duplicates.index import dup_pairs
 from spinlens.facets import article_stats, day_of, index_metadata
 from spinlens.stories.terms import story_terms, word_cosine
-from spinlens.stories.vector import DTYPE
+from spinlens.stories.vector import DTYPE, FIELD, decode
 
 WINDOW_DAYS = 2
 """Most days between two linked articles (both dated; an undated article is compared
@@ -85,6 +85,11 @@ class Saved:
     id: str
     published: str | None
     vector: np.ndarray | None
+
+    @classmethod
+    def of(cls, result: dict[str, Any]) -> Saved:
+        """From an article's JSON result."""
+        return cls(str(result["id"]), result.get("published"), decode(result.get(FIELD)))
 
 
 def story_id(first: str) -> str:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, delete, select
 
@@ -65,9 +66,7 @@ def word_cosine(a: dict[str, int], b: dict[str, int]) -> float:
     return dot / norms if norms else 0.0
 
 
-def update(
-    conn: Connection, saved: Sequence[tuple[str, str, str | None]]
-) -> list[dict[str, object]]:
+def update(conn: Connection, saved: Sequence[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
     """Replace the story terms of freshly saved articles: (id, text, published).
     Returns the changes to `story_df` (term, articles: + or -) for the caller to add."""
     ids = [article_id for article_id, _, _ in saved]
