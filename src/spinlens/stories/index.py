@@ -53,13 +53,17 @@ WORDS_THRESHOLD = 0.19
 thresholds chosen by cross-validation on the PolNeAR story set (docs/benchmarks.md)."""
 CHUNK = 500
 
+UNDATED = ""
+"""The day of an undated article's vector."""
+
 story_vectors = Table(
     "story_vectors",
     index_metadata,
+    Column("day", String(10), primary_key=True),
     Column("article_id", String, primary_key=True),
-    Column("day", String(10)),
     Column("vector", LargeBinary, nullable=False),
-    Index("ix_story_vectors_day", "day"),
+    Index("ix_story_vectors_article", "article_id"),
+    sqlite_with_rowid=False,  # rows kept in (day, id) order: a window is one range read
 )
 story_links = Table(
     "story_links",
@@ -112,7 +116,11 @@ def update(conn: Connection, saved: Sequence[Saved]) -> None:
             delete(story_links).where(or_(story_links.c.a.in_(chunk), story_links.c.b.in_(chunk)))
         )
     rows = [
-        {"article_id": a.id, "day": day_of(a.published), "vector": a.vector.astype(DTYPE).tobytes()}
+        {
+            "day": day_of(a.published) or UNDATED,
+            "article_id": a.id,
+            "vector": a.vector.astype(DTYPE).tobytes(),
+        }
         for a in saved
         if a.vector is not None
     ]
@@ -176,7 +184,7 @@ def window_query(day: str | None) -> Select[Any] | CompoundSelect[Any]:
     first = date.fromisoformat(day)
     lo, hi = first - timedelta(WINDOW_DAYS), first + timedelta(WINDOW_DAYS)
     window = story_vectors.c.day.between(lo.isoformat(), hi.isoformat())
-    return union_all(query.where(window), query.where(story_vectors.c.day.is_(None)))
+    return union_all(query.where(window), query.where(story_vectors.c.day == UNDATED))
 
 
 def copy_links(conn: Connection, ids: Sequence[str]) -> dict[tuple[str, str], float]:
