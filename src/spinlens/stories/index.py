@@ -52,6 +52,10 @@ WORDS_THRESHOLD = 0.19
 """Least cosine of two linked articles' word counts (`terms.word_cosine`); both
 thresholds chosen by cross-validation on the PolNeAR story set (docs/benchmarks.md)."""
 CHUNK = 500
+MARGIN = 1e-3
+"""Candidates come from a float32 product of the window; those within MARGIN of the
+threshold are decided by an exact float64 product of the pair alone, so that a link
+never depends on which other vectors shared the product."""
 
 UNDATED = ""
 """The day of an undated article's vector."""
@@ -146,16 +150,17 @@ def vector_links(conn: Connection, saved: Sequence[Saved]) -> dict[tuple[str, st
             by_day[key].append((article.id, article.vector))
     links: dict[tuple[str, str], float] = {}
     for (day, size), group in by_day.items():
-        found = [r for r in conn.execute(window_query(day)) if len(r.vector) == size]
+        found = [(i, v) for i, v in conn.execute(window_query(day)).all() if len(v) == size]
         if not found:
             continue
-        stored = np.stack([np.frombuffer(r.vector, DTYPE) for r in found]).astype(np.float64)
-        queries = np.stack([vector for _, vector in group]).astype(np.float64)
-        similarity = queries @ stored.T
-        for row, col in zip(*np.nonzero(similarity >= VECTOR_THRESHOLD), strict=True):
-            a, b = group[row][0], found[col].article_id
-            if a != b:
-                links[min(a, b), max(a, b)] = round(float(similarity[row, col]), 4)
+        stored = np.frombuffer(b"".join(v for _, v in found), DTYPE).reshape(len(found), -1)
+        queries = np.stack([vector for _, vector in group])
+        rough = queries.astype(np.float32) @ stored.astype(np.float32).T
+        for row, col in zip(*np.nonzero(rough >= VECTOR_THRESHOLD - MARGIN), strict=True):
+            a, b = group[row][0], found[col][0]
+            exact = float(np.dot(queries[row].astype(np.float64), stored[col].astype(np.float64)))
+            if a != b and exact >= VECTOR_THRESHOLD:
+                links[min(a, b), max(a, b)] = round(exact, 4)
     words = terms_of(conn, sorted({i for pair in links for i in pair}))
     return {
         pair: similarity
