@@ -17,7 +17,7 @@ from test_duplicates import command_records
 from test_postgres import postgres_url  # noqa: F401
 
 from spinlens.cli import main
-from spinlens.model import Article
+from spinlens.model import Article, Technique
 from spinlens.store import Store
 from spinlens.stories.cluster import stories, story_of
 from spinlens.stories.index import VECTOR_THRESHOLD, story_members
@@ -216,7 +216,14 @@ def test_the_workspace_lists_stories_in_both_orders_and_shows_an_articles_story(
     store = Store(f"sqlite:///{tmp_path / 'x.db'}")
     late = Article.create("late", report(4, 50), published="2016-03-02", source="<b>Late</b>")
     late.story_vector = encode(event_vector(1, 50))
-    store.save([*articles(), late])
+    made = articles()
+    for article, labels in (
+        (made[0], ["Loaded_Language", "Doubt"]),
+        (made[2], ["Loaded_Language"]),
+    ):
+        article.layers["techniques"] = [Technique(n, n + 5, x, 0.9) for n, x in enumerate(labels)]
+    made[1].layers["techniques"] = [Technique(9, 20, "Loaded_Language", 0.9)]
+    store.save([*made, late])
     with TestClient(create_app(store, token=None, pipeline_factory=lambda: None)) as client:
         largest = client.get("/api/stories").json()
         assert [len(s["articles"]) for s in largest] == [3, 2, 2]
@@ -231,6 +238,10 @@ def test_the_workspace_lists_stories_in_both_orders_and_shows_an_articles_story(
         article = client.get("/articles/post-1").text
         versions = article[article.index('id="same-story"') :]
         assert 'href="/articles/wire-1"' in versions and 'href="/articles/daily-1"' in versions
+        assert "In every version: techniques Loaded language</p>" in versions
+        start = versions.index('href="/articles/wire-1"')
+        wire = versions[start : versions.index("</tr>", start)]
+        assert 'Doubt (1) <em class="only"' in wire and "Loaded language (1) <em" not in wire
         assert "The same story elsewhere" not in client.get("/articles/alone").text
     store.close()
 

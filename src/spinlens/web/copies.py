@@ -4,6 +4,7 @@ REST API, and what the article page shows of copies ("also published as",
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -102,7 +103,8 @@ def copies_panel(store: Store, article: Article) -> dict[str, list[dict[str, Any
 
 def story_panel(ws: Workspace, article_id: str) -> dict[str, Any] | None:
     """The story an article belongs to, each version with its most frequent
-    techniques and speakers (from the corpus index); None when it has no story."""
+    techniques and speakers (from the corpus index) and those no other version has
+    (`only`), and what every version has (`common`); None when it has no story."""
     story = story_of(ws.store.engine, article_id)
     if story is None or len(story.articles) < 2:
         return None
@@ -110,6 +112,7 @@ def story_panel(ws: Workspace, article_id: str) -> dict[str, Any] | None:
     compared: dict[str, dict[str, list[tuple[str, int]]]] = {
         i: {kind: [] for kind in COMPARED} for i in ids
     }
+    found: dict[str, dict[str, set[str]]] = {kind: {i: set() for i in ids} for kind in COMPARED}
     facets = article_facets.c
     query = (
         select(facets.article_id, facets.kind, facets.value, facets.n)
@@ -118,10 +121,27 @@ def story_panel(ws: Workspace, article_id: str) -> dict[str, Any] | None:
     )
     with ws.store.engine.connect() as conn:
         for row in conn.execute(query):
+            found[row.kind][row.article_id].add(row.value)
             shown = compared[row.article_id][row.kind]
             if len(shown) < TOP:
                 shown.append((row.value, row.n))
+    versions: dict[str, Counter[str]] = {
+        kind: Counter(v for values in found[kind].values() for v in values) for kind in COMPARED
+    }
     return {
         "story": story,
-        "versions": [{"article": a, **compared[a.id]} for a in story.articles],
+        "common": {
+            kind: sorted(v for v, n in versions[kind].items() if n == len(ids)) for kind in COMPARED
+        },
+        "versions": [
+            {
+                "article": a,
+                "only": {
+                    kind: {v for v in found[kind][a.id] if versions[kind][v] == 1}
+                    for kind in COMPARED
+                },
+                **compared[a.id],
+            }
+            for a in story.articles
+        ],
     }
