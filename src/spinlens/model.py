@@ -282,6 +282,8 @@ class Article:
     published: str | None = None
     language: str | None = None
     pipeline: dict[str, Any] = field(default_factory=dict)
+    story_vector: str | None = None
+    """The vector stories are linked by (`spinlens.stories.vector`: base64 of float16)."""
     layers: dict[str, list[Span]] = field(default_factory=dict)
     genre: Genre | None = None
     """Set, with `frames`, by the opt-in SemEval-2023 component only."""
@@ -320,6 +322,8 @@ class Article:
         out["text"] = self.text
         out["sha256"] = self.sha256
         out["pipeline"] = self.pipeline
+        if self.story_vector is not None:
+            out["story_vector"] = self.story_vector
         known = registry.specs()
         for spec in known:
             if spec.name in self.layers or not spec.optional:
@@ -338,12 +342,14 @@ class Article:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         """Rebuild an Article from its JSON Lines object (inverse of `to_dict`)."""
-        known = set(META_FIELDS) | {"text", "sha256", "pipeline", "errors"}
+        known = set(META_FIELDS) | {"text", "sha256", "pipeline", "story_vector", "errors"}
         article = cls.create(
             str(data["id"]), data["text"], **{k: data.get(k) for k in META_FIELDS[1:]}
         )
         article.pipeline = data.get("pipeline") or {}
         article.errors = list(data.get("errors") or [])
+        vector = data.get("story_vector")
+        article.story_vector = vector if isinstance(vector, str) else None
         genre = data.get("genre")
         if isinstance(genre, dict) and "label" in genre:
             article.genre = Genre(str(genre["label"]), dict(genre.get("scores") or {}))

@@ -52,7 +52,8 @@ from spinlens.facets import (
 )
 from spinlens.model import Article
 from spinlens.store_open import open_engine, require_current, with_retries
-from spinlens.stories import terms as story_index
+from spinlens.stories import index as story_index
+from spinlens.stories import terms as story_terms
 
 metadata = MetaData()
 articles = Table(
@@ -88,7 +89,9 @@ SCHEMA_VERSION = 6
 4: the duplicate index (`spinlens.duplicates.index`) and the story terms
 (`spinlens.stories.terms`).
 5: the claims index (`spinlens.claims.index`).
-6: exact copies grouped in the duplicate index (`dup_docs.content`, `copy_of`)."""
+6: exact copies grouped in the duplicate index (`dup_docs.content`, `copy_of`); the
+story index (`spinlens.stories.index`: vectors, links, stories) and the story words'
+article counts."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ class Store:
         """Replace the corpus index rows (and on SQLite the full-text rows) of
         freshly saved `articles` rows, bring the store-wide totals up to date and
         compare the articles with their candidate copies (the duplicate index),
-        keep their words for story clustering and list their claims.
+        keep their words and vectors and link them into stories, and list their claims.
         `results` are the rows' parsed JSON results, when the caller has them."""
         ids = [row["id"] for row in rows]
         parsed = results or [json.loads(row["result"]) for row in rows]
@@ -252,7 +255,9 @@ class Store:
         ]
         duplicate_index.update(conn, saved, self.is_sqlite)
         claim_index.update(conn, parsed)
-        story_index.update(conn, [(a.id, a.text, a.published) for a in saved])
+        terms = story_terms.update(conn, [(a.id, a.text, a.published) for a in saved])
+        self.add_up(conn, story_terms.story_df, terms, ("articles",))
+        story_index.update(conn, [story_index.Saved.of(result) for result in parsed])
 
     def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:
         """The index rows (stats, facets) stored now for these articles."""
@@ -268,7 +273,7 @@ class Store:
         return list(found.values())
 
     def add_up(
-        self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, str]
+        self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, ...]
     ) -> None:
         """Add the rows' counts to a totals table; drop rows that fall to zero."""
         if not rows:

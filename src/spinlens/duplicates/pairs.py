@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, or_, select, text, union
+from sqlalchemy import Connection, Row, Select, bindparam, or_, select, text, union
 
 from spinlens.duplicates.align import identical
 from spinlens.duplicates.fingerprint import shingled
@@ -77,18 +77,27 @@ def oriented(
     }
 
 
-def records_of(conn: Connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Every pair each of these articles is part of (`a` the earlier when both dates
-    are known), unsorted."""
+def neighbourhood(
+    conn: Connection, ids: list[str], pairs: Select[Any]
+) -> tuple[Groups, list[Row[Any]], dict[str, list[str]]]:
+    """These articles' groups, the stored pairs (of the `pairs` query) of their
+    representatives, and the members of every group on either side of them."""
     own = groups_of(conn, ids)
     reps = sorted(set(own.rep.values()))
     stored: list[Row[Any]] = []
     for i in range(0, len(reps), CHUNK):
         chunk = reps[i : i + CHUNK]
-        query = select(dup_pairs).where(or_(dup_pairs.c.a.in_(chunk), dup_pairs.c.b.in_(chunk)))
+        query = pairs.where(or_(dup_pairs.c.a.in_(chunk), dup_pairs.c.b.in_(chunk)))
         stored.extend(conn.execute(query))
     other = groups_of(conn, sorted({x for row in stored for x in (row.a, row.b)} - set(reps)))
-    members = own.members | other.members
+    return own, stored, own.members | other.members
+
+
+def records_of(conn: Connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every pair each of these articles is part of (`a` the earlier when both dates
+    are known), unsorted."""
+    own, stored, members = neighbourhood(conn, ids, select(dup_pairs))
+    reps = sorted(set(own.rep.values()))
     everyone = sorted({x for group in members.values() for x in group})
     published: dict[str, str | None] = {}
     for i in range(0, len(everyone), CHUNK):
@@ -159,13 +168,23 @@ def all_records(conn: Connection, min_similarity: float) -> Iterator[dict[str, A
             yield from sorted(mine, key=lambda r: r["b"])
 
 
-def near_duplicate_links(conn: Connection) -> Iterator[tuple[str, str]]:
-    """Pairs of articles that are near-duplicates, enough to connect every group of
-    them: the stored near-duplicate pairs, and each copy with its representative."""
-    query = select(dup_pairs.c.a, dup_pairs.c.b).where(dup_pairs.c.kind == "near-duplicate")
-    yield from ((row.a, row.b) for row in conn.execute(query))
-    rep = dup_docs.alias("rep")
-    copies = select(dup_docs.c.article_id, rep.c.article_id.label("rep")).join(
-        rep, rep.c.doc == dup_docs.c.copy_of
-    )
-    yield from ((row.article_id, row.rep) for row in conn.execute(copies))
+def near_duplicates_of(conn: Connection, ids: list[str]) -> dict[tuple[str, str], float]:
+    """The near-duplicate pairs (a < b) touching these articles, with their
+    similarity: the copies of each one's text (1.0), and the stored pairs of its
+    representative, given to every copy of the other side."""
+    near = select(dup_pairs).where(dup_pairs.c.kind == "near-duplicate")
+    own, stored, members = neighbourhood(conn, ids, near)
+    links: dict[tuple[str, str], float] = {}
+    for article_id in ids:
+        rep = own.rep.get(article_id)
+        if rep is None:
+            continue
+        found = [(copy, 1.0) for copy in members[rep]]
+        for row in stored:
+            if rep in (row.a, row.b):
+                other_rep = row.b if row.a == rep else row.a
+                found.extend((y, float(row.similarity)) for y in members[other_rep])
+        for y, similarity in found:
+            if y != article_id:
+                links[min(article_id, y), max(article_id, y)] = round(similarity, 4)
+    return links

@@ -1,15 +1,19 @@
-"""What the story index keeps of an article: its content words and their counts,
-saved with the article (`story_terms`), so that clustering reads no article text."""
+"""What the story index keeps of an article for its story's label: its content words
+and their counts, saved with the article (`story_terms`), and in how many articles
+each word occurs (`story_df`, kept up to date on save), so that labelling reads no
+article text and no other article."""
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Column, Connection, Index, String, Table, Text, delete
+from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, delete, select
 
 from spinlens.facets import day_of, index_metadata
 
@@ -26,6 +30,12 @@ story_terms = Table(
     Column("day", String(10)),
     Column("terms", Text, nullable=False),
     Index("ix_story_terms_day", "day"),
+)
+story_df = Table(
+    "story_df",
+    index_metadata,
+    Column("term", String, primary_key=True),
+    Column("articles", Integer, nullable=False),
 )
 
 
@@ -47,14 +57,33 @@ def term_counts(text: str) -> dict[str, int]:
     return dict(ranked)
 
 
-def update(conn: Connection, saved: Sequence[tuple[str, str, str | None]]) -> None:
-    """Replace the story terms of freshly saved articles: (id, text, published)."""
+def word_cosine(a: dict[str, int], b: dict[str, int]) -> float:
+    """Cosine of two articles' word counts, each weighted 1 + log(count) (no inverse
+    document frequency: it would change with every article stored)."""
+    weight_a = {t: 1 + math.log(c) for t, c in a.items()}
+    weight_b = {t: 1 + math.log(c) for t, c in b.items()}
+    dot = sum(w * weight_b[t] for t, w in weight_a.items() if t in weight_b)
+    norms = math.hypot(*weight_a.values()) * math.hypot(*weight_b.values())
+    return dot / norms if norms else 0.0
+
+
+def update(conn: Connection, saved: Sequence[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
+    """Replace the story terms of freshly saved articles: (id, text, published).
+    Returns the changes to `story_df` (term, articles: + or -) for the caller to add."""
     ids = [article_id for article_id, _, _ in saved]
+    change: Counter[str] = Counter()
     for i in range(0, len(ids), CHUNK):
-        conn.execute(delete(story_terms).where(story_terms.c.article_id.in_(ids[i : i + CHUNK])))
-    rows = [
-        {"article_id": i, "day": day_of(published), "terms": json.dumps(term_counts(text))}
-        for i, text, published in saved
-    ]
+        chunk = ids[i : i + CHUNK]
+        query = select(story_terms.c.terms).where(story_terms.c.article_id.in_(chunk))
+        for old in conn.execute(query).scalars():
+            change.subtract(json.loads(old).keys())
+        conn.execute(delete(story_terms).where(story_terms.c.article_id.in_(chunk)))
+    rows = []
+    for article_id, text, published in saved:
+        counts = term_counts(text)
+        change.update(counts.keys())
+        day = day_of(published)
+        rows.append({"article_id": article_id, "day": day, "terms": json.dumps(counts)})
     if rows:
         conn.execute(story_terms.insert(), rows)
+    return [{"term": term, "articles": n} for term, n in sorted(change.items()) if n]

@@ -4,6 +4,7 @@ published as", "shares passages with")."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -14,7 +15,7 @@ from spinlens.duplicates.report import KINDS, copies_of, pair_records, pairs_wit
 from spinlens.facets import article_facets
 from spinlens.model import Article
 from spinlens.store import Store
-from spinlens.stories.cluster import Story, stories
+from spinlens.stories.cluster import Story, stories, story_of
 from spinlens.textspans import excerpt
 from spinlens.web.schemas import ErrorOut
 from spinlens.web.state import Workspace, workspace
@@ -81,21 +82,29 @@ def cached_flows(ws: Workspace) -> Flows:
     return ws.cache.get("copy-flows", lambda: copy_flows(ws.store.engine))
 
 
-def cached_stories(ws: Workspace, min_articles: int) -> list[Story]:
-    """The stories (clustered over the whole store: kept while the cache lasts)."""
-    return ws.cache.get(f"stories-{min_articles}", lambda: stories(ws.store.engine, min_articles))
+ORDER = "^(largest|growing)$"
+
+
+def cached_stories(ws: Workspace, min_articles: int, order: str = "largest") -> list[Story]:
+    """The stories as the store holds them (kept while the cache lasts)."""
+    return ws.cache.get(
+        f"stories-{min_articles}-{order}", lambda: stories(ws.store.engine, min_articles, order)
+    )
 
 
 @router.get("/stories", summary="Stories: articles on the same event across outlets and days")
 def story_list(
     request: Request,
     min_articles: Annotated[int, Query(ge=1)] = 2,
+    order: Annotated[str, Query(pattern=ORDER)] = "largest",
     limit: Annotated[int, Query(ge=1, le=MAX_PAIRS)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    """The records `spinlens stories` writes, largest story first."""
-    found = cached_stories(workspace(request), min_articles)
-    return [story.to_dict() for story in found[offset : offset + limit]]
+    """The records `spinlens stories` writes, largest story first, or with
+    `order=growing` the fastest-growing first (`growth`: its articles published in
+    the last GROWTH_DAYS days up to the store's newest day)."""
+    found = cached_stories(workspace(request), min_articles, order)
+    return [story.to_dict() | {"growth": story.growth} for story in found[offset : offset + limit]]
 
 
 def copies_panel(store: Store, article: Article) -> dict[str, list[dict[str, Any]]]:
@@ -115,16 +124,16 @@ def copies_panel(store: Store, article: Article) -> dict[str, list[dict[str, Any
 
 def story_panel(ws: Workspace, article_id: str) -> dict[str, Any] | None:
     """The story an article belongs to, each version with its most frequent
-    techniques and speakers (from the corpus index); None when it has no story."""
-    story = next(
-        (s for s in cached_stories(ws, 2) if any(a.id == article_id for a in s.articles)), None
-    )
-    if story is None:
+    techniques and speakers (from the corpus index) and those no other version has
+    (`only`), and what every version has (`common`); None when it has no story."""
+    story = story_of(ws.store.engine, article_id)
+    if story is None or len(story.articles) < 2:
         return None
     ids = [a.id for a in story.articles]
     compared: dict[str, dict[str, list[tuple[str, int]]]] = {
         i: {kind: [] for kind in COMPARED} for i in ids
     }
+    found: dict[str, dict[str, set[str]]] = {kind: {i: set() for i in ids} for kind in COMPARED}
     facets = article_facets.c
     query = (
         select(facets.article_id, facets.kind, facets.value, facets.n)
@@ -133,10 +142,27 @@ def story_panel(ws: Workspace, article_id: str) -> dict[str, Any] | None:
     )
     with ws.store.engine.connect() as conn:
         for row in conn.execute(query):
+            found[row.kind][row.article_id].add(row.value)
             shown = compared[row.article_id][row.kind]
             if len(shown) < TOP:
                 shown.append((row.value, row.n))
+    versions: dict[str, Counter[str]] = {
+        kind: Counter(v for values in found[kind].values() for v in values) for kind in COMPARED
+    }
     return {
         "story": story,
-        "versions": [{"article": a, **compared[a.id]} for a in story.articles],
+        "common": {
+            kind: sorted(v for v, n in versions[kind].items() if n == len(ids)) for kind in COMPARED
+        },
+        "versions": [
+            {
+                "article": a,
+                "only": {
+                    kind: {v for v in found[kind][a.id] if versions[kind][v] == 1}
+                    for kind in COMPARED
+                },
+                **compared[a.id],
+            }
+            for a in story.articles
+        ],
     }

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -18,12 +18,13 @@ from spinlens.duplicates.outlets import outlet_copies
 from spinlens.model import Technique
 from spinlens.readers import ReadError
 from spinlens.render.templating import article_view, layer_css, score_filter
+from spinlens.stories.cluster import GROWTH_DAYS
 from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.claims import claim_page, page_url
-from spinlens.web.copies import cached_flows, cached_stories, copies_panel, story_panel
+from spinlens.web.copies import ORDER, cached_flows, cached_stories, copies_panel, story_panel
 from spinlens.web.queries import (
     PER_PAGE,
     Filters,
@@ -40,7 +41,7 @@ from spinlens.web.uploads import start_upload
 router = APIRouter(include_in_schema=False)
 META_FIELDS = ("title", "source", "url", "published")
 STORIES_SHOWN = 200
-"""Stories the stories page lists (the largest)."""
+"""Stories the stories page lists (the first in its order)."""
 FLOWS_SHOWN = 200
 """Outlet-to-outlet flows the copies page lists (the largest)."""
 
@@ -307,9 +308,18 @@ def claims_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/stories", response_class=HTMLResponse)
-def stories_page(request: Request) -> HTMLResponse:
-    found = cached_stories(workspace(request), 2)
-    return render(request, "stories.html.j2", nav="stories", stories=found[:STORIES_SHOWN])
+def stories_page(
+    request: Request, order: Annotated[str, Query(pattern=ORDER)] = "largest"
+) -> HTMLResponse:
+    found = cached_stories(workspace(request), 2, order)
+    return render(
+        request,
+        "stories.html.j2",
+        nav="stories",
+        stories=found[:STORIES_SHOWN],
+        order=order,
+        growth_days=GROWTH_DAYS,
+    )
 
 
 @router.get("/copies", response_class=HTMLResponse)
