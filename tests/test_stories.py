@@ -153,9 +153,7 @@ def test_near_duplicates_join_a_story_without_vectors(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]])
-def test_exact_copies_and_their_near_duplicates_share_a_story_in_any_order(
-    tmp_path, order
-) -> None:
+def test_exact_copies_and_their_near_duplicates_share_a_story_in_any_order(tmp_path, order) -> None:
     """Exact copies are one group of the duplicate index (pairs read off it, not
     stored): weeks apart and without vectors, they still join one story."""
     text = report(1, 0)
