@@ -51,6 +51,7 @@ from spinlens.facets import (
     technique_rollup,
 )
 from spinlens.model import Article
+from spinlens.speakers import index as speaker_index
 from spinlens.store_open import open_engine, require_current, with_retries
 from spinlens.stories import terms as story_index
 
@@ -82,12 +83,13 @@ FTS_DDL = (
     "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
 3: span counts in `layer_counts`, one row per counted layer of the registry.
 4: the duplicate index (`spinlens.duplicates.index`) and the story terms
 (`spinlens.stories.terms`).
-5: the claims index (`spinlens.claims.index`)."""
+5: the claims index (`spinlens.claims.index`).
+6: the speaker tables (`spinlens.speakers.index`: names merged across articles)."""
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ class Store:
         """Replace the corpus index rows (and on SQLite the full-text rows) of
         freshly saved `articles` rows, bring the store-wide totals up to date and
         compare the articles with their candidate copies (the duplicate index),
-        keep their words for story clustering and list their claims.
+        keep their words for story clustering, list their claims and merge their
+        speakers' names with the corpus's.
         `results` are the rows' parsed JSON results, when the caller has them."""
         ids = [row["id"] for row in rows]
         parsed = results or [json.loads(row["result"]) for row in rows]
@@ -251,6 +254,7 @@ class Store:
         ]
         duplicate_index.update(conn, saved, self.is_sqlite)
         claim_index.update(conn, parsed)
+        speaker_index.update(conn, parsed)
         story_index.update(conn, [(a.id, a.text, a.published) for a in saved])
 
     def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:
