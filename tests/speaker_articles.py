@@ -56,3 +56,42 @@ def named(
     article.set_layer("quotes", quotes)
     article.layers["techniques"] = marks
     return article
+
+
+CORPUS = [
+    named(
+        "nyt-1",
+        'Donald J. Trump spoke. "Build it," Mr. Trump said. The Federal Bureau of '
+        "Investigation (FBI) declined to comment.",
+        {
+            "E1": ("PERSON", ["Donald J. Trump", "Mr. Trump"]),
+            "E2": ("ORG", ["Federal Bureau of Investigation", "FBI"]),
+        },
+        {"E1": "Build it,"},
+        source="NYT",
+        published="2016-05-02",
+    ),
+    named(
+        "wp-1",
+        '"Low energy," Trump said of Jeb Bush. The FBI said nothing.',
+        {"E1": ("PERSON", ["Trump"]), "E2": ("PERSON", ["Jeb Bush"]), "E3": ("ORG", ["FBI"])},
+        {"E1": "Low energy,"},
+        source="WaPo",
+        published="2016-06-10",
+    ),
+    named(
+        "bb-1",
+        '"Sad," Donald Trump said. Hillary Clinton and Bill Clinton were there. '
+        '"No," Clinton said.',
+        {
+            "E1": ("PERSON", ["Donald Trump"]),
+            "E2": ("PERSON", ["Hillary Clinton"]),
+            "E3": ("PERSON", ["Bill Clinton"]),
+            "E4": ("PERSON", ["Clinton"]),
+        },
+        {"E1": "Sad,", "E4": "No,"},
+        source="Breitbart",
+        published="2016-06-11",
+    ),
+]
+"""Three outlets naming Donald Trump three ways, the FBI two ways and two Clintons."""

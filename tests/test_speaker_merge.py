@@ -9,13 +9,13 @@ from itertools import permutations
 from pathlib import Path
 
 import pytest
+from speaker_articles import CORPUS, named
 from sqlalchemy import select
 
 from spinlens.speakers.index import speaker_alias, speaker_totals
 from spinlens.speakers.names import acronyms, article_names
 from spinlens.speakers.resolve import Form, resolve
 from spinlens.store import Store
-from tests.speaker_articles import named
 
 
 def forms(*names: str, kind: str = "person") -> dict[str, Form]:
@@ -102,44 +102,6 @@ def test_middle_names_tied_within_an_article() -> None:
     article = named("a", text, {"E1": ("PERSON", ["Hillary Rodham Clinton", "Hillary Clinton"])})
     links = article_names(article.to_dict()).links
     assert links == {("hillary-clinton", "hillary-rodham-clinton", "middle")}
-
-
-CORPUS = [
-    named(
-        "nyt-1",
-        'Donald J. Trump spoke. "Build it," Mr. Trump said. The Federal Bureau of '
-        "Investigation (FBI) declined to comment.",
-        {
-            "E1": ("PERSON", ["Donald J. Trump", "Mr. Trump"]),
-            "E2": ("ORG", ["Federal Bureau of Investigation", "FBI"]),
-        },
-        {"E1": "Build it,"},
-        source="NYT",
-        published="2016-05-02",
-    ),
-    named(
-        "wp-1",
-        '"Low energy," Trump said of Jeb Bush. The FBI said nothing.',
-        {"E1": ("PERSON", ["Trump"]), "E2": ("PERSON", ["Jeb Bush"]), "E3": ("ORG", ["FBI"])},
-        {"E1": "Low energy,"},
-        source="WaPo",
-        published="2016-06-10",
-    ),
-    named(
-        "bb-1",
-        '"Sad," Donald Trump said. Hillary Clinton and Bill Clinton were there. '
-        '"No," Clinton said.',
-        {
-            "E1": ("PERSON", ["Donald Trump"]),
-            "E2": ("PERSON", ["Hillary Clinton"]),
-            "E3": ("PERSON", ["Bill Clinton"]),
-            "E4": ("PERSON", ["Clinton"]),
-        },
-        {"E1": "Sad,", "E4": "No,"},
-        source="Breitbart",
-        published="2016-06-11",
-    ),
-]
 
 
 def aliases(store: Store) -> tuple[dict[str, str], dict[str, tuple[str, int, int]]]:
