@@ -4,14 +4,18 @@ from the order of saving."""
 
 from __future__ import annotations
 
+import csv
+import json
 from collections import Counter
 from itertools import permutations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from speaker_articles import CORPUS, named
 from sqlalchemy import select
 
+from spinlens.cli import main
 from spinlens.speakers.index import speaker_alias, speaker_totals
 from spinlens.speakers.names import acronyms, article_names
 from spinlens.speakers.resolve import Form, resolve
@@ -162,3 +166,23 @@ def test_honorifics_and_possessives_do_not_make_new_speakers(name: str) -> None:
 def test_kind_of_a_key_is_its_most_common() -> None:
     form = Form("x", kinds=Counter({"person": 2, "organization": 1}))
     assert form.kind == "person"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_speakers_command_lists_merged_speakers(tmp_path: Path, fmt: str) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    Store(url).save(CORPUS)
+    out = tmp_path / f"speakers.{fmt}"
+    result = CliRunner().invoke(main, ["speakers", "--db", url, "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    else:
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        for row in rows:
+            row["names"] = json.loads(row["names"])
+            row["quotes"] = int(row["quotes"])
+    first = rows[0]
+    assert (first["speaker"], first["quotes"]) == ("donald-j-trump", 3)
+    assert set(first["names"]) == {"Donald J. Trump", "Donald Trump", "Trump"}
+    assert len(rows) == len({r["speaker"] for r in rows}) == 6
