@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 from collections import Counter
 from itertools import permutations
 from pathlib import Path
@@ -16,6 +17,7 @@ from speaker_articles import CORPUS, named
 from sqlalchemy import select
 
 from spinlens.cli import main
+from spinlens.model import Article
 from spinlens.speakers.index import speaker_alias, speaker_totals
 from spinlens.speakers.names import acronyms, article_names
 from spinlens.speakers.resolve import Form, resolve
@@ -186,3 +188,83 @@ def test_speakers_command_lists_merged_speakers(tmp_path: Path, fmt: str) -> Non
     assert (first["speaker"], first["quotes"]) == ("donald-j-trump", 3)
     assert set(first["names"]) == {"Donald J. Trump", "Donald Trump", "Trump"}
     assert len(rows) == len({r["speaker"] for r in rows}) == 6
+
+
+NAMES = [
+    ("PERSON", ["Donald J. Trump", "Trump"]),
+    ("PERSON", ["Donald Trump"]),
+    ("PERSON", ["Mr. Trump"]),
+    ("PERSON", ["Eric Trump"]),
+    ("PERSON", ["George W. Bush"]),
+    ("PERSON", ["George H. W. Bush"]),
+    ("PERSON", ["George Bush", "Bush"]),
+    ("PERSON", ["Hillary Rodham Clinton", "Hillary Clinton"]),
+    ("PERSON", ["Hillary Clinton"]),
+    ("PERSON", ["Clinton"]),
+    ("PERSON", ["Bill Clinton"]),
+    ("ORG", ["Federal Bureau of Investigation", "FBI"]),
+    ("ORG", ["FBI"]),
+]
+
+
+def random_article(rng: random.Random, article_id: str) -> Article:
+    chosen = rng.sample(NAMES, rng.randint(1, 4))
+    people = {f"E{n}": entity for n, entity in enumerate(chosen)}
+    text = " ".join(f'"Words {n}," {forms[0]} said.' for n, (_, forms) in enumerate(chosen))
+    text += " ".join(f" Also {form}." for _, forms in chosen for form in forms[1:])
+    if rng.random() < 0.3:
+        text += " The Federal Bureau of Investigation (FBI) declined."
+    quoted = {e: f"Words {n}," for n, e in enumerate(people) if rng.random() < 0.7}
+    return named(article_id, text, people, quoted)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_saving_in_any_order_and_resaving_matches_a_rebuild(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    final = {f"a{n}": random_article(rng, f"a{n}") for n in range(14)}
+    store = Store(f"sqlite:///{tmp_path / 'incremental.db'}")
+    ids = list(final)
+    for _ in range(3):  # earlier versions, replaced later
+        rng.shuffle(ids)
+        for article_id in ids[:6]:
+            store.save([random_article(rng, article_id)])
+    rng.shuffle(ids)
+    for i in range(0, len(ids), 3):
+        store.save([final[article_id] for article_id in ids[i : i + 3]])
+    rebuilt = Store(f"sqlite:///{tmp_path / 'rebuilt.db'}")
+    rebuilt.save(list(final.values()))
+    assert aliases(store) == aliases(rebuilt)
+    store.close()
+    rebuilt.close()
+
+
+def test_a_link_given_later_merges_known_names_and_leaves_with_its_article(
+    tmp_path: Path,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    store.save(
+        [
+            named("a", "Hillary Clinton spoke.", {"E1": ("PERSON", ["Hillary Clinton"])}),
+            named(
+                "b", "Hillary Rodham Clinton spoke.", {"E1": ("PERSON", ["Hillary Rodham Clinton"])}
+            ),
+            named("c", "The FBI spoke.", {"E1": ("ORG", ["FBI"])}),
+            named(
+                "d",
+                "The Federal Bureau of Investigation.",
+                {"E1": ("ORG", ["Federal Bureau of Investigation"])},
+            ),
+        ]
+    )
+    alias = aliases(store)[0]
+    assert alias["hillary-clinton"] != alias["hillary-rodham-clinton"] and alias["fbi"] == "fbi"
+    both = "Hillary Rodham Clinton and Hillary Clinton. The Federal Bureau of Investigation (FBI)."
+    linking = named("e", both, {"E1": ("PERSON", ["Hillary Rodham Clinton", "Hillary Clinton"])})
+    store.save([linking])
+    alias = aliases(store)[0]
+    assert alias["hillary-clinton"] == alias["hillary-rodham-clinton"] == "hillary-rodham-clinton"
+    assert alias["fbi"] == "federal-bureau-of-investigation"
+    store.save([named("e", "Nothing.", {})])
+    alias = aliases(store)[0]
+    assert alias["hillary-clinton"] != alias["hillary-rodham-clinton"] and alias["fbi"] == "fbi"
+    store.close()

@@ -3,9 +3,11 @@ variants articles tie together (`speaker_links`), the alias table (`speaker_alia
 key → merged speaker) and the merged speakers' totals (`speaker_totals`).
 
 Filled by `Store.save` (and `Store.annotate`), rebuilt by `Store.migrate`. A save
-re-resolves only the names it can affect (`affected`): the keys of the saved
-articles, closed over links, shared bases, shared family names and current groups;
-`resolve` over those keys gives what a rebuild from every stored article gives."""
+changes the grouping only when a key appears in or vanishes from the corpus, changes
+kind, or a link does: then the keys any rule relates to those (`affected`: closed over
+links, shared bases, shared family names and current groups) are resolved again,
+which gives what a rebuild from every stored article gives. Otherwise only the
+canonical name and the totals of the saved keys' groups are brought up to date."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy import Column, Connection, Index, Integer, String, Table, delete
 
 from spinlens.facets import Caseless, index_metadata
 from spinlens.speakers.names import article_names, base, surname
-from spinlens.speakers.resolve import Form, resolve
+from spinlens.speakers.resolve import Form, named, resolve
 
 CHUNK = 500
 
@@ -51,6 +53,7 @@ speaker_alias = Table(
     index_metadata,
     Column("key", String, primary_key=True),
     Column("speaker", String, nullable=False),
+    Column("kind", String(16), nullable=False),
     Index("ix_speaker_alias_speaker", "speaker"),
 )
 speaker_totals = Table(
@@ -72,15 +75,8 @@ articles, quotes credited to it and name mentions."""
 
 def update(conn: Connection, results: Sequence[Mapping[str, Any]]) -> None:
     """Replace the name rows of freshly saved articles (their JSON results) and
-    re-resolve the names they touch."""
+    bring the alias table and totals up to date."""
     ids = [result["id"] for result in results]
-    touched: set[str] = set()
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        stored = select(speaker_names.c.key).where(speaker_names.c.article_id.in_(chunk))
-        touched.update(conn.execute(stored).scalars())
-        for table in (speaker_names, speaker_links):
-            conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
     rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     for result in results:
@@ -89,17 +85,79 @@ def update(conn: Connection, results: Sequence[Mapping[str, Any]]) -> None:
         links += [
             {"article_id": result["id"], "a": a, "b": b, "kind": k} for a, b, k in found.links
         ]
+    touched = {row["key"] for row in rows}
+    old_links: set[Link] = set()
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        stored = select(speaker_names.c.key).where(speaker_names.c.article_id.in_(chunk))
+        touched.update(conn.execute(stored).scalars())
+        given = speaker_links.c
+        stored = select(given.a, given.b, given.kind).where(given.article_id.in_(chunk))
+        old_links.update((r.a, r.b, r.kind) for r in conn.execute(stored))
+    pairs = old_links | {(r["a"], r["b"], r["kind"]) for r in links}
+    linked_before = existing(conn, pairs)
+    known = kinds_of(conn, touched)
+    for i in range(0, len(ids), CHUNK):
+        for table in (speaker_names, speaker_links):
+            conn.execute(delete(table).where(table.c.article_id.in_(ids[i : i + CHUNK])))
     if rows:
         conn.execute(speaker_names.insert(), rows)
     if links:
         conn.execute(speaker_links.insert(), links)
-    touched.update(row["key"] for row in rows)
-    touched.update(key for link in links for key in (link["a"], link["b"]))
-    if touched:
-        reresolve(conn, affected(conn, touched))
+    forms, _ = forms_of(conn, sorted(touched))
+    changed = {k for k in touched if known.get(k) != (forms[k].kind if k in forms else None)}
+    changed.update(k for pair in linked_before ^ existing(conn, pairs) for k in pair[:2])
+    regrouped = affected(conn, changed) if changed else set()
+    if regrouped:
+        forms, between = forms_of(conn, sorted(regrouped))
+        settle(conn, resolve(forms, between), forms, regrouped, touched)
+    if rest := touched - regrouped:
+        forms, groups = groups_of(conn, rest)
+        speakers = named(forms, groups.values())
+        settle(conn, speakers, forms, set(speakers), touched)
+
+
+Link = tuple[str, str, str]
+
+
+def existing(conn: Connection, pairs: set[Link]) -> set[Link]:
+    """The links among `pairs` that some stored article gives."""
+    found: set[Link] = set()
+    given = speaker_links.c
+    ends = sorted({a for a, _, _ in pairs})
+    for i in range(0, len(ends), CHUNK):
+        query = select(given.a, given.b, given.kind).distinct()
+        query = query.where(given.a.in_(ends[i : i + CHUNK]))
+        found.update((r.a, r.b, r.kind) for r in conn.execute(query) if (r.a, r.b, r.kind) in pairs)
+    return found
+
+
+def kinds_of(conn: Connection, keys: set[str]) -> dict[str, str]:
+    """The kind each key was resolved with (keys the alias table lacks: none)."""
+    ordered = sorted(keys)
+    a = speaker_alias.c
+    out: dict[str, str] = {}
+    for i in range(0, len(ordered), CHUNK):
+        query = select(a.key, a.kind).where(a.key.in_(ordered[i : i + CHUNK]))
+        out.update((r.key, r.kind) for r in conn.execute(query))
+    return out
+
+
+def groups_of(conn: Connection, keys: set[str]) -> tuple[dict[str, Form], dict[str, list[str]]]:
+    """The current groups of these keys (every member) and the members' forms."""
+    a = speaker_alias.c
+    speakers = lookup(conn, select(a.speaker).where(a.key.in_(sorted(keys))))
+    groups: dict[str, list[str]] = {}
+    query = select(a.key, a.speaker).where(a.speaker.in_(sorted(speakers)))
+    for key, speaker in conn.execute(query):
+        groups.setdefault(speaker, []).append(key)
+    forms, _ = forms_of(conn, sorted(k for keys_ in groups.values() for k in keys_))
+    kept = {s: [k for k in ks if k in forms] for s, ks in groups.items()}
+    return forms, {s: ks for s, ks in kept.items() if ks}
 
 
 def lookup(conn: Connection, query: Any) -> set[str]:
+    """The values of a one-column query."""
     return {value for value in conn.execute(query).scalars() if value is not None}
 
 
@@ -153,46 +211,49 @@ def forms_of(
     return forms, links
 
 
-def reresolve(conn: Connection, keys: set[str]) -> None:
-    """Resolve these keys again; rewrite their alias rows and their speakers' totals."""
+def settle(
+    conn: Connection,
+    speaker: dict[str, str],
+    forms: dict[str, Form],
+    keys: set[str],
+    touched: set[str],
+) -> None:
+    """Give `keys` their speakers (no speaker: the key is gone) and recount the
+    speakers whose members changed or were saved."""
+    a = speaker_alias.c
     ordered = sorted(keys)
-    forms, links = forms_of(conn, ordered)
-    speaker = resolve(forms, links)
-    alias = speaker_alias.c
-    before: set[str] = set()
+    old: dict[str, tuple[str, str]] = {}
     for i in range(0, len(ordered), CHUNK):
-        chunk = ordered[i : i + CHUNK]
-        before |= lookup(conn, select(alias.speaker).where(alias.key.in_(chunk)))
-        conn.execute(delete(speaker_alias).where(alias.key.in_(chunk)))
-    if speaker:
-        conn.execute(speaker_alias.insert(), [{"key": k, "speaker": s} for k, s in speaker.items()])
-    stale = sorted(before | set(speaker.values()))
-    for i in range(0, len(stale), CHUNK):
-        conn.execute(
-            delete(speaker_totals).where(speaker_totals.c.speaker.in_(stale[i : i + CHUNK]))
-        )
-    n = speaker_names.c
-    totals = (
-        select(
-            alias.speaker,
-            func.count(n.article_id.distinct()),
-            func.sum(n.quotes),
-            func.sum(n.mentions),
-        )
-        .join(speaker_names, n.key == alias.key)
-        .where(alias.speaker.in_(set(speaker.values())))
-        .group_by(alias.speaker)
+        query = select(a.key, a.speaker, a.kind).where(a.key.in_(ordered[i : i + CHUNK]))
+        old.update((r.key, (r.speaker, r.kind)) for r in conn.execute(query))
+    new = {k: (speaker[k], forms[k].kind) for k in ordered if k in speaker}
+    moved = sorted(k for k in ordered if old.get(k) != new.get(k))
+    for i in range(0, len(moved), CHUNK):
+        conn.execute(delete(speaker_alias).where(a.key.in_(moved[i : i + CHUNK])))
+    if rows := [{"key": k, "speaker": new[k][0], "kind": new[k][1]} for k in moved if k in new]:
+        conn.execute(speaker_alias.insert(), rows)
+    dirty = sorted(
+        {pair[0] for k in (*moved, *touched) for pair in (old.get(k), new.get(k)) if pair}
     )
-    rows = [
-        {
-            "speaker": s,
-            "name": forms[s].name,
-            "kind": forms[s].kind,
-            "articles": int(a),
-            "quotes": int(q or 0),
-            "mentions": int(m or 0),
-        }
-        for s, a, q, m in conn.execute(totals)
-    ]
-    if rows:
-        conn.execute(speaker_totals.insert(), rows)
+    t, n = speaker_totals.c, speaker_names.c
+    for i in range(0, len(dirty), CHUNK):
+        chunk = dirty[i : i + CHUNK]
+        conn.execute(delete(speaker_totals).where(t.speaker.in_(chunk)))
+        totals = (
+            select(
+                a.speaker,
+                func.count(n.article_id.distinct()),
+                func.sum(n.quotes),
+                func.sum(n.mentions),
+            )
+            .join(speaker_names, n.key == a.key)
+            .where(a.speaker.in_(chunk))
+            .group_by(a.speaker)
+        )
+        found = [
+            {"speaker": s, "name": forms[s].name, "kind": forms[s].kind}
+            | {"articles": int(c), "quotes": int(q or 0), "mentions": int(m or 0)}
+            for s, c, q, m in conn.execute(totals)
+        ]
+        if found:
+            conn.execute(speaker_totals.insert(), found)

@@ -61,8 +61,8 @@ class Groups:
 
 
 def resolve(forms: dict[str, Form], links: Iterable[tuple[str, str, str]]) -> dict[str, str]:
-    """Each key's speaker: the canonical key of its group (most words, then most
-    articles, then first in sort order)."""
+    """Each key's speaker, by the rules above, over every key that any rule could
+    relate to these (see `speakers.index.affected`)."""
     groups = Groups(forms)
     expansions: dict[str, set[str]] = defaultdict(set)
     for a, b, kind in sorted(set(links)):
@@ -92,8 +92,15 @@ def resolve(forms: dict[str, Form], links: Iterable[tuple[str, str, str]]) -> di
     members: dict[str, list[str]] = defaultdict(list)
     for key in forms:
         members[groups.find(key)].append(key)
+    return named(forms, members.values())
+
+
+def named(forms: dict[str, Form], groups: Iterable[Iterable[str]]) -> dict[str, str]:
+    """Each key's speaker: the canonical key of its group (most words, then most
+    articles, then first in sort order)."""
     speaker: dict[str, str] = {}
-    for keys in members.values():
+    for keys in groups:
+        keys = list(keys)
         best = min(keys, key=lambda k: (-len(k.split("-")), -forms[k].articles, k))
         speaker.update((k, best) for k in keys)
     return speaker
