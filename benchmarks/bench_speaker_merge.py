@@ -33,8 +33,8 @@ from sqlalchemy import select
 
 from spinlens.attribution.entities import cluster_entities
 from spinlens.model import Article, Entity
-from spinlens.speakers.index import speaker_alias
 from spinlens.speakers.names import PERSON, key_of, name_words
+from spinlens.speakers.tables import speaker_alias
 from spinlens.store import Store
 
 LABELS = Path(__file__).with_name("speaker_merge_labels.tsv")

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from spinlens.cli import main
 from spinlens.model import Article
-from spinlens.speakers.index import speaker_alias, speaker_totals
 from spinlens.speakers.names import acronyms, article_names
 from spinlens.speakers.resolve import Form, resolve
+from spinlens.speakers.tables import speaker_alias, speaker_totals
 from spinlens.store import Store
 
 
@@ -110,11 +110,12 @@ def test_middle_names_tied_within_an_article() -> None:
     assert links == {("hillary-clinton", "hillary-rodham-clinton", "middle")}
 
 
-def aliases(store: Store) -> tuple[dict[str, str], dict[str, tuple[str, int, int]]]:
+def aliases(store: Store) -> tuple[dict[str, str], dict[str, tuple[str, int, int, int]]]:
     with store.engine.connect() as conn:
         alias = {r.key: r.speaker for r in conn.execute(select(speaker_alias))}
         totals = {
-            r.speaker: (r.name, r.articles, r.quotes) for r in conn.execute(select(speaker_totals))
+            r.speaker: (r.name, r.articles, r.quotes, r.mentions)
+            for r in conn.execute(select(speaker_totals))
         }
     return alias, totals
 
@@ -124,7 +125,7 @@ def test_store_merges_names_across_articles(tmp_path: Path) -> None:
     store.save(CORPUS)
     alias, totals = aliases(store)
     assert alias["trump"] == alias["donald-trump"] == alias["donald-j-trump"] == "donald-j-trump"
-    assert totals["donald-j-trump"] == ("Donald J. Trump", 3, 3)
+    assert totals["donald-j-trump"] == ("Donald J. Trump", 3, 3, 4)
     assert alias["fbi"] == "federal-bureau-of-investigation"
     assert alias["clinton"] == "clinton"  # two Clintons known: stays apart
     assert alias["hillary-clinton"] != alias["bill-clinton"]
@@ -153,7 +154,7 @@ def test_a_new_namesake_splits_a_surname_merge(tmp_path: Path) -> None:
     alias, totals = aliases(store)
     assert alias["trump"] == "trump"
     assert totals["trump"][2] == 1
-    assert totals["donald-j-trump"][1:] == (1, 1)
+    assert totals["donald-j-trump"][1:3] == (1, 1)
     store.save([named("x", "Nothing here.", {})])  # re-saved without him: merges again
     assert aliases(store)[0]["trump"] == "donald-j-trump"
     store.close()

@@ -254,7 +254,7 @@ class Store:
         ]
         duplicate_index.update(conn, saved, self.is_sqlite)
         claim_index.update(conn, parsed)
-        speaker_index.update(conn, parsed)
+        speaker_index.update(conn, parsed, self.add_up)
         story_index.update(conn, [(a.id, a.text, a.published) for a in saved])
 
     def index_of(self, conn: Connection, ids: list[str]) -> list[IndexRows]:
@@ -271,9 +271,10 @@ class Store:
         return list(found.values())
 
     def add_up(
-        self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, str]
+        self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, ...]
     ) -> None:
-        """Add the rows' counts to a totals table; drop rows that fall to zero."""
+        """Add the rows' counts to a totals table; drop rows whose first count falls
+        to zero."""
         if not rows:
             return
         keys = list(table.primary_key.columns)

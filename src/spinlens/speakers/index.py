@@ -1,81 +1,47 @@
-"""The store's speaker tables: each article's names (`speaker_names`), the name
-variants articles tie together (`speaker_links`), the alias table (`speaker_alias`:
-key → merged speaker) and the merged speakers' totals (`speaker_totals`).
+"""Keeping the speaker tables (`speakers.tables`) up to date as articles are saved.
 
-Filled by `Store.save` (and `Store.annotate`), rebuilt by `Store.migrate`. A save
-changes the grouping only when a key appears in or vanishes from the corpus, changes
-kind, or a link does: then the keys any rule relates to those (`affected`: closed over
-links, shared bases, shared family names and current groups) are resolved again,
-which gives what a rebuild from every stored article gives. Otherwise only the
-canonical name and the totals of the saved keys' groups are brought up to date."""
+A save changes the grouping only when a key appears in or vanishes from the corpus,
+changes kind, or a link does: then the keys any rule relates to those (`affected`:
+closed over links, shared bases, shared family names and current groups) are
+resolved again, which gives what a rebuild from every stored article gives.
+Otherwise only the canonical names of the saved keys' groups are checked. Speakers
+whose members changed are counted again from their rows; the others' totals take
+the saved articles' differences."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Index, Integer, String, Table, delete, func, or_, select
+from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select
 
-from spinlens.facets import Caseless, index_metadata
-from spinlens.speakers.names import article_names, base, surname
+from spinlens.speakers.names import PERSON, article_names, base, surname
 from spinlens.speakers.resolve import Form, named, resolve
+from spinlens.speakers.tables import (
+    speaker_alias,
+    speaker_forms,
+    speaker_links,
+    speaker_names,
+    speaker_totals,
+)
 
 CHUNK = 500
-
-speaker_names = Table(
-    "speaker_names",
-    index_metadata,
-    Column("article_id", String, primary_key=True),
-    Column("key", String, primary_key=True),
-    Column("name", String, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("entity_id", String),
-    Column("surname", String),
-    Column("base", String),
-    Column("quotes", Integer, nullable=False),
-    Column("mentions", Integer, nullable=False),
-    Index("ix_speaker_names_key", "key"),
-    Index("ix_speaker_names_surname", "surname"),
-    Index("ix_speaker_names_base", "base"),
-)
-speaker_links = Table(
-    "speaker_links",
-    index_metadata,
-    Column("article_id", String, primary_key=True),
-    Column("a", String, primary_key=True),
-    Column("b", String, primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Index("ix_speaker_links_a", "a"),
-    Index("ix_speaker_links_b", "b"),
-)
-speaker_alias = Table(
-    "speaker_alias",
-    index_metadata,
-    Column("key", String, primary_key=True),
-    Column("speaker", String, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Index("ix_speaker_alias_speaker", "speaker"),
-)
-speaker_totals = Table(
-    "speaker_totals",
-    index_metadata,
-    Column("speaker", String, primary_key=True),
-    Column("name", Caseless, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("articles", Integer, nullable=False),
-    Column("quotes", Integer, nullable=False),
-    Column("mentions", Integer, nullable=False),
-    Index("ix_speaker_totals_quotes", "quotes", "mentions"),
-    Index("ix_speaker_totals_mentions", "mentions", "quotes"),
-    Index("ix_speaker_totals_name", "name"),
-)
-"""Per merged speaker: its name (the most written name of its canonical key), kind,
-articles, quotes credited to it and name mentions."""
+COUNTS = ("articles", "quotes", "mentions")
+Link = tuple[str, str, str]
+AddUp = Callable[[Connection, Table, list[dict[str, Any]], tuple[str, ...]], None]
+"""`Store.add_up`: add rows' counts to a totals table, dropping rows that fall to 0."""
 
 
-def update(conn: Connection, results: Sequence[Mapping[str, Any]]) -> None:
+def chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(values)
+    for i in range(0, len(ordered), CHUNK):
+        yield ordered[i : i + CHUNK]
+
+
+def update(conn: Connection, results: Sequence[Mapping[str, Any]], add_up: AddUp) -> None:
     """Replace the name rows of freshly saved articles (their JSON results) and
-    bring the alias table and totals up to date."""
+    bring the forms, the alias table and the totals up to date."""
     ids = [result["id"] for result in results]
     rows: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
@@ -85,75 +51,83 @@ def update(conn: Connection, results: Sequence[Mapping[str, Any]]) -> None:
         links += [
             {"article_id": result["id"], "a": a, "b": b, "kind": k} for a, b, k in found.links
         ]
-    touched = {row["key"] for row in rows}
+    old_rows: list[dict[str, Any]] = []
     old_links: set[Link] = set()
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        stored = select(speaker_names.c.key).where(speaker_names.c.article_id.in_(chunk))
-        touched.update(conn.execute(stored).scalars())
+    for chunk in chunks(ids):
+        query = select(speaker_names).where(speaker_names.c.article_id.in_(chunk))
+        old_rows += [dict(r._mapping) for r in conn.execute(query)]
         given = speaker_links.c
-        stored = select(given.a, given.b, given.kind).where(given.article_id.in_(chunk))
-        old_links.update((r.a, r.b, r.kind) for r in conn.execute(stored))
+        query = select(given.a, given.b, given.kind).where(given.article_id.in_(chunk))
+        old_links.update((r.a, r.b, r.kind) for r in conn.execute(query))
+    touched = {row["key"] for row in rows + old_rows}
     pairs = old_links | {(r["a"], r["b"], r["kind"]) for r in links}
     linked_before = existing(conn, pairs)
-    known = kinds_of(conn, touched)
-    for i in range(0, len(ids), CHUNK):
+    before = aliases_of(conn, touched)
+    for chunk in chunks(ids):
         for table in (speaker_names, speaker_links):
-            conn.execute(delete(table).where(table.c.article_id.in_(ids[i : i + CHUNK])))
+            conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
     if rows:
         conn.execute(speaker_names.insert(), rows)
     if links:
         conn.execute(speaker_links.insert(), links)
-    forms, _ = forms_of(conn, sorted(touched))
-    changed = {k for k in touched if known.get(k) != (forms[k].kind if k in forms else None)}
+    add_up(conn, speaker_forms, form_changes(old_rows, rows), COUNTS)
+    forms, _ = forms_of(conn, touched)
+    changed = {k for k in touched if before.get(k, (None, None))[1] != kind_of(forms, k)}
     changed.update(k for pair in linked_before ^ existing(conn, pairs) for k in pair[:2])
     regrouped = affected(conn, changed) if changed else set()
+    recounted: set[str] = set()
     if regrouped:
-        forms, between = forms_of(conn, sorted(regrouped))
-        settle(conn, resolve(forms, between), forms, regrouped, touched)
+        forms, between = forms_of(conn, regrouped)
+        recounted |= settle(conn, resolve(forms, between), forms, regrouped)
     if rest := touched - regrouped:
         forms, groups = groups_of(conn, rest)
-        speakers = named(forms, groups.values())
-        settle(conn, speakers, forms, set(speakers), touched)
+        recounted |= settle(conn, named(forms, groups), forms, set(forms))
+    recount(conn, recounted)
+    forms, _ = forms_of(conn, touched)
+    shift(conn, forms, old_rows, rows, aliases_of(conn, touched), recounted)
 
 
-Link = tuple[str, str, str]
+def kind_of(forms: dict[str, Form], key: str) -> str | None:
+    return forms[key].kind if key in forms else None
+
+
+def form_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `speaker_forms` increments when name rows `old` are replaced by `new`."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for sign, rows in ((-1, old), (1, new)):
+        for row in rows:
+            person = row["kind"] == PERSON
+            form = out.setdefault(
+                (row["key"], row["name"], row["kind"]),
+                {"key": row["key"], "name": row["name"], "kind": row["kind"]}
+                | {"surname": surname(row["key"]) if person else None}
+                | {"base": base(row["key"]) if person else None}
+                | dict.fromkeys(COUNTS, 0),
+            )
+            form["articles"] += sign
+            form["quotes"] += sign * row["quotes"]
+            form["mentions"] += sign * row["mentions"]
+    return [form for form in out.values() if any(form[c] for c in COUNTS)]
 
 
 def existing(conn: Connection, pairs: set[Link]) -> set[Link]:
     """The links among `pairs` that some stored article gives."""
     found: set[Link] = set()
     given = speaker_links.c
-    ends = sorted({a for a, _, _ in pairs})
-    for i in range(0, len(ends), CHUNK):
-        query = select(given.a, given.b, given.kind).distinct()
-        query = query.where(given.a.in_(ends[i : i + CHUNK]))
-        found.update((r.a, r.b, r.kind) for r in conn.execute(query) if (r.a, r.b, r.kind) in pairs)
+    for chunk in chunks({a for a, _, _ in pairs}):
+        query = select(given.a, given.b, given.kind).distinct().where(given.a.in_(chunk))
+        found.update((r.a, r.b, r.kind) for r in conn.execute(query) if tuple(r) in pairs)
     return found
 
 
-def kinds_of(conn: Connection, keys: set[str]) -> dict[str, str]:
-    """The kind each key was resolved with (keys the alias table lacks: none)."""
-    ordered = sorted(keys)
+def aliases_of(conn: Connection, keys: set[str]) -> dict[str, tuple[str, str]]:
+    """The speaker and kind each key is resolved to now (keys not resolved: left out)."""
     a = speaker_alias.c
-    out: dict[str, str] = {}
-    for i in range(0, len(ordered), CHUNK):
-        query = select(a.key, a.kind).where(a.key.in_(ordered[i : i + CHUNK]))
-        out.update((r.key, r.kind) for r in conn.execute(query))
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in chunks(keys):
+        query = select(a.key, a.speaker, a.kind).where(a.key.in_(chunk))
+        out.update((r.key, (r.speaker, r.kind)) for r in conn.execute(query))
     return out
-
-
-def groups_of(conn: Connection, keys: set[str]) -> tuple[dict[str, Form], dict[str, list[str]]]:
-    """The current groups of these keys (every member) and the members' forms."""
-    a = speaker_alias.c
-    speakers = lookup(conn, select(a.speaker).where(a.key.in_(sorted(keys))))
-    groups: dict[str, list[str]] = {}
-    query = select(a.key, a.speaker).where(a.speaker.in_(sorted(speakers)))
-    for key, speaker in conn.execute(query):
-        groups.setdefault(speaker, []).append(key)
-    forms, _ = forms_of(conn, sorted(k for keys_ in groups.values() for k in keys_))
-    kept = {s: [k for k in ks if k in forms] for s, ks in groups.items()}
-    return forms, {s: ks for s, ks in kept.items() if ks}
 
 
 def lookup(conn: Connection, query: Any) -> set[str]:
@@ -163,7 +137,7 @@ def lookup(conn: Connection, query: Any) -> set[str]:
 
 def affected(conn: Connection, keys: set[str]) -> set[str]:
     """Every key whose speaker may change when these keys' rows change."""
-    names, links, alias = speaker_names.c, speaker_links.c, speaker_alias.c
+    forms, links, alias = speaker_forms.c, speaker_links.c, speaker_alias.c
     seen: set[str] = set()
     todo = set(keys)
     while todo:
@@ -171,13 +145,12 @@ def affected(conn: Connection, keys: set[str]) -> set[str]:
         todo.difference_update(batch)
         seen.update(batch)
         families = {family for key in batch if (family := surname(key))} | set(batch)
+        bases = set(batch) | {base(k) for k in batch}
         found = lookup(conn, select(links.b).where(links.a.in_(batch)))
         found |= lookup(conn, select(links.a).where(links.b.in_(batch)))
+        found |= lookup(conn, select(forms.key).where(forms.base.in_(bases)))
         found |= lookup(
-            conn, select(names.key).where(names.base.in_(batch + [base(k) for k in batch]))
-        )
-        found |= lookup(
-            conn, select(names.key).where(or_(names.surname.in_(families), names.key.in_(families)))
+            conn, select(forms.key).where(or_(forms.surname.in_(families), forms.key.in_(families)))
         )
         speakers = select(alias.speaker).where(alias.key.in_(batch))
         found |= lookup(conn, select(alias.key).where(alias.speaker.in_(speakers)))
@@ -185,75 +158,111 @@ def affected(conn: Connection, keys: set[str]) -> set[str]:
     return seen
 
 
-def forms_of(
-    conn: Connection, keys: list[str]
-) -> tuple[dict[str, Form], set[tuple[str, str, str]]]:
-    """The corpus's forms of these keys and the links between them."""
+def forms_of(conn: Connection, keys: set[str]) -> tuple[dict[str, Form], set[Link]]:
+    """The corpus's forms of these keys and the links from them."""
     forms: dict[str, Form] = {}
-    links: set[tuple[str, str, str]] = set()
-    n = speaker_names.c
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i : i + CHUNK]
-        query = (
-            select(n.key, n.name, n.kind, func.count())
-            .where(n.key.in_(chunk))
-            .group_by(n.key, n.name, n.kind)
-        )
+    links: set[Link] = set()
+    f, given = speaker_forms.c, speaker_links.c
+    for chunk in chunks(keys):
+        query = select(f.key, f.name, f.kind, f.articles).where(f.key.in_(chunk))
         for key, name, kind, count in conn.execute(query):
             form = forms.setdefault(key, Form(key))
             form.names[name] += count
             form.kinds[kind] += count
             form.articles += count
-        query = select(speaker_links.c.a, speaker_links.c.b, speaker_links.c.kind).where(
-            speaker_links.c.a.in_(chunk)
-        )
+        query = select(given.a, given.b, given.kind).distinct().where(given.a.in_(chunk))
         links.update((r.a, r.b, r.kind) for r in conn.execute(query))
     return forms, links
 
 
-def settle(
-    conn: Connection,
-    speaker: dict[str, str],
-    forms: dict[str, Form],
-    keys: set[str],
-    touched: set[str],
-) -> None:
-    """Give `keys` their speakers (no speaker: the key is gone) and recount the
-    speakers whose members changed or were saved."""
+def groups_of(conn: Connection, keys: set[str]) -> tuple[dict[str, Form], list[list[str]]]:
+    """The members' forms and the current groups of these keys (every member)."""
     a = speaker_alias.c
-    ordered = sorted(keys)
-    old: dict[str, tuple[str, str]] = {}
-    for i in range(0, len(ordered), CHUNK):
-        query = select(a.key, a.speaker, a.kind).where(a.key.in_(ordered[i : i + CHUNK]))
-        old.update((r.key, (r.speaker, r.kind)) for r in conn.execute(query))
-    new = {k: (speaker[k], forms[k].kind) for k in ordered if k in speaker}
-    moved = sorted(k for k in ordered if old.get(k) != new.get(k))
-    for i in range(0, len(moved), CHUNK):
-        conn.execute(delete(speaker_alias).where(a.key.in_(moved[i : i + CHUNK])))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for chunk in chunks(keys):
+        speakers = select(a.speaker).where(a.key.in_(chunk))
+        for key, speaker in conn.execute(select(a.key, a.speaker).where(a.speaker.in_(speakers))):
+            groups[speaker].append(key)
+    forms, _ = forms_of(conn, {k for members in groups.values() for k in members})
+    kept = [[k for k in members if k in forms] for members in groups.values()]
+    return forms, [members for members in kept if members]
+
+
+def settle(
+    conn: Connection, speaker: dict[str, str], forms: dict[str, Form], keys: set[str]
+) -> set[str]:
+    """Give `keys` their speakers (none: the key is gone); the speakers whose
+    members changed, to be counted again."""
+    a = speaker_alias.c
+    old = aliases_of(conn, keys)
+    new = {k: (speaker[k], forms[k].kind) for k in keys if k in speaker}
+    moved = [k for k in sorted(keys) if old.get(k) != new.get(k)]
+    for chunk in chunks(moved):
+        conn.execute(delete(speaker_alias).where(a.key.in_(chunk)))
     if rows := [{"key": k, "speaker": new[k][0], "kind": new[k][1]} for k in moved if k in new]:
         conn.execute(speaker_alias.insert(), rows)
-    dirty = sorted(
-        {pair[0] for k in (*moved, *touched) for pair in (old.get(k), new.get(k)) if pair}
-    )
-    t, n = speaker_totals.c, speaker_names.c
-    for i in range(0, len(dirty), CHUNK):
-        chunk = dirty[i : i + CHUNK]
+    return {pair[0] for k in moved for pair in (old.get(k), new.get(k)) if pair}
+
+
+def recount(conn: Connection, speakers: set[str]) -> None:
+    """Count these speakers again from their members' forms (articles: distinct
+    articles naming any member, from the name rows)."""
+    a, f, n, t = speaker_alias.c, speaker_forms.c, speaker_names.c, speaker_totals.c
+    for chunk in chunks(speakers):
         conn.execute(delete(speaker_totals).where(t.speaker.in_(chunk)))
-        totals = (
-            select(
-                a.speaker,
-                func.count(n.article_id.distinct()),
-                func.sum(n.quotes),
-                func.sum(n.mentions),
-            )
-            .join(speaker_names, n.key == a.key)
-            .where(a.speaker.in_(chunk))
-            .group_by(a.speaker)
+        members = select(a.speaker, a.key).where(a.speaker.in_(chunk)).subquery()
+        articles: dict[str, int] = dict(
+            conn.execute(
+                select(members.c.speaker, func.count(n.article_id.distinct()))
+                .join(speaker_names, n.key == members.c.key)
+                .group_by(members.c.speaker)
+            ).all()
+        )
+        sums = (
+            select(members.c.speaker, func.sum(f.quotes), func.sum(f.mentions))
+            .join(speaker_forms, f.key == members.c.key)
+            .group_by(members.c.speaker)
         )
         found = [
-            {"speaker": s, "name": forms[s].name, "kind": forms[s].kind}
-            | {"articles": int(c), "quotes": int(q or 0), "mentions": int(m or 0)}
-            for s, c, q, m in conn.execute(totals)
+            {"speaker": s, "articles": articles.get(s, 0), "quotes": int(q), "mentions": int(m)}
+            for s, q, m in conn.execute(sums)
         ]
+        forms, _ = forms_of(conn, {row["speaker"] for row in found})
+        for row in found:
+            row |= {"name": forms[row["speaker"]].name, "kind": forms[row["speaker"]].kind}
         if found:
             conn.execute(speaker_totals.insert(), found)
+
+
+def shift(
+    conn: Connection,
+    forms: dict[str, Form],
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    alias: dict[str, tuple[str, str]],
+    recounted: set[str],
+) -> None:
+    """Add the saved articles' differences to the totals of the speakers not counted
+    again (their members did not change), and give them their current names."""
+    change: dict[str, Counter[str]] = defaultdict(Counter)
+    for sign, rows in ((-1, old), (1, new)):
+        named_in: set[tuple[str, str]] = set()
+        for row in rows:
+            speaker = alias.get(row["key"], ("", ""))[0]
+            if not speaker or speaker in recounted:
+                continue  # gone or counted again: its members changed
+            if (row["article_id"], speaker) not in named_in:
+                named_in.add((row["article_id"], speaker))
+                change[speaker]["articles"] += sign
+            change[speaker]["quotes"] += sign * row["quotes"]
+            change[speaker]["mentions"] += sign * row["mentions"]
+    t = speaker_totals.c
+    rows = [
+        {"s": s, "name": forms[s].name if s in forms else None} | {c: delta[c] for c in COUNTS}
+        for s, delta in change.items()
+    ]
+    if rows:
+        shifted = {c: t[c] + bindparam(c) for c in COUNTS}
+        named_again: Any = func.coalesce(bindparam("name"), t.name)
+        statement = speaker_totals.update().where(t.speaker == bindparam("s"))
+        conn.execute(statement.values(**shifted, name=named_again), rows)

@@ -66,15 +66,12 @@ class NameRow:
     mentions: int = 0
 
     def as_row(self, article_id: str) -> dict[str, Any]:
-        person = self.kind == PERSON
         return {
             "article_id": article_id,
             "key": self.key,
             "name": self.name,
             "kind": self.kind,
             "entity_id": self.entity_id,
-            "surname": surname(self.key) if person else None,
-            "base": base(self.key) if person else None,
             "quotes": self.quotes,
             "mentions": self.mentions,
         }

@@ -17,8 +17,8 @@ from spinlens.claims.index import claim_index
 from spinlens.facets import article_stats as stats
 from spinlens.model import Quote, Span
 from spinlens.render.marks import anchor
-from spinlens.speakers.index import speaker_alias, speaker_names, speaker_totals
 from spinlens.speakers.names import PERSON, key_of, name_words
+from spinlens.speakers.tables import speaker_alias, speaker_names, speaker_totals
 from spinlens.store import articles
 
 PROFILE_ARTICLES = 100

@@ -11,7 +11,7 @@ from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import technique_rollup as rollup
 from spinlens.model import UNRESOLVED
-from spinlens.speakers.index import speaker_totals
+from spinlens.speakers.tables import speaker_totals
 from spinlens.store import Store
 
 TOP_SOURCES = 12
