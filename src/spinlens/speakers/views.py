@@ -39,7 +39,8 @@ class SpeakerPage:
         return shown | {"pages": pages, "items": self.rows}
 
 
-def conditions(q: str, kind: str, quoted: bool) -> list[Any]:
+def list_filters(q: str, kind: str, quoted: bool) -> list[Any]:
+    """WHERE terms of the speaker list: words in the name, kind, quoted at least once."""
     t = speaker_totals.c
     out: list[Any] = []
     if q:
@@ -61,7 +62,7 @@ def list_speakers(
 ) -> SpeakerPage:
     """Merged speakers and entities, most quoted first (then most mentioned)."""
     t = speaker_totals.c
-    where = conditions(q, kind, quoted)
+    where = list_filters(q, kind, quoted)
     query = (
         select(*(t[c] for c in COLUMNS))
         .where(*where)
@@ -116,16 +117,6 @@ def merged_speakers(conn: Connection, limit: int = 300) -> list[tuple[str, int]]
 def page_of(speaker: str) -> str:
     """The speaker's page in the workspace."""
     return f"/speakers/{quote(speaker, safe='')}"
-
-
-def key_for(engine: Engine, name: str) -> str | None:
-    """The merged speaker a name (as written, or a speaker key) stands for."""
-    key = key_of(name_words(name, PERSON)) or name
-    with engine.connect() as conn:
-        found = conn.execute(
-            select(speaker_alias.c.speaker).where(speaker_alias.c.key.in_([key, name]))
-        )
-        return found.scalars().first()
 
 
 def speaker_articles(name: str) -> Any:
