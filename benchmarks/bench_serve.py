@@ -130,6 +130,17 @@ def top_values(store: Store, kind: str) -> list[str]:
         return list(conn.execute(query.limit(3)).scalars()) or ["nobody"]
 
 
+def top_speakers(store: Store) -> list[str]:
+    """The three most quoted merged speakers (their keys)."""
+    from sqlalchemy import select
+
+    from spinlens.speakers.tables import speaker_totals as totals
+
+    query = select(totals.c.speaker).order_by(totals.c.quotes.desc()).limit(3)
+    with store.engine.connect() as conn:
+        return list(conn.execute(query).scalars()) or ["nobody"]
+
+
 def serve(url: str) -> tuple[Callable[[], None], int]:
     """`spinlens serve` over the store in a child process, on a free loopback port."""
     with socket.socket() as probe:
@@ -200,6 +211,7 @@ def main() -> None:
         print(f"stored {args.articles:,} articles in {took:.0f} s", file=sys.stderr)
     total = store.count()
     speakers, entities = top_values(store, "speaker"), top_values(store, "entity")
+    merged = top_speakers(store)
     store.close()
     rng = random.Random(1)
     ids = [f"bench-{rng.randrange(args.articles):06d}" for _ in range(50)]
@@ -225,6 +237,11 @@ def main() -> None:
         "claims API, words": ["/api/claims?q=percent", "/api/claims?q=police"],
         "claims API, page 100": ["/api/claims?page=100"],
         "claims API, grouped": ["/api/claims?group=true"],
+        "speakers page": ["/speakers", "/speakers?kind=person&page=2"],
+        "speakers API, name search": ["/api/speakers?q=an", "/api/speakers?quoted=true"],
+        "speaker page (cached after the first)": [f"/speakers/{k}" for k in merged],
+        "speaker API (cached after the first)": [f"/api/speakers/{k}" for k in merged],
+        "corpus, merged speaker filter": [f"/?{urlencode({'speaker': n})}" for n in merged],
     }
     stop, port = serve(url)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

@@ -102,3 +102,33 @@ def test_analyze_resumes_on_postgresql(postgres_url, tmp_path):
     first, second = CliRunner().invoke(main, args), CliRunner().invoke(main, args)
     assert first.exit_code == 0 and "analysed 3 · skipped as duplicate 0" in first.stderr
     assert second.exit_code == 0 and "analysed 0 · skipped as duplicate 3" in second.stderr
+
+
+def test_speakers_merge_and_show_on_postgresql(postgres_url, tmp_path):
+    from speaker_articles import CORPUS
+    from sqlalchemy import select
+
+    from spinlens.speakers.tables import speaker_alias, speaker_totals
+    from spinlens.speakers.views import list_speakers, profile
+    from spinlens.web.queries import Filters, list_articles
+
+    def merged(store: Store) -> tuple[dict[str, str], list[tuple]]:
+        with store.engine.connect() as conn:
+            alias = {r.key: r.speaker for r in conn.execute(select(speaker_alias))}
+            totals = sorted(tuple(r) for r in conn.execute(select(speaker_totals)))
+        return alias, totals
+
+    store, rebuilt = Store(postgres_url), Store(f"sqlite:///{tmp_path / 'rebuilt.db'}")
+    try:
+        for article in reversed(CORPUS):
+            store.save([article])
+        rebuilt.save(list(store))  # with what the other tests stored
+        assert merged(store) == merged(rebuilt)
+        assert list_speakers(store.engine).rows[0]["speaker"] == "donald-j-trump"
+        found = profile(store.engine, "donald-j-trump")
+        assert found is not None and len(found["quotes_shown"]) == 3
+        trump = list_articles(store, Filters.of({"speaker": "Donald J. Trump"}))
+        assert {r["article_id"] for r in trump.rows} == {"nyt-1", "wp-1", "bb-1"}
+    finally:
+        store.close()
+        rebuilt.close()

@@ -253,3 +253,23 @@ def test_dashboard_charts(page):
         accessible(page)
     data = json.loads(page.evaluate("() => fetch('/api/aggregates').then(r => r.text())"))
     assert data["articles"] >= 29
+
+
+def test_speaker_page_from_the_dashboard(page):
+    page.goto("/dashboard")
+    bar = page.locator("#chart-speakers a").first
+    name = bar.locator("title").text_content().split(":")[0]
+    bar.click()
+    page.wait_for_url(re.compile(r"/speakers/"))
+    assert page.inner_text("h1") == name
+    assert page.locator("#chart-time svg").count() == 1
+    shot(page, "speaker", full=True)
+    accessible(page)
+    quote = page.locator("#quotes a").first
+    target = quote.get_attribute("href").split("#")[1]
+    quote.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator(f"[id='{target}']").count() == 1
+    page.goto("/speakers")
+    accessible(page)
+    assert page.errors == []

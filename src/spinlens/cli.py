@@ -33,6 +33,7 @@ from spinlens.constants import EXPORT_FORMATS, FORMATS
 from spinlens.duplicates.cli import duplicates, stories
 from spinlens.layers import skippable
 from spinlens.persuasion.cli import evaluate_semeval23
+from spinlens.speakers.cli import speakers
 from spinlens.techniques.cli import evaluate, techniques
 from spinlens.web.cli import serve
 
@@ -354,6 +355,7 @@ def open_output(path: str) -> Iterator[TextIO]:
 main.add_command(annotate)
 main.add_command(duplicates)
 main.add_command(stories)
+main.add_command(speakers)
 main.add_command(techniques)
 evaluate.add_command(evaluate_attribution)
 evaluate.add_command(evaluate_claims)

@@ -51,6 +51,7 @@ from spinlens.facets import (
     technique_rollup,
 )
 from spinlens.model import Article
+from spinlens.speakers import index as speaker_index
 from spinlens.store_open import open_engine, require_current, with_retries
 from spinlens.stories import index as story_index
 from spinlens.stories import terms as story_terms
@@ -91,7 +92,8 @@ SCHEMA_VERSION = 6
 5: the claims index (`spinlens.claims.index`).
 6: exact copies grouped in the duplicate index (`dup_docs.content`, `copy_of`); the
 story index (`spinlens.stories.index`: vectors, links, stories) and the story words'
-article counts."""
+article counts; the speaker tables (`spinlens.speakers.index`: names merged across
+articles)."""
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,8 @@ class Store:
         """Replace the corpus index rows (and on SQLite the full-text rows) of
         freshly saved `articles` rows, bring the store-wide totals up to date and
         compare the articles with their candidate copies (the duplicate index),
-        keep their words and vectors and link them into stories, and list their claims.
+        keep their words and vectors and link them into stories, list their claims and
+        merge their speakers' names with the corpus's.
         `results` are the rows' parsed JSON results, when the caller has them."""
         ids = [row["id"] for row in rows]
         parsed = results or [json.loads(row["result"]) for row in rows]
@@ -255,6 +258,7 @@ class Store:
         ]
         duplicate_index.update(conn, saved, self.is_sqlite)
         claim_index.update(conn, parsed)
+        speaker_index.update(conn, parsed, self.add_up)
         terms = story_terms.update(conn, [(a.id, a.text, a.published) for a in saved])
         self.add_up(conn, story_terms.story_df, terms, ("articles",))
         story_index.update(conn, [story_index.Saved.of(result) for result in parsed])
@@ -275,7 +279,8 @@ class Store:
     def add_up(
         self, conn: Connection, table: Table, rows: list[dict[str, Any]], counts: tuple[str, ...]
     ) -> None:
-        """Add the rows' counts to a totals table; drop rows that fall to zero."""
+        """Add the rows' counts to a totals table; drop rows whose first count falls
+        to zero."""
         if not rows:
             return
         keys = list(table.primary_key.columns)

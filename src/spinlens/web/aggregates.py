@@ -11,6 +11,7 @@ from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import technique_rollup as rollup
 from spinlens.model import UNRESOLVED
+from spinlens.speakers.tables import speaker_totals
 from spinlens.store import Store
 
 TOP_SOURCES = 12
@@ -31,7 +32,7 @@ def aggregates(store: Store, min_words: int = MIN_WORDS) -> dict[str, Any]:
             "words": int(totals[1]),
             "techniques_per_source": techniques_per_source(conn, sources),
             "techniques_over_time": techniques_over_time(conn),
-            "top_speakers": top_names(conn, "speaker", UNRESOLVED, keep=False),
+            "top_speakers": top_speakers(conn),
             "unresolved_speakers": top_names(conn, "speaker", UNRESOLVED, keep=True),
             "top_entities": top_names(conn, "entity"),
             "reported_speech": reported_speech(conn, sources),
@@ -146,6 +147,22 @@ def top_names(
         .limit(TOP_NAMES)
     )
     return [{"name": r[0], "count": int(r[1]), "label": r[2]} for r in conn.execute(query)]
+
+
+def top_speakers(conn: Connection) -> list[dict[str, Any]]:
+    """The most quoted speakers, names merged across articles (`spinlens.speakers`),
+    each with its `key` (its page: /speakers/KEY)."""
+    t = speaker_totals.c
+    query = (
+        select(t.speaker, t.name, t.quotes, t.kind)
+        .where(t.quotes > 0)
+        .order_by(t.quotes.desc(), t.speaker)
+        .limit(TOP_NAMES)
+    )
+    return [
+        {"name": r.name, "count": int(r.quotes), "label": r.kind, "key": r.speaker}
+        for r in conn.execute(query)
+    ]
 
 
 def reported_speech(conn: Connection, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -46,8 +46,10 @@ def hbars(
     unit: str = "",
     percent: bool = False,
     width: int = WIDTH,
+    links: Sequence[str] | None = None,
 ) -> Markup:
-    """Horizontal bars, one per (name, value), in the order given."""
+    """Horizontal bars, one per (name, value), in the order given; with `links`, each
+    bar leads to its page."""
     if not items:
         return empty(label, "nothing to show yet", width)
     top = max(v for _, v in items) or 1.0
@@ -60,13 +62,15 @@ def hbars(
         one = unit[:-1] if value == 1 and unit.endswith("s") else unit
         shown = f"{100 * value:.1f} %" if percent else f"{value:,.0f}{one}"
         tip = escape(f"{name}: {shown}")
+        opening = f'<a href="{escape(links[i])}">' if links else ""
         body.append(
-            f"<g><title>{tip}</title>"
+            f"{opening}<g><title>{tip}</title>"
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
             f"{escape(short(name, chars))}</text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{ROW_H - 8}" '
             f'fill="{BAR_COLOUR}" rx="2"/>'
             f'<text x="{label_w + w + 5:.1f}" y="{y + 15}" fill="#333">{escape(shown)}</text></g>'
+            + ("</a>" if links else "")
         )
     return svg(12 + len(items) * ROW_H, body, label, width)
 

@@ -18,6 +18,7 @@ from spinlens.duplicates.outlets import outlet_copies
 from spinlens.model import Technique
 from spinlens.readers import ReadError
 from spinlens.render.templating import article_view, layer_css, score_filter
+from spinlens.speakers.views import page_of
 from spinlens.stories.cluster import GROWTH_DAYS
 from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
@@ -258,6 +259,7 @@ def dashboard_charts(data: dict[str, Any]) -> dict[str, Any]:
             unresolved_note(data["unresolved_speakers"]),
             " quotes",
             width=charts.NARROW,
+            links=[page_of(s["key"]) for s in data["top_speakers"]],
         ),
         "entities": charts.hbars(
             [(e["name"], e["count"]) for e in data["top_entities"]],

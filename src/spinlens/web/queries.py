@@ -18,6 +18,8 @@ from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import layer_counts
+from spinlens.model import UNRESOLVED
+from spinlens.speakers.views import merged_speakers, speaker_articles
 from spinlens.store import Store, articles, fts_query
 
 BASE_SORTS = {
@@ -165,10 +167,11 @@ def list_articles(
         query = query.order_by(*(k.desc() if order == "desc" else k.asc() for k in keys))
         counted = select(func.count()).select_from(stats).where(*conditions)
         active = filters.active()
-        if len(active) == 1 and (kind := next(iter(active))) in registry.facet_kinds():
+        alone = next(iter(active)) if len(active) == 1 else ""
+        if alone in registry.facet_kinds() and alone != "speaker":
             # one facet filter alone: the store-wide totals know the count
             counted = select(func.coalesce(func.max(totals.c.articles), 0)).where(
-                totals.c.kind == kind, totals.c.value == active[kind]
+                totals.c.kind == alone, totals.c.value == active[alone]
             )
     query = query.limit(per_page).offset(offset)
     try:
@@ -194,9 +197,11 @@ def conditions_of(store: Store, filters: Filters, joined: bool) -> list[Any]:
         out.append(stats.c.day <= filters.date_to)
     for kind, value in filters.facets:
         if value:
-            having = select(facets.c.article_id).where(
+            having: Any = select(facets.c.article_id).where(
                 facets.c.kind == kind, facets.c.value == value
             )
+            if kind == "speaker":  # a merged speaker's name stands for all of its names
+                having = having.union(speaker_articles(value))
             out.append(stats.c.article_id.in_(having))
     if filters.q and not joined:
         if store.is_sqlite:
@@ -277,7 +282,10 @@ def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:
                 .order_by(totals.c.articles.desc(), totals.c.value)
                 .limit(300)
             )
-            out[facet.options] = [(r[0], int(r[1])) for r in conn.execute(query)]
+            if facet.kind == "speaker":  # merged names first, then generic sources
+                query = query.where(totals.c.label == UNRESOLVED)
+                out[facet.options] = merged_speakers(conn)
+            out.setdefault(facet.options, []).extend((r[0], int(r[1])) for r in conn.execute(query))
     return out
 
 

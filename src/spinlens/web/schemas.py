@@ -92,6 +92,7 @@ class Count(BaseModel):
     name: str
     count: float
     label: str | None = None
+    key: str | None = Field(None, description="A merged speaker's key (its page: /speakers/KEY).")
 
 
 class SourceRate(BaseModel):
@@ -188,3 +189,44 @@ class ClaimList(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: Any
+
+
+class SpeakerRow(BaseModel):
+    """A speaker or entity, its names merged across articles."""
+
+    speaker: str = Field(..., description="Its key (the canonical name's words).")
+    name: str
+    kind: str = Field(..., description="person or organization")
+    articles: int
+    quotes: int = Field(..., description="Attributions credited to it.")
+    mentions: int = Field(..., description="Name mentions in the articles.")
+    page: str
+
+
+class SpeakerList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[SpeakerRow]
+
+
+class SpeakerProfile(SpeakerRow):
+    """One merged speaker; quotes, claims and techniques from its latest 100 articles."""
+
+    names: list[str] = Field(..., description="The names written for it, most frequent first.")
+    over_time: list[dict[str, Any]] = Field(
+        ..., description="Per month: articles, quotes, mentions."
+    )
+    undated: int = Field(..., description="Its articles with no publication date.")
+    outlets: list[dict[str, Any]] = Field(
+        ..., description="Per source: articles, quotes, mentions."
+    )
+    quotes_shown: list[dict[str, Any]] = Field(
+        ..., description="Its quotes, linked to their marks."
+    )
+    claims: list[dict[str, Any]]
+    techniques: list[dict[str, Any]] = Field(
+        ..., description="Technique marks overlapping its quotes or in their sentences, by name."
+    )
+    technique_marks: list[dict[str, Any]]
