@@ -16,12 +16,11 @@ from spinlens.render import open_writer
 from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import Writer
 from spinlens.web.claims import claim_page
+from spinlens.web.filters import Filters, QueryError
 from spinlens.web.jobs import Job
 from spinlens.web.queries import (
     MAX_PER_PAGE,
     PER_PAGE,
-    Filters,
-    QueryError,
     filter_options,
     list_articles,
     sorts,

@@ -23,11 +23,10 @@ from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.claims import claim_page, page_url
 from spinlens.web.copies import cached_stories, copies_panel, story_panel
+from spinlens.web.filters import Filters, QueryError
 from spinlens.web.queries import (
     PER_PAGE,
-    Filters,
     Listing,
-    QueryError,
     filter_options,
     list_articles,
     sorts,
