@@ -1,4 +1,6 @@
-"""The dashboard's figures, computed in SQL over the corpus index tables."""
+"""The dashboard's figures, computed in SQL over the corpus index tables, for the
+articles the filter bar chooses (`Filters`); with no filter the store-wide
+roll-ups answer."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from spinlens.constants import MIN_SOURCE_WORDS
+from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import technique_rollup as rollup
 from spinlens.model import UNRESOLVED
 from spinlens.store import Store
+from spinlens.web.filters import Filters, conditions_of
+from spinlens.web.timeline import over_time
 
 TOP_SOURCES = 12
 MIN_WORDS = MIN_SOURCE_WORDS
@@ -20,25 +25,33 @@ MONTHS = 24
 NO_SOURCE = "(no source)"
 
 
-def aggregates(store: Store, min_words: int = MIN_WORDS) -> dict[str, Any]:
-    """Everything the dashboard draws (the `Aggregates` schema of the API); sources
-    with fewer than `min_words` words are left out of the per-source figures."""
+def aggregates(
+    store: Store, filters: Filters | None = None, period: str = "", min_words: int = MIN_WORDS
+) -> dict[str, Any]:
+    """Everything the dashboard draws (the `Aggregates` schema of the API) for the
+    articles matching `filters`; sources with fewer than `min_words` words are left
+    out of the per-source figures; `period` (day, week, month; default: by the
+    dates' range) groups the figures over time."""
+    where = conditions_of(store, (filters or Filters()).checked())
     with store.engine.connect() as conn:
-        totals = conn.execute(select(func.count(), func.coalesce(func.sum(stats.c.words), 0))).one()
-        sources = top_sources(conn, min_words)
+        counted = select(func.count(), func.coalesce(func.sum(stats.c.words), 0)).where(*where)
+        articles, words = conn.execute(counted).one()
+        sources = top_sources(conn, where, min_words)
         return {
-            "articles": int(totals[0]),
-            "words": int(totals[1]),
-            "techniques_per_source": techniques_per_source(conn, sources),
-            "techniques_over_time": techniques_over_time(conn),
-            "top_speakers": top_names(conn, "speaker", UNRESOLVED, keep=False),
-            "unresolved_speakers": top_names(conn, "speaker", UNRESOLVED, keep=True),
-            "top_entities": top_names(conn, "entity"),
-            "reported_speech": reported_speech(conn, sources),
+            "articles": int(articles),
+            "words": int(words),
+            "techniques_per_source": techniques_per_source(conn, where, sources),
+            "techniques_over_time": techniques_by_month(conn, where),
+            "over_time": over_time(conn, where, period, [s["source"] for s in sources]),
+            "top_speakers": top_names(conn, where, "speaker", UNRESOLVED, keep=False),
+            "unresolved_speakers": top_names(conn, where, "speaker", UNRESOLVED),
+            "top_entities": top_names(conn, where, "entity"),
+            "reported_speech": reported_speech(sources),
             "languages": [
                 {"name": r[0] or "unknown", "count": int(r[1])}
                 for r in conn.execute(
                     select(stats.c.language, func.count().label("n"))
+                    .where(*where)
                     .group_by(stats.c.language)
                     .order_by(func.count().desc())
                     .limit(TOP_NAMES)
@@ -47,7 +60,7 @@ def aggregates(store: Store, min_words: int = MIN_WORDS) -> dict[str, Any]:
         }
 
 
-def top_sources(conn: Connection, min_words: int) -> list[dict[str, Any]]:
+def top_sources(conn: Connection, where: list[Any], min_words: int) -> list[dict[str, Any]]:
     """The sources with most articles (and at least `min_words` words): name, articles,
     words, quoted and all characters."""
     n = func.count().label("n")
@@ -59,6 +72,7 @@ def top_sources(conn: Connection, min_words: int) -> list[dict[str, Any]]:
             func.sum(stats.c.quote_chars),
             func.sum(stats.c.chars),
         )
+        .where(*where)
         .group_by(stats.c.source)
         .having(func.sum(stats.c.words) >= min_words)
         .order_by(n.desc(), stats.c.source)
@@ -75,17 +89,30 @@ def label(source: str | None) -> str:
     return source if source else NO_SOURCE
 
 
-def techniques_per_source(conn: Connection, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Technique spans per 1,000 words, by source (the largest sources)."""
-    keys = [s["source"] or "" for s in sources]
-    query = (
-        select(rollup.c.source, rollup.c.technique, func.sum(rollup.c.spans))
-        .where(rollup.c.source.in_(keys))
-        .group_by(rollup.c.source, rollup.c.technique)
+def technique_spans(where: list[Any], *keys: Any) -> Any:
+    """Technique spans grouped by `keys` (article_stats columns) and technique: the
+    store-wide roll-up's rows when nothing is filtered, else the chosen articles'
+    facet rows."""
+    if not where:
+        columns = [rollup.c[key.name] for key in keys]
+        return select(*columns, rollup.c.technique, func.sum(rollup.c.spans)).group_by(
+            *columns, rollup.c.technique
+        )
+    return (
+        select(*keys, facets.c.value, func.sum(facets.c.n))
+        .join(facets, facets.c.article_id == stats.c.article_id)
+        .where(facets.c.kind == "technique", *where)
+        .group_by(*keys, facets.c.value)
     )
+
+
+def techniques_per_source(
+    conn: Connection, where: list[Any], sources: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Technique spans per 1,000 words, by source (the largest sources)."""
     spans: dict[str, dict[str, int]] = {}
-    for row in conn.execute(query):
-        spans.setdefault(row[0].casefold(), {})[row[1]] = int(row[2])
+    for row in conn.execute(technique_spans(where, stats.c.source)):
+        spans.setdefault((row[0] or "").casefold(), {})[row[1]] = int(row[2])
     out = []
     for s in sources:
         words = max(s["words"], 1)
@@ -103,12 +130,12 @@ def techniques_per_source(conn: Connection, sources: list[dict[str, Any]]) -> li
     return out
 
 
-def techniques_over_time(conn: Connection) -> list[dict[str, Any]]:
+def techniques_by_month(conn: Connection, where: list[Any]) -> list[dict[str, Any]]:
     """Technique spans per month of publication (the latest months with dated articles)."""
     month = stats.c.month
     per_month = (
         select(month, func.count(), func.coalesce(func.sum(stats.c.words), 0))
-        .where(month.is_not(None))
+        .where(month.is_not(None), *where)
         .group_by(month)
         .order_by(month.desc())
         .limit(MONTHS)
@@ -119,36 +146,38 @@ def techniques_over_time(conn: Connection) -> list[dict[str, Any]]:
     }
     if not months:
         return []
-    query = (
-        select(rollup.c.month, rollup.c.technique, func.sum(rollup.c.spans))
-        .where(rollup.c.month >= min(months))
-        .group_by(rollup.c.month, rollup.c.technique)
-    )
-    for row in conn.execute(query):
+    for row in conn.execute(technique_spans(where, month)):
         if row[0] in months:
             months[row[0]]["counts"][row[1]] = int(row[2])
     return [months[m] for m in sorted(months)]
 
 
 def top_names(
-    conn: Connection, kind: str, label: str | None = None, keep: bool = True
+    conn: Connection, where: list[Any], kind: str, label: str | None = None, keep: bool = True
 ) -> list[dict[str, Any]]:
-    """The most frequent speakers (quotes) or named entities (mentions); with
-    `label`, only those with it (`keep`) or only the others."""
-    chosen = totals.c.kind == kind
+    """The most frequent speakers (quotes) or named entities (mentions) of the
+    chosen articles; with `label`, only those with it (`keep`) or only the others."""
+    table = totals if not where else facets
+    chosen = table.c.kind == kind
     if label is not None:
-        same = totals.c.label == label
-        chosen &= same if keep else (~same | totals.c.label.is_(None))
-    query = (
-        select(totals.c.value, totals.c.mentions, totals.c.label)
-        .where(chosen)
-        .order_by(totals.c.mentions.desc(), totals.c.value)
-        .limit(TOP_NAMES)
-    )
+        same = table.c.label == label
+        chosen &= same if keep else (~same | table.c.label.is_(None))
+    if not where:
+        mentions = totals.c.mentions
+        query = select(totals.c.value, mentions, totals.c.label).where(chosen)
+    else:
+        mentions = func.sum(facets.c.n).label("mentions")
+        articles = select(stats.c.article_id).where(*where)
+        query = (
+            select(facets.c.value, mentions, func.max(facets.c.label))
+            .where(chosen, facets.c.article_id.in_(articles))
+            .group_by(facets.c.value)
+        )
+    query = query.order_by(mentions.desc(), table.c.value).limit(TOP_NAMES)
     return [{"name": r[0], "count": int(r[1]), "label": r[2]} for r in conn.execute(query)]
 
 
-def reported_speech(conn: Connection, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def reported_speech(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Share of each source's text inside quotes."""
     return [
         {

@@ -13,9 +13,9 @@ from spinlens.model import Article
 from spinlens.readers import ReadError
 from spinlens.readers.metadata import checked
 from spinlens.render import open_writer
-from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import Writer
 from spinlens.web.claims import claim_page
+from spinlens.web.dashboard import cached_aggregates, chart_csv
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.jobs import Job
 from spinlens.web.queries import (
@@ -271,12 +271,30 @@ def claims(
     return ClaimList(**claim_page(workspace(request).store, request.query_params).as_dict())
 
 
-@router.get("/aggregates", summary="The dashboard's figures")
-def dashboard_data(request: Request) -> Aggregates:
-    ws = workspace(request)
-    return Aggregates(
-        **ws.cache.get("aggregates", lambda: aggregates(ws.store, ws.min_source_words))
-    )
+@router.get(
+    "/aggregates",
+    summary="The dashboard's figures, for the filter bar's articles",
+    response_model=None,
+    responses={200: {"content": {"text/csv": {}}}, **ERRORS},
+)
+def dashboard_data(
+    request: Request,
+    period: Literal["", "day", "week", "month"] = "",
+    format: Literal["json", "csv"] = "json",
+    chart: Annotated[str, Query(max_length=32, description="The chart a CSV holds")] = "",
+) -> Aggregates | Response:
+    """Every figure of the dashboard for the articles the filters choose (the
+    parameters of `GET /api/articles`, and `min_score`); `period` groups the
+    figures over time (default: by the dates' range). `format=csv` gives the data
+    of one `chart`: per_source, techniques_by_month, over_time, speakers,
+    entities, speech."""
+    try:
+        data = cached_aggregates(workspace(request), Filters.of(request.query_params), period)
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if format == "csv":
+        return chart_csv(data, chart or "over_time")
+    return Aggregates(**data)
 
 
 @router.get("/facets", summary="Values the corpus filters offer, with article counts")

@@ -19,7 +19,7 @@ from spinlens.batch import Runner
 from spinlens.config import Settings
 from spinlens.readers import Limits
 from spinlens.store import Store
-from spinlens.web import api, copies, pages
+from spinlens.web import api, copies, dashboard, pages
 from spinlens.web.aggregates import MIN_WORDS
 from spinlens.web.analysis import Analyzer, process_runner
 from spinlens.web.jobs import MAX_QUEUE, Jobs
@@ -104,6 +104,7 @@ def create_app(
     add_error_handlers(app)
     app.include_router(api.router)
     app.include_router(copies.router)
+    app.include_router(dashboard.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
