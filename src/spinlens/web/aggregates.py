@@ -162,6 +162,7 @@ def top_names(
     if label is not None:
         same = table.c.label == label
         chosen &= same if keep else (~same | table.c.label.is_(None))
+    mentions: Any
     if not where:
         mentions = totals.c.mentions
         query = select(totals.c.value, mentions, totals.c.label).where(chosen)

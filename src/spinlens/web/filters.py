@@ -50,7 +50,12 @@ class Filters:
 
         kinds = registry.facet_kinds()
         return cls(
-            *(value(name) for name in BASE_FILTERS),
+            q=value("q"),
+            source=value("source"),
+            language=value("language"),
+            date_from=value("date_from"),
+            date_to=value("date_to"),
+            min_score=value("min_score"),
             facets=tuple((kind, value(kind)) for kind in kinds if value(kind)),
         )
 

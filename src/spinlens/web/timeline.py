@@ -70,9 +70,9 @@ def over_time(
 ) -> dict[str, Any]:
     """Articles, words and technique spans per period for the articles matching
     `where`, in all and for each of `sources`."""
-    spans = layer_counts.alias("spans")
+    counted = layer_counts.alias("counted")
     joined = stats.outerjoin(
-        spans, (spans.c.article_id == stats.c.article_id) & (spans.c.layer == "techniques")
+        counted, (counted.c.article_id == stats.c.article_id) & (counted.c.layer == "techniques")
     )
     query = (
         select(
@@ -80,7 +80,7 @@ def over_time(
             stats.c.day,
             func.count(),
             func.coalesce(func.sum(stats.c.words), 0),
-            func.coalesce(func.sum(spans.c.n), 0),
+            func.coalesce(func.sum(counted.c.n), 0),
         )
         .select_from(joined)
         .where(stats.c.day.is_not(None), *where)
@@ -95,10 +95,10 @@ def over_time(
     chosen = period_of(min(r[1] for r in rows), max(r[1] for r in rows), period)
     wanted = {(s or "").casefold(): s for s in sources}
     by_source: dict[str, list[tuple[date, int, int, int]]] = {}
-    for source, *counts in rows:
+    for source, day, articles, words, spans in rows:
         key = (source or "").casefold()
         if key in wanted:
-            by_source.setdefault(key, []).append((counts[0], counts[1], counts[2], counts[3]))
+            by_source.setdefault(key, []).append((day, articles, words, spans))
     return {
         "period": chosen,
         "points": points(((r[1], r[2], r[3], r[4]) for r in rows), chosen),
