@@ -16,6 +16,7 @@ from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import NO_SOURCE, aggregates
 from spinlens.web.filters import Filters, QueryError
+from spinlens.web.outlets import outlet_profile
 from spinlens.web.pages import filtered_page
 from spinlens.web.state import Workspace, workspace
 from spinlens.web.timeline import month_bounds
@@ -215,3 +216,36 @@ def chart_svg(request: Request, name: str) -> Response:
         raise HTTPException(404, f"no chart {name!r}: one of {', '.join(drawn)}")
     headers = {"content-disposition": f'attachment; filename="{name}.svg"'}
     return Response(str(drawn[name]), media_type="image/svg+xml", headers=headers)
+
+
+def cached_profile(ws: Workspace, source: str, filters: Filters) -> dict[str, Any] | None:
+    """An outlet's profile for these filters (cached for 30 seconds)."""
+    key = f"outlet:{source}:{sorted(filters.active().items())}"
+    return ws.cache.get(key, lambda: outlet_profile(ws.store, source, filters))
+
+
+@router.get("/outlets/{source:path}", response_class=HTMLResponse)
+def outlet_page(request: Request, source: str) -> HTMLResponse:
+    """One outlet's profile against the rest of the corpus, for the filter bar's
+    period and filters."""
+    filters = Filters.of(request.query_params).but(source="")
+    try:
+        profile = cached_profile(workspace(request), source, filters)
+    except QueryError as exc:
+        return filtered_page(
+            request, "outlet.html.j2", str(exc), nav="", filters=filters, source=source
+        )
+    if profile is None:
+        raise HTTPException(404, "no stored article of this outlet matches these filters")
+    return filtered_page(
+        request,
+        "outlet.html.j2",
+        None,
+        nav="",
+        filters=filters,
+        source=source,
+        profile=profile,
+        rows=sorted(
+            profile["outlet"]["techniques"].items(), key=lambda kv: -kv[1]["per_1000_words"]
+        ),
+    )
