@@ -48,7 +48,18 @@ from spinlens.web.app import create_app
 OUTLETS = [f"Outlet {n:02d}" for n in range(40)]
 PEOPLE = [f"Person {n:03d}" for n in range(60)] + ["a senior official", "the ministry"]
 ENTITIES = [f"Entity {n:03d}" for n in range(300)]
-WORDS = "police government minister percent budget strike harbour council tax vote".split()
+WORDS = [
+    "police",
+    "government",
+    "minister",
+    "percent",
+    "budget",
+    "strike",
+    "harbour",
+    "council",
+    "tax",
+    "vote",
+]
 CHUNK = 2_000
 
 
