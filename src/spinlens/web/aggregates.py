@@ -1,21 +1,15 @@
-"""The dashboard's figures, computed in SQL over the corpus index tables, for the
-articles the filter bar chooses (`Filters`); with no filter the store-wide
-roll-ups answer."""
+"""The dashboard's figures for the articles the filter bar chooses: sums over the
+in-memory corpus cube (`web/cube.py`) under the filters' mask."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+import numpy as np
 
 from spinlens.constants import MIN_SOURCE_WORDS
-from spinlens.facets import article_facets as facets
-from spinlens.facets import article_stats as stats
-from spinlens.facets import facet_totals as totals
-from spinlens.facets import technique_rollup as rollup
 from spinlens.model import UNRESOLVED
-from spinlens.store import Store
-from spinlens.web.filters import Filters, conditions_of
+from spinlens.web.cube import Cube, month_name
 from spinlens.web.timeline import over_time
 
 TOP_SOURCES = 12
@@ -26,62 +20,55 @@ NO_SOURCE = "(no source)"
 
 
 def aggregates(
-    store: Store, filters: Filters | None = None, period: str = "", min_words: int = MIN_WORDS
+    cube: Cube, chosen: np.ndarray, period: str = "", min_words: int = MIN_WORDS
 ) -> dict[str, Any]:
     """Everything the dashboard draws (the `Aggregates` schema of the API) for the
-    articles matching `filters`; sources with fewer than `min_words` words are left
-    out of the per-source figures; `period` (day, week, month; default: by the
-    dates' range) groups the figures over time."""
-    where = conditions_of(store, (filters or Filters()).checked())
-    with store.engine.connect() as conn:
-        counted = select(func.count(), func.coalesce(func.sum(stats.c.words), 0)).where(*where)
-        articles, words = conn.execute(counted).one()
-        sources = top_sources(conn, where, min_words)
-        return {
-            "articles": int(articles),
-            "words": int(words),
-            "techniques_per_source": techniques_per_source(conn, where, sources),
-            "techniques_over_time": techniques_by_month(conn, where),
-            "over_time": over_time(conn, where, period, [s["source"] for s in sources]),
-            "top_speakers": top_names(conn, where, "speaker", UNRESOLVED, keep=False),
-            "unresolved_speakers": top_names(conn, where, "speaker", UNRESOLVED),
-            "top_entities": top_names(conn, where, "entity"),
-            "reported_speech": reported_speech(sources),
-            "languages": [
-                {"name": r[0] or "unknown", "count": int(r[1])}
-                for r in conn.execute(
-                    select(stats.c.language, func.count().label("n"))
-                    .where(*where)
-                    .group_by(stats.c.language)
-                    .order_by(func.count().desc())
-                    .limit(TOP_NAMES)
-                )
-            ],
-        }
+    `chosen` articles; sources with fewer than `min_words` words are left out of the
+    per-source figures; `period` (day, week, month; default: by the dates' range)
+    groups the figures over time."""
+    sources = top_sources(cube, chosen, min_words)
+    languages = np.bincount(cube.language[chosen], minlength=len(cube.languages.values))
+    return {
+        "articles": int(chosen.sum()),
+        "words": int(cube.words[chosen].sum()),
+        "techniques_per_source": techniques_per_source(cube, chosen, sources),
+        "techniques_over_time": techniques_by_month(cube, chosen),
+        "over_time": over_time(cube, chosen, period, [s["code"] for s in sources]),
+        "top_speakers": top_names(cube, chosen, "speaker", UNRESOLVED, keep=False),
+        "unresolved_speakers": top_names(cube, chosen, "speaker", UNRESOLVED),
+        "top_entities": top_names(cube, chosen, "entity"),
+        "reported_speech": reported_speech(sources),
+        "languages": [
+            {"name": cube.languages.values[c] or "unknown", "count": int(languages[c])}
+            for c in ranked(languages, [str(v) for v in cube.languages.values])
+        ],
+    }
 
 
-def top_sources(conn: Connection, where: list[Any], min_words: int) -> list[dict[str, Any]]:
-    """The sources with most articles (and at least `min_words` words): name, articles,
-    words, quoted and all characters."""
-    n = func.count().label("n")
-    query = (
-        select(
-            stats.c.source,
-            n,
-            func.sum(stats.c.words),
-            func.sum(stats.c.quote_chars),
-            func.sum(stats.c.chars),
-        )
-        .where(*where)
-        .group_by(stats.c.source)
-        .having(func.sum(stats.c.words) >= min_words)
-        .order_by(n.desc(), stats.c.source)
-        .limit(TOP_SOURCES)
-    )
+def ranked(counts: np.ndarray, names: list[str], limit: int = TOP_NAMES) -> list[int]:
+    """Codes of the `limit` largest non-zero counts, ties by name."""
+    found = np.nonzero(counts)[0]
+    best = found[np.argsort(-counts[found], kind="stable")][: 10 * limit]
+    return sorted(best.tolist(), key=lambda c: (-counts[c], names[c].casefold()))[:limit]
+
+
+def top_sources(cube: Cube, chosen: np.ndarray, min_words: int) -> list[dict[str, Any]]:
+    """The sources with most chosen articles (and at least `min_words` words): code,
+    name, articles, words, quoted and all characters."""
+    size = len(cube.sources.values)
+
+    def total(weights: np.ndarray | None = None) -> np.ndarray:
+        given = None if weights is None else weights[chosen]
+        return np.bincount(cube.source[chosen], weights=given, minlength=size)
+
+    articles, words = total(), total(cube.words)
+    quoted, chars = total(cube.quote_chars), total(cube.chars)
+    articles[words < min_words] = 0
+    names = [v or "" for v in cube.sources.values]
     return [
-        {"source": r[0], "articles": int(r[1]), "words": int(r[2] or 0)}
-        | {"quote_chars": int(r[3] or 0), "chars": int(r[4] or 0)}
-        for r in conn.execute(query)
+        {"code": c, "source": cube.sources.values[c], "articles": int(articles[c])}
+        | {"words": int(words[c]), "quote_chars": int(quoted[c]), "chars": int(chars[c])}
+        for c in ranked(articles, names, TOP_SOURCES)
     ]
 
 
@@ -89,34 +76,27 @@ def label(source: str | None) -> str:
     return source if source else NO_SOURCE
 
 
-def technique_spans(where: list[Any], *keys: Any) -> Any:
-    """Technique spans grouped by `keys` (article_stats columns) and technique: the
-    store-wide roll-up's rows when nothing is filtered, else the chosen articles'
-    facet rows."""
-    if not where:
-        columns = [rollup.c[key.name] for key in keys]
-        return select(*columns, rollup.c.technique, func.sum(rollup.c.spans)).group_by(
-            *columns, rollup.c.technique
-        )
-    return (
-        select(*keys, facets.c.value, func.sum(facets.c.n))
-        .join(facets, facets.c.article_id == stats.c.article_id)
-        .where(facets.c.kind == "technique", *where)
-        .group_by(*keys, facets.c.value)
-    )
+def spans_by(cube: Cube, chosen: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
+    """Technique spans of the chosen articles, by group (each article's code in
+    `groups`, from 0 to `size`) and technique: a (size, techniques) matrix."""
+    rows = cube.facets["technique"]
+    kept = chosen[rows.article] & (groups[rows.article] >= 0)
+    width = len(rows.values.values)
+    cells = groups[rows.article[kept]] * width + rows.value[kept]
+    found = np.bincount(cells, weights=rows.n[kept], minlength=size * width)
+    return found.reshape(size, width)
 
 
 def techniques_per_source(
-    conn: Connection, where: list[Any], sources: list[dict[str, Any]]
+    cube: Cube, chosen: np.ndarray, sources: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Technique spans per 1,000 words, by source (the largest sources)."""
-    spans: dict[str, dict[str, int]] = {}
-    for row in conn.execute(technique_spans(where, stats.c.source)):
-        spans.setdefault((row[0] or "").casefold(), {})[row[1]] = int(row[2])
+    spans = spans_by(cube, chosen, cube.source.astype(np.int64), len(cube.sources.values))
+    names = cube.facets["technique"].values.values
     out = []
     for s in sources:
         words = max(s["words"], 1)
-        counted = spans.get((s["source"] or "").casefold(), {})
+        counted = {names[t]: n for t, n in enumerate(spans[s["code"]]) if n}
         rates = {k: round(1000 * v / words, 3) for k, v in sorted(counted.items())}
         out.append(
             {
@@ -130,52 +110,45 @@ def techniques_per_source(
     return out
 
 
-def techniques_by_month(conn: Connection, where: list[Any]) -> list[dict[str, Any]]:
+def techniques_by_month(cube: Cube, chosen: np.ndarray) -> list[dict[str, Any]]:
     """Technique spans per month of publication (the latest months with dated articles)."""
-    month = stats.c.month
-    per_month = (
-        select(month, func.count(), func.coalesce(func.sum(stats.c.words), 0))
-        .where(month.is_not(None), *where)
-        .group_by(month)
-        .order_by(month.desc())
-        .limit(MONTHS)
-    )
-    months: dict[str, dict[str, Any]] = {
-        r[0]: {"month": r[0], "articles": int(r[1]), "words": int(r[2]), "counts": {}}
-        for r in conn.execute(per_month)
-    }
-    if not months:
+    dated = chosen & (cube.month >= 0)
+    months = np.unique(cube.month[dated])[-MONTHS:]
+    if not len(months):
         return []
-    for row in conn.execute(technique_spans(where, month)):
-        if row[0] in months:
-            months[row[0]]["counts"][row[1]] = int(row[2])
-    return [months[m] for m in sorted(months)]
+    groups = np.searchsorted(months, cube.month)
+    inside = (groups < len(months)) & (months[np.minimum(groups, len(months) - 1)] == cube.month)
+    groups = np.where(inside, groups, -1)
+    kept = dated & inside
+    articles = np.bincount(groups[kept], minlength=len(months))
+    words = np.bincount(groups[kept], weights=cube.words[kept], minlength=len(months))
+    spans = spans_by(cube, kept, groups, len(months))
+    names = cube.facets["technique"].values.values
+    return [
+        {"month": month_name(int(m)), "articles": int(articles[i]), "words": int(words[i])}
+        | {"counts": {names[t]: int(n) for t, n in enumerate(spans[i]) if n}}
+        for i, m in enumerate(months)
+    ]
 
 
 def top_names(
-    conn: Connection, where: list[Any], kind: str, label: str | None = None, keep: bool = True
+    cube: Cube, chosen: np.ndarray, kind: str, label: str | None = None, keep: bool = True
 ) -> list[dict[str, Any]]:
     """The most frequent speakers (quotes) or named entities (mentions) of the
     chosen articles; with `label`, only those with it (`keep`) or only the others."""
-    table = totals if not where else facets
-    chosen = table.c.kind == kind
+    rows = cube.facets[kind]
+    kept = chosen[rows.article]
+    mentions = np.bincount(
+        rows.value[kept], weights=rows.n[kept], minlength=len(rows.values.values)
+    )
     if label is not None:
-        same = table.c.label == label
-        chosen &= same if keep else (~same | table.c.label.is_(None))
-    mentions: Any
-    if not where:
-        mentions = totals.c.mentions
-        query = select(totals.c.value, mentions, totals.c.label).where(chosen)
-    else:
-        mentions = func.sum(facets.c.n).label("mentions")
-        articles = select(stats.c.article_id).where(*where)
-        query = (
-            select(facets.c.value, mentions, func.max(facets.c.label))
-            .where(chosen, facets.c.article_id.in_(articles))
-            .group_by(facets.c.value)
-        )
-    query = query.order_by(mentions.desc(), table.c.value).limit(TOP_NAMES)
-    return [{"name": r[0], "count": int(r[1]), "label": r[2]} for r in conn.execute(query)]
+        same = np.array([found == label for found in rows.labels], dtype=bool)
+        mentions[same != keep] = 0
+    names = rows.values.values
+    return [
+        {"name": names[c], "count": int(mentions[c]), "label": rows.labels[c]}
+        for c in ranked(mentions, names)
+    ]
 
 
 def reported_speech(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:

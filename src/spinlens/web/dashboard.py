@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import NO_SOURCE, aggregates
+from spinlens.web.cube import Cube, load, mark_of
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.outlets import outlet_profile
 from spinlens.web.pages import filtered_page
@@ -23,6 +25,8 @@ from spinlens.web.timeline import month_bounds
 
 router = APIRouter(include_in_schema=False)
 UNIT = " per 1,000 words"
+CUBE_TTL = 600.0
+"""Longest a loaded corpus cube is used (seconds)."""
 ALL = "all articles"
 CSV_COLUMNS: dict[str, list[str]] = {
     "per_source": ["source", "articles", "words", "technique", "per_1000_words"],
@@ -37,10 +41,42 @@ CSV_COLUMNS: dict[str, list[str]] = {
 CSV_COLUMNS["articles_over_time"] = CSV_COLUMNS["over_time"]
 
 
+def corpus_cube(ws: Workspace) -> Cube:
+    """The store's corpus cube: loaded once, again when the store changed (this
+    process's writes empty the cache; another's show in the article count or the
+    highest rowid), and at least every `CUBE_TTL` seconds."""
+    cube = ws.cache.get("cube", lambda: load(ws.store), CUBE_TTL)
+    if cube.mark != mark_of(ws.store):
+        ws.cache.drop("cube")
+        cube = ws.cache.get("cube", lambda: load(ws.store), CUBE_TTL)
+    return cube
+
+
+def chosen_articles(ws: Workspace, filters: Filters) -> tuple[Cube, np.ndarray]:
+    """The cube and which of its articles the filters choose (raises QueryError)."""
+    cube = corpus_cube(ws)
+    return cube, cube.mask(ws.store, filters.checked())
+
+
 def cached_aggregates(ws: Workspace, filters: Filters, period: str) -> dict[str, Any]:
     """The dashboard's figures for these filters (cached for 30 seconds)."""
-    key = f"aggregates:{sorted(filters.active().items())}:{period}"
-    return ws.cache.get(key, lambda: aggregates(ws.store, filters, period, ws.min_source_words))
+
+    def compute() -> dict[str, Any]:
+        cube, chosen = chosen_articles(ws, filters)
+        return aggregates(cube, chosen, period, ws.min_source_words)
+
+    return ws.cache.get(f"aggregates:{sorted(filters.active().items())}:{period}", compute)
+
+
+def cached_profile(ws: Workspace, source: str, filters: Filters) -> dict[str, Any] | None:
+    """An outlet's profile for these filters (cached for 30 seconds)."""
+
+    def compute() -> dict[str, Any] | None:
+        cube, chosen = chosen_articles(ws, filters.but(source=""))
+        found = outlet_profile(cube, chosen, source)
+        return found and found | {"filters": filters.but(source="").active()}
+
+    return ws.cache.get(f"outlet:{source}:{sorted(filters.active().items())}", compute)
 
 
 def chart_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -216,12 +252,6 @@ def chart_svg(request: Request, name: str) -> Response:
         raise HTTPException(404, f"no chart {name!r}: one of {', '.join(drawn)}")
     headers = {"content-disposition": f'attachment; filename="{name}.svg"'}
     return Response(str(drawn[name]), media_type="image/svg+xml", headers=headers)
-
-
-def cached_profile(ws: Workspace, source: str, filters: Filters) -> dict[str, Any] | None:
-    """An outlet's profile for these filters (cached for 30 seconds)."""
-    key = f"outlet:{source}:{sorted(filters.active().items())}"
-    return ws.cache.get(key, lambda: outlet_profile(ws.store, source, filters))
 
 
 @router.get("/outlets/{source:path}", response_class=HTMLResponse)

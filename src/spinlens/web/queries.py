@@ -148,12 +148,14 @@ class TimedCache:
     def __init__(self, ttl: float):
         self.ttl = ttl
         self.values: dict[str, tuple[float, Any]] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
 
-    def get(self, key: str, compute: Callable[[], T]) -> T:
+    def get(self, key: str, compute: Callable[[], T], ttl: float | None = None) -> T:
+        """The value kept under `key`, computed when missing or older than `ttl`
+        (default: the cache's)."""
         with self.lock:
             hit = self.values.get(key)
-            if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            if hit is not None and time.monotonic() - hit[0] < (ttl or self.ttl):
                 return hit[1]
             value = compute()
             self.values[key] = (time.monotonic(), value)
@@ -162,6 +164,10 @@ class TimedCache:
     def clear(self) -> None:
         with self.lock:
             self.values.clear()
+
+    def drop(self, key: str) -> None:
+        with self.lock:
+            self.values.pop(key, None)
 
 
 def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:

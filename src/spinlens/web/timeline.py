@@ -9,10 +9,9 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+import numpy as np
 
-from spinlens.facets import article_stats as stats
-from spinlens.facets import layer_counts
+from spinlens.web.cube import Cube
 
 PERIODS = ("day", "week", "month")
 DAYS_BY_DAY = 92
@@ -65,46 +64,36 @@ def points(rows: Iterable[tuple[date, int, int, int]], period: str) -> list[dict
     return [out[name] for name in sorted(out)]
 
 
-def over_time(
-    conn: Connection, where: list[Any], period: str, sources: list[str | None]
-) -> dict[str, Any]:
-    """Articles, words and technique spans per period for the articles matching
-    `where`, in all and for each of `sources`."""
-    counted = layer_counts.alias("counted")
-    joined = stats.outerjoin(
-        counted, (counted.c.article_id == stats.c.article_id) & (counted.c.layer == "techniques")
-    )
-    query = (
-        select(
-            stats.c.source,
-            stats.c.day,
-            func.count(),
-            func.coalesce(func.sum(stats.c.words), 0),
-            func.coalesce(func.sum(counted.c.n), 0),
-        )
-        .select_from(joined)
-        .where(stats.c.day.is_not(None), *where)
-        .group_by(stats.c.source, stats.c.day)
-    )
-    rows = [
-        (r[0], date.fromisoformat(r[1]), int(r[2]), int(r[3]), int(r[4]))
-        for r in conn.execute(query)
+def daily(cube: Cube, chosen: np.ndarray) -> list[tuple[date, int, int, int]]:
+    """(day, articles, words, technique spans) of the chosen dated articles."""
+    dated = chosen & (cube.day > 0)
+    days, where = np.unique(cube.day[dated], return_inverse=True)
+    size = len(days)
+    articles = np.bincount(where, minlength=size)
+    words = np.bincount(where, weights=cube.words[dated], minlength=size)
+    spans = np.bincount(where, weights=cube.spans[dated], minlength=size)
+    return [
+        (date.fromordinal(int(d)), int(articles[i]), int(words[i]), int(spans[i]))
+        for i, d in enumerate(days)
     ]
+
+
+def over_time(cube: Cube, chosen: np.ndarray, period: str, sources: list[int]) -> dict[str, Any]:
+    """Articles, words and technique spans per period for the chosen articles, in
+    all and for each of `sources` (codes in the cube)."""
+    rows = daily(cube, chosen)
     if not rows:
         return {"period": period if period in PERIODS else "month", "points": [], "by_source": []}
-    chosen = period_of(min(r[1] for r in rows), max(r[1] for r in rows), period)
-    wanted = {(s or "").casefold(): s for s in sources}
-    by_source: dict[str, list[tuple[date, int, int, int]]] = {}
-    for source, day, articles, words, spans in rows:
-        key = (source or "").casefold()
-        if key in wanted:
-            by_source.setdefault(key, []).append((day, articles, words, spans))
+    chosen_period = period_of(rows[0][0], rows[-1][0], period)
+    by_source = [
+        (cube.sources.values[code], daily(cube, chosen & (cube.source == code))) for code in sources
+    ]
     return {
-        "period": chosen,
-        "points": points(((r[1], r[2], r[3], r[4]) for r in rows), chosen),
+        "period": chosen_period,
+        "points": points(rows, chosen_period),
         "by_source": [
-            {"source": wanted[key], "points": points(by_source[key], chosen)}
-            for key in wanted
-            if key in by_source
+            {"source": name, "points": points(found, chosen_period)}
+            for name, found in by_source
+            if found
         ],
     }
