@@ -29,9 +29,10 @@ def short(label: str, limit: int = 26) -> str:
 
 
 def svg(height: int, body: list[str], label: str, width: int = WIDTH) -> Markup:
+    role = "group" if any(part.startswith("<a ") for part in body) else "img"  # links inside
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(label)}" {FONT}>'
+        f'width="100%" role="{role}" aria-label="{escape(label)}" {FONT}>'
         f"<title>{escape(label)}</title>"
     )
     return Markup(head + "".join(body) + "</svg>")
