@@ -30,6 +30,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from bench_claims_view import OUTLETS, WORDS
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select, text
 
@@ -47,21 +48,8 @@ from spinlens.techniques import NAMES as TECHNIQUES
 from spinlens.web.app import create_app
 from spinlens.web.dashboard import corpus_cube
 
-OUTLETS = [f"Outlet {n:02d}" for n in range(40)]
 PEOPLE = [f"Person {n:03d}" for n in range(60)] + ["a senior official", "the ministry"]
 ENTITIES = [f"Entity {n:03d}" for n in range(300)]
-WORDS = [
-    "police",
-    "government",
-    "minister",
-    "percent",
-    "budget",
-    "strike",
-    "harbour",
-    "council",
-    "tax",
-    "vote",
-]
 CHUNK = 2_000
 
 

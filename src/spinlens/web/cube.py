@@ -59,7 +59,7 @@ class FacetRows:
 class Cube:
     """Every stored article's index row, one array per column (positions agree)."""
 
-    mark: tuple[int, int]
+    mark: int
     ids: list[str]
     doc: np.ndarray
     source: np.ndarray
@@ -130,13 +130,12 @@ def month_name(month: int) -> str:
     return f"{1970 + month // 12}-{1 + month % 12:02d}"
 
 
-def mark_of(store: Store) -> tuple[int, int]:
-    """What tells a changed store cheaply: articles indexed and the highest rowid."""
+def mark_of(store: Store) -> int:
+    """What tells cheaply that articles were added: the highest rowid indexed (an
+    index lookup; the store never deletes)."""
     with store.engine.connect() as conn:
-        count, top = conn.execute(
-            select(func.count(), func.coalesce(func.max(article_stats.c.doc), 0))
-        ).one()
-    return int(count), int(top)
+        top = conn.execute(select(func.max(article_stats.c.doc))).scalar()
+    return int(top or 0)
 
 
 def load(store: Store) -> Cube:

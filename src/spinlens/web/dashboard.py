@@ -43,8 +43,8 @@ CSV_COLUMNS["articles_over_time"] = CSV_COLUMNS["over_time"]
 
 def corpus_cube(ws: Workspace) -> Cube:
     """The store's corpus cube: loaded once, again when the store changed (this
-    process's writes empty the cache; another's show in the article count or the
-    highest rowid), and at least every `CUBE_TTL` seconds."""
+    process's writes empty the cache; another's new articles show as a new highest
+    rowid), and at least every `CUBE_TTL` seconds."""
     cube = ws.cache.get("cube", lambda: load(ws.store), CUBE_TTL)
     if cube.mark != mark_of(ws.store):
         ws.cache.drop("cube")

@@ -26,7 +26,8 @@ def interval(units: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarr
     of `units` (spans per unit and technique), resampling the units."""
     rng = np.random.default_rng(SEED)
     n = len(words)
-    weights = rng.multinomial(n, np.full(n, 1 / n), size=RESAMPLES)
+    drawn = rng.integers(0, n, (RESAMPLES, n)) + n * np.arange(RESAMPLES)[:, None]
+    weights = np.bincount(drawn.ravel(), minlength=RESAMPLES * n).reshape(RESAMPLES, n)
     rates = 1000 * (weights @ units) / np.maximum(weights @ words, 1)[:, None]
     low, high = np.percentile(rates, [2.5, 97.5], axis=0)
     return low, high
