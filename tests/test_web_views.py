@@ -162,3 +162,14 @@ def test_min_score_chooses_articles_with_a_claim_that_check_worthy(web_client):
     top = web_client.get("/api/articles", params={"min_score": best}).json()
     assert top["total"] >= 1
     assert web_client.get("/api/articles", params={"min_score": 1}).json()["total"] <= top["total"]
+
+
+def test_the_cube_follows_articles_another_process_adds(web_client, web_store):
+    from spinlens.model import Article
+    from spinlens.web.dashboard import corpus_cube
+
+    ws = web_client.app.state.ws
+    before = corpus_cube(ws)
+    web_store.save([Article.create("late", "A late story.", source="Late Post")])
+    after = corpus_cube(ws)  # no cache cleared: the new rowid tells
+    assert len(after) == len(before) + 1 and after.sources.find("late post") >= 0
