@@ -173,3 +173,9 @@ def test_the_cube_follows_articles_another_process_adds(web_client, web_store):
     web_store.save([Article.create("late", "A late story.", source="Late Post")])
     after = corpus_cube(ws)  # no cache cleared: the new rowid tells
     assert len(after) == len(before) + 1 and after.sources.find("late post") >= 0
+
+
+def test_a_search_fts_refuses_is_a_clear_error(web_client):
+    page = web_client.get("/dashboard", params={"q": '"unterminated'})
+    assert page.status_code == 400 and "search failed" in page.text
+    assert web_client.get("/api/aggregates", params={"q": '"x'}).status_code == 422

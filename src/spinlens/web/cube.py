@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, or_, select, text
+from sqlalchemy.exc import OperationalError
 
 from spinlens import layers as registry
 from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets, article_stats, layer_counts
 from spinlens.store import Store, articles, fts_query
-from spinlens.web.filters import Filters
+from spinlens.web.filters import Filters, QueryError
 
 EPOCH = date(1970, 1, 1).toordinal()
 
@@ -108,13 +109,17 @@ class Cube:
 
 
 def search(store: Store, query: str) -> np.ndarray:
-    """The rowids (`doc`) of the articles a full-text query finds."""
+    """The rowids (`doc`) of the articles a full-text query finds (raises
+    QueryError for a query FTS5 refuses)."""
     with store.engine.connect() as conn:
         if store.is_sqlite:
-            found = conn.execute(
-                text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q"),
-                {"q": fts_query(query)},
-            )
+            try:
+                found = conn.execute(
+                    text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q"),
+                    {"q": fts_query(query)},
+                ).all()
+            except OperationalError as exc:
+                raise QueryError(f"search failed: {str(exc.orig).splitlines()[0]}") from exc
         else:
             pattern = f"%{query}%"
             found = conn.execute(

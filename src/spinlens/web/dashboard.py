@@ -222,7 +222,13 @@ def dashboard(request: Request) -> HTMLResponse:
         data = cached_aggregates(ws, filters, period)
     except QueryError as exc:
         return filtered_page(
-            request, "dashboard.html.j2", str(exc), nav="dashboard", filters=filters
+            request,
+            "dashboard.html.j2",
+            str(exc),
+            nav="dashboard",
+            filters=filters,
+            period=period,
+            data=None,
         )
     return filtered_page(
         request,
@@ -263,7 +269,13 @@ def outlet_page(request: Request, source: str) -> HTMLResponse:
         profile = cached_profile(workspace(request), source, filters)
     except QueryError as exc:
         return filtered_page(
-            request, "outlet.html.j2", str(exc), nav="", filters=filters, source=source
+            request,
+            "outlet.html.j2",
+            str(exc),
+            nav="",
+            filters=filters,
+            source=source,
+            profile=None,
         )
     if profile is None:
         raise HTTPException(404, "no stored article of this outlet matches these filters")
