@@ -126,7 +126,7 @@ def search(store: Store, query: str) -> np.ndarray:
                 select(article_stats.c.doc)
                 .join(articles, articles.c.id == article_stats.c.article_id)
                 .where(or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern)))
-            )
+            ).all()
         return np.fromiter((r[0] for r in found), dtype=np.int64)
 
 
