@@ -179,10 +179,10 @@ Point = dict[str, Any]
 
 
 def period_axis(periods: Sequence[str], left: int, base: int) -> tuple[dict[str, float], list[str]]:
-    """Each period's x position and the axis labels (at most 12 shown)."""
+    """Each period's x position and the axis labels (at most 8 shown)."""
     step = (WIDTH - left - 10) / max(len(periods), 1)
     xs = {p: left + step * (i + 0.5) for i, p in enumerate(periods)}
-    every = max(1, len(periods) // 12)
+    every = max(1, -(-len(periods) // 8))  # at most 8 labels: they do not overlap
     body = [
         f'<text x="{xs[p]:.1f}" y="{base + 16}" text-anchor="middle">{escape(p)}</text>'
         for i, p in enumerate(periods)
