@@ -62,6 +62,7 @@ class Cube:
 
     mark: int
     ids: list[str]
+    position: dict[str, int]
     doc: np.ndarray
     source: np.ndarray
     sources: Codes
@@ -104,13 +105,22 @@ class Cube:
                 having[rows.article[rows.value == rows.values.find(value)]] = True
             chosen &= having
         if filters.q:
-            chosen &= np.isin(self.doc, search(store, filters.q))
+            chosen &= self.found(store, filters.q)
         return chosen
 
+    def found(self, store: Store, query: str) -> np.ndarray:
+        """Which articles a full-text query finds: by rowid on SQLite (FTS5), by id
+        elsewhere (`ILIKE`)."""
+        if store.is_sqlite:
+            return np.isin(self.doc, search(store, query))
+        hits = np.zeros(len(self), dtype=bool)
+        hits[[self.position[i] for i in search(store, query) if i in self.position]] = True
+        return hits
 
-def search(store: Store, query: str) -> np.ndarray:
-    """The rowids (`doc`) of the articles a full-text query finds (raises
-    QueryError for a query FTS5 refuses)."""
+
+def search(store: Store, query: str) -> list[Any]:
+    """The rowids (SQLite) or ids (elsewhere) of the articles a full-text query
+    finds (raises QueryError for a query FTS5 refuses)."""
     with store.engine.connect() as conn:
         if store.is_sqlite:
             try:
@@ -123,11 +133,11 @@ def search(store: Store, query: str) -> np.ndarray:
         else:
             pattern = f"%{query}%"
             found = conn.execute(
-                select(article_stats.c.doc)
-                .join(articles, articles.c.id == article_stats.c.article_id)
-                .where(or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern)))
+                select(articles.c.id).where(
+                    or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
+                )
             ).all()
-        return np.fromiter((r[0] for r in found), dtype=np.int64)
+        return [r[0] for r in found]
 
 
 def month_name(month: int) -> str:
@@ -136,10 +146,11 @@ def month_name(month: int) -> str:
 
 
 def mark_of(store: Store) -> int:
-    """What tells cheaply that articles were added: the highest rowid indexed (an
-    index lookup; the store never deletes)."""
+    """What tells cheaply that articles were added: on SQLite the highest rowid
+    indexed (an index lookup; the store never deletes), elsewhere the count."""
+    column = func.max(article_stats.c.doc) if store.is_sqlite else func.count()
     with store.engine.connect() as conn:
-        top = conn.execute(select(func.max(article_stats.c.doc))).scalar()
+        top = conn.execute(select(column).select_from(article_stats)).scalar()
     return int(top or 0)
 
 
@@ -158,6 +169,7 @@ def load(store: Store) -> Cube:
         cube = Cube(
             mark=mark,
             ids=[r[0] for r in rows],
+            position=position,
             doc=np.array([r[1] or 0 for r in rows], dtype=np.int64),
             source=np.array([sources.code(r[2]) for r in rows], dtype=np.int32),
             sources=sources,

@@ -18,7 +18,7 @@ SEED = 21
 """The bootstrap's resamples and seed: the same store gives the same intervals."""
 BLOCKS = 1000
 """Most resampling units: a larger set's articles are grouped into this many
-blocks at random (by rowid), and the blocks are resampled."""
+blocks (by position in id order), and the blocks are resampled."""
 
 
 def interval(units: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +54,7 @@ def side(cube: Cube, chosen: np.ndarray) -> dict[str, Any]:
         units[chosen] = np.arange(articles)
         size = articles
     else:
-        units, size = np.where(chosen, cube.doc % BLOCKS, -1), BLOCKS
+        units, size = np.where(chosen, np.arange(len(cube)) % BLOCKS, -1), BLOCKS
     spans = spans_by(cube, chosen, units, size)
     unit_words = np.bincount(units[chosen], weights=cube.words[chosen], minlength=size)
     low, high = interval(spans, unit_words)
