@@ -143,8 +143,8 @@ def test_outlet_profile(web_client):
     page = web_client.get("/outlets/Harbour%20Gazette").text
     assert "<h1>Harbour Gazette</h1>" in page and 'id="outlet-techniques"' in page
     assert "/articles?source=Harbour+Gazette&amp;technique=" in page
-    listing = web_client.get("/articles").text
-    assert 'href="/outlets/Harbour%20Gazette"' in listing
+    for linking in ("/articles", "/articles/harbour", "/claims"):
+        assert 'href="/outlets/Harbour%20Gazette"' in web_client.get(linking).text, linking
 
 
 def test_claims_view_takes_the_same_filters(web_client):
