@@ -108,3 +108,8 @@ def test_the_copies_page_lists_flows_between_outlets_escaped(client) -> None:
     assert "Copies from" in section and 'href="/articles?source=copy"' in section
     assert "<b>bad</b>" not in one and "/copies?source=%3Cb%3Ebad%3C/b%3E" in one
     assert client.get("/copies", params={"source": "nobody"}).status_code == 404
+
+
+def test_an_outlet_profile_shows_whom_the_outlet_copies(client) -> None:
+    page = client.get("/outlets/lift").text
+    assert 'id="outlet-copies"' in page and "Copies from" in page

@@ -13,13 +13,14 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from spinlens.batch import Summary, analyze_stream
-from spinlens.claims.index import ClaimFilters, claim_key, list_claims
+from spinlens.claims.index import claim_key, list_claims
 from spinlens.facets import article_stats, spinlens_meta, technique_rollup
 from spinlens.model import Article, Claim, Speaker, Technique
 from spinlens.pipeline import Pipeline
 from spinlens.readers import Limits, ReadError, read_bytes, read_paths
 from spinlens.readers.metadata import MetadataError, iso_date, metadata_of, name_date
 from spinlens.store import Store
+from spinlens.web.filters import Filters, claim_conditions
 
 TAXES = "Taxes rose 40 percent last year."
 
@@ -185,8 +186,8 @@ def test_annotate_updates_the_index_not_the_content(store):
         rollup = conn.execute(select(technique_rollup)).all()
     assert (stats.source, stats.day, stats.month) == ("Herald", "2024-02-03", "2024-02")
     assert [(r.source, r.month, r.articles) for r in rollup] == [("Herald", "2024-02", 1)]
-    assert list_claims(store.engine, ClaimFilters(q="rose 40"), 1, 10).total == 1
-    [row] = list_claims(store.engine, ClaimFilters(source="herald"), 1, 10).rows
+    assert list_claims(store.engine, claims_where(store, q="rose 40"), 1, 10).total == 1
+    [row] = list_claims(store.engine, claims_where(store, source="herald"), 1, 10).rows
     assert (row["published"], row["speaker"], row["claim"]) == ("2024-02-03", "Ann Lee", TAXES)
 
 
@@ -203,6 +204,11 @@ def test_a_rerun_gives_stored_articles_new_metadata_without_analysis(store):
     assert stored is not None and stored.source == "Herald"
 
 
+def claims_where(store: Store, **params: str) -> list:
+    """The claims index's conditions for these filter-bar parameters."""
+    return claim_conditions(store, Filters.of(params))
+
+
 def test_claims_ranked_filtered_and_grouped(store):
     text_a = f"{TAXES} Nothing else. {TAXES.upper()}"
     a = with_claims(
@@ -215,29 +221,29 @@ def test_claims_ranked_filtered_and_grouped(store):
     b = with_claims("b", TAXES + " x", [Claim(0, 32, 0.7)], source="Post", published="2024-03-01")
     c = with_claims("c", "The mayor resigned.", [Claim(0, 19, 0.2)], source="Post")
     store.save([a, b, c])
-    everything = list_claims(store.engine, ClaimFilters(), 1, 10)
+    everything = list_claims(store.engine, claims_where(store), 1, 10)
     assert [(r["article_id"], r["score"]) for r in everything.rows] == [
         ("a", 0.9),
         ("b", 0.7),
         ("a", 0.5),
         ("c", 0.2),
     ]
-    assert list_claims(store.engine, ClaimFilters(), 2, 3).rows[0]["article_id"] == "c"
-    cases = {
-        ClaimFilters(q="mayor"): ["c"],
-        ClaimFilters(q="MAYOR RES"): ["c"],
-        ClaimFilters(q="40"): ["a", "b", "a"],
-        ClaimFilters(source="POST"): ["b", "c"],
-        ClaimFilters(speaker="Ann Lee"): ["a"],
-        ClaimFilters(date_from="2024-02-01"): ["b"],
-        ClaimFilters(date_to="2024-01-31"): ["a", "a"],
-        ClaimFilters(min_score=0.6): ["a", "b"],
-    }
-    for filters, expected in cases.items():
-        found = list_claims(store.engine, filters, 1, 10)
-        assert [r["article_id"] for r in found.rows] == expected, filters
+    assert list_claims(store.engine, claims_where(store), 2, 3).rows[0]["article_id"] == "c"
+    cases = [
+        ({"q": "mayor"}, ["c"]),
+        ({"q": "MAYOR RES"}, ["c"]),
+        ({"q": "40"}, ["a", "b", "a"]),
+        ({"source": "POST"}, ["b", "c"]),
+        ({"speaker": "Ann Lee"}, ["a"]),
+        ({"date_from": "2024-02-01"}, ["b"]),
+        ({"date_to": "2024-01-31"}, ["a", "a"]),
+        ({"min_score": "0.6"}, ["a", "b"]),
+    ]
+    for params, expected in cases:
+        found = list_claims(store.engine, claims_where(store, **params), 1, 10)
+        assert [r["article_id"] for r in found.rows] == expected, params
         assert found.total == len(expected)
-    grouped = list_claims(store.engine, ClaimFilters(), 1, 10, grouped=True)
+    grouped = list_claims(store.engine, claims_where(store), 1, 10, grouped=True)
     assert grouped.total == 2
     first = grouped.rows[0]
     assert (first["score"], first["articles"], len(first["occurrences"])) == (0.9, 2, 3)
@@ -253,6 +259,6 @@ def test_migration_fills_the_claims_index(tmp_path):
         conn.execute(update(spinlens_meta).values(value="4:old"))
     store.close()
     reopened = Store(url)
-    assert list_claims(reopened.engine, ClaimFilters(), 1, 10).total == 1
-    assert list_claims(reopened.engine, ClaimFilters(q="percent"), 1, 10).total == 1
+    assert list_claims(reopened.engine, claims_where(reopened), 1, 10).total == 1
+    assert list_claims(reopened.engine, claims_where(reopened, q="percent"), 1, 10).total == 1
     reopened.close()

@@ -66,6 +66,8 @@ def postgres_url() -> Iterator[str]:
 
 def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analysed, tmp_path):
     from spinlens.export import export
+    from spinlens.web.aggregates import aggregates
+    from spinlens.web.cube import load
     from spinlens.web.queries import Filters, filter_options, list_articles
 
     store = Store(postgres_url)
@@ -82,6 +84,10 @@ def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analy
         assert [r["article_id"] for r in veldhaven] == ["harbour"]
         assert ("Veldhaven", 1) in filter_options(store)["entities"]
         assert [hit.id for hit in store.search("Veldhaven")] == ["harbour"]
+        cube = load(store)  # the dashboard's and outlet pages' figures
+        chosen = cube.mask(store, Filters.of({"q": "Veldhaven"}))
+        assert [cube.ids[i] for i in chosen.nonzero()[0]] == ["harbour"]
+        assert aggregates(cube, cube.mask(store, Filters()), "", 1)["articles"] == len(analysed)
         rows = export(iter(store), "parquet", str(tmp_path / "all.parquet"))
         assert rows == len(analysed)
     finally:

@@ -242,9 +242,25 @@ def test_analyse_pasted_text(page):
     assert page.inner_text("h1") == "Bridge reopens"
 
 
+def test_filter_bar_drives_the_dashboard_and_a_bar_leads_to_its_articles(page):
+    page.goto("/dashboard")
+    page.fill("#filter-bar input[name=source]", "Wire")
+    page.click("#filter-bar button[type=submit]")
+    page.wait_for_url(re.compile(r"/dashboard\?.*source=Wire"))
+    assert "Wire" in page.inner_text("#chart-per_source")
+    column = page.locator("#chart-articles_over_time svg a").first
+    title = column.locator("title").text_content() or ""
+    articles = int(re.search(r": ([\d,]+) articles?$", title).group(1).replace(",", ""))
+    column.click()
+    page.wait_for_url(re.compile(r"/articles\?.*source=Wire.*date_from="))
+    count = page.inner_text("#count")
+    assert count.startswith(f"{articles:,} article"), (title, count)
+    assert page.input_value("#filter-bar input[name=source]") == "Wire"
+
+
 def test_dashboard_charts(page):
     page.goto("/dashboard")
-    assert page.locator("figure.chart svg").count() == 5
+    assert page.locator("figure.chart svg").count() == 7
     assert "Daniel Okafor" in page.inner_text("#chart-speakers")
     shot(page, "dashboard", full=True)
     accessible(page)

@@ -163,7 +163,7 @@ def test_analyse_form_needs_the_token_when_set(web_app_factory):
 def test_dashboard_draws_svg_charts(web_client):
     page = web_client.get("/dashboard")
     assert page.status_code == 200
-    assert page.text.count("<svg") == 5
+    assert page.text.count("<svg") == 7
     for needle in ("Harbour Gazette", "Most quoted speakers", "Marta Kolar", "2026-04", "Slogans"):
         assert needle in page.text
 

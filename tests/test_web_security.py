@@ -16,7 +16,7 @@ ELEMENTS = (  # every element the templates and charts write
     "html head meta title link script body header nav a main footer form div label input "
     "select option button datalist p table thead tbody tr th td strong span h1 h2 h3 "
     "article dl dt dd code fieldset legend b sub aside section ul ol li br textarea "
-    "progress figure figcaption svg g rect text line noscript pre"
+    "progress figure figcaption svg g rect text line polyline circle noscript pre"
 )
 OWN_ELEMENTS = frozenset(ELEMENTS.split())
 
@@ -50,6 +50,10 @@ PAGES = [
     "/?speaker=%3Cscript%3E",
     f"/articles/{HOSTILE}",
     "/dashboard",
+    "/dashboard?speaker=%3Cscript%3E&source=%22%3E%3Cimg%20src%3Dx%3E",
+    "/outlets/Harbour%20Gazette?entity=%3Cscript%3E",
+    "/outlets/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "/claims?technique=Doubt&speaker=%3Cb%3E",
     "/analyse",
     "/api-docs",
     "/articles/%3Cscript%3Ealert(1)%3C%2Fscript%3E",

@@ -78,34 +78,6 @@ def update(conn: Connection, results: Sequence[Mapping[str, Any]]) -> None:
 
 
 @dataclass(frozen=True)
-class ClaimFilters:
-    """What the claims view is restricted to ("" and None: any)."""
-
-    q: str = ""
-    source: str = ""
-    speaker: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    min_score: float | None = None
-
-    def conditions(self) -> list[Any]:
-        c = claim_index.c
-        out: list[Any] = []
-        if self.q:
-            out.append(c.claim.ilike(f"%{self.q}%"))
-        for column, value in ((c.source, self.source), (c.speaker, self.speaker)):
-            if value:
-                out.append(column == value)
-        if self.date_from:
-            out.append(c.day >= self.date_from)
-        if self.date_to:
-            out.append(c.day <= self.date_to)
-        if self.min_score is not None:
-            out.append(c.score >= self.min_score)
-        return out
-
-
-@dataclass(frozen=True)
 class ClaimPage:
     """One page of claims, best first; grouped, each row stands for every claim with
     its words (`claim_key`) and carries `articles` (how many) and `occurrences`."""
@@ -127,10 +99,10 @@ class ClaimPage:
 
 
 def list_claims(
-    engine: Engine, filters: ClaimFilters, page: int, per_page: int, grouped: bool = False
+    engine: Engine, where: Sequence[Any], page: int, per_page: int, grouped: bool = False
 ) -> ClaimPage:
-    """One page of the corpus's claims matching `filters`, highest score first."""
-    where = filters.conditions()
+    """One page of the corpus's claims matching the conditions `where` (on
+    `claim_index`, see `web.filters.claim_conditions`), highest score first."""
     c = claim_index.c
     columns = [c[name] for name in CLAIM_COLUMNS]
     offset = (page - 1) * per_page

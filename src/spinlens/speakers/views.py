@@ -114,6 +114,23 @@ def merged_speakers(conn: Connection, limit: int = 300) -> list[tuple[str, int]]
     return [(r.name, int(r.articles)) for r in conn.execute(query.limit(limit))]
 
 
+def top_speakers(engine: Engine, limit: int) -> list[dict[str, Any]]:
+    """The most quoted speakers of the corpus, names merged across articles, each
+    with its `key` (its page: /speakers/KEY)."""
+    t = speaker_totals.c
+    query = (
+        select(t.speaker, t.name, t.quotes, t.kind)
+        .where(t.quotes > 0)
+        .order_by(t.quotes.desc(), t.speaker)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [
+            {"name": r.name, "count": int(r.quotes), "label": r.kind, "key": r.speaker}
+            for r in conn.execute(query)
+        ]
+
+
 def page_of(speaker: str) -> str:
     """The speaker's page in the workspace."""
     return f"/speakers/{quote(speaker, safe='')}"

@@ -1,18 +1,16 @@
-"""The dashboard's figures, computed in SQL over the corpus index tables."""
+"""The dashboard's figures for the articles the filter bar chooses: sums over the
+in-memory corpus cube (`web/cube.py`) under the filters' mask."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+import numpy as np
 
 from spinlens.constants import MIN_SOURCE_WORDS
-from spinlens.facets import article_stats as stats
-from spinlens.facets import facet_totals as totals
-from spinlens.facets import technique_rollup as rollup
 from spinlens.model import UNRESOLVED
-from spinlens.speakers.tables import speaker_totals
-from spinlens.store import Store
+from spinlens.web.cube import Cube, month_name
+from spinlens.web.timeline import over_time
 
 TOP_SOURCES = 12
 MIN_WORDS = MIN_SOURCE_WORDS
@@ -21,54 +19,56 @@ MONTHS = 24
 NO_SOURCE = "(no source)"
 
 
-def aggregates(store: Store, min_words: int = MIN_WORDS) -> dict[str, Any]:
-    """Everything the dashboard draws (the `Aggregates` schema of the API); sources
-    with fewer than `min_words` words are left out of the per-source figures."""
-    with store.engine.connect() as conn:
-        totals = conn.execute(select(func.count(), func.coalesce(func.sum(stats.c.words), 0))).one()
-        sources = top_sources(conn, min_words)
-        return {
-            "articles": int(totals[0]),
-            "words": int(totals[1]),
-            "techniques_per_source": techniques_per_source(conn, sources),
-            "techniques_over_time": techniques_over_time(conn),
-            "top_speakers": top_speakers(conn),
-            "unresolved_speakers": top_names(conn, "speaker", UNRESOLVED, keep=True),
-            "top_entities": top_names(conn, "entity"),
-            "reported_speech": reported_speech(conn, sources),
-            "languages": [
-                {"name": r[0] or "unknown", "count": int(r[1])}
-                for r in conn.execute(
-                    select(stats.c.language, func.count().label("n"))
-                    .group_by(stats.c.language)
-                    .order_by(func.count().desc())
-                    .limit(TOP_NAMES)
-                )
-            ],
-        }
+def aggregates(
+    cube: Cube, chosen: np.ndarray, period: str = "", min_words: int = MIN_WORDS
+) -> dict[str, Any]:
+    """Everything the dashboard draws (the `Aggregates` schema of the API) for the
+    `chosen` articles; sources with fewer than `min_words` words are left out of the
+    per-source figures; `period` (day, week, month; default: by the dates' range)
+    groups the figures over time."""
+    sources = top_sources(cube, chosen, min_words)
+    languages = np.bincount(cube.language[chosen], minlength=len(cube.languages.values))
+    return {
+        "articles": int(chosen.sum()),
+        "words": int(cube.words[chosen].sum()),
+        "techniques_per_source": techniques_per_source(cube, chosen, sources),
+        "techniques_over_time": techniques_by_month(cube, chosen),
+        "over_time": over_time(cube, chosen, period, [s["code"] for s in sources]),
+        "top_speakers": top_names(cube, chosen, "speaker", UNRESOLVED, keep=False),
+        "unresolved_speakers": top_names(cube, chosen, "speaker", UNRESOLVED),
+        "top_entities": top_names(cube, chosen, "entity"),
+        "reported_speech": reported_speech(sources),
+        "languages": [
+            {"name": cube.languages.values[c] or "unknown", "count": int(languages[c])}
+            for c in ranked(languages, [str(v) for v in cube.languages.values])
+        ],
+    }
 
 
-def top_sources(conn: Connection, min_words: int) -> list[dict[str, Any]]:
-    """The sources with most articles (and at least `min_words` words): name, articles,
-    words, quoted and all characters."""
-    n = func.count().label("n")
-    query = (
-        select(
-            stats.c.source,
-            n,
-            func.sum(stats.c.words),
-            func.sum(stats.c.quote_chars),
-            func.sum(stats.c.chars),
-        )
-        .group_by(stats.c.source)
-        .having(func.sum(stats.c.words) >= min_words)
-        .order_by(n.desc(), stats.c.source)
-        .limit(TOP_SOURCES)
-    )
+def ranked(counts: np.ndarray, names: list[str], limit: int = TOP_NAMES) -> list[int]:
+    """Codes of the `limit` largest non-zero counts, ties by name."""
+    found = np.nonzero(counts)[0]
+    best = found[np.argsort(-counts[found], kind="stable")][: 10 * limit]
+    return sorted(best.tolist(), key=lambda c: (-counts[c], names[c].casefold()))[:limit]
+
+
+def top_sources(cube: Cube, chosen: np.ndarray, min_words: int) -> list[dict[str, Any]]:
+    """The sources with most chosen articles (and at least `min_words` words): code,
+    name, articles, words, quoted and all characters."""
+    size = len(cube.sources.values)
+
+    def total(weights: np.ndarray | None = None) -> np.ndarray:
+        given = None if weights is None else weights[chosen]
+        return np.bincount(cube.source[chosen], weights=given, minlength=size)
+
+    articles, words = total(), total(cube.words)
+    quoted, chars = total(cube.quote_chars), total(cube.chars)
+    articles[words < min_words] = 0
+    names = [v or "" for v in cube.sources.values]
     return [
-        {"source": r[0], "articles": int(r[1]), "words": int(r[2] or 0)}
-        | {"quote_chars": int(r[3] or 0), "chars": int(r[4] or 0)}
-        for r in conn.execute(query)
+        {"code": c, "source": cube.sources.values[c], "articles": int(articles[c])}
+        | {"words": int(words[c]), "quote_chars": int(quoted[c]), "chars": int(chars[c])}
+        for c in ranked(articles, names, TOP_SOURCES)
     ]
 
 
@@ -76,21 +76,27 @@ def label(source: str | None) -> str:
     return source if source else NO_SOURCE
 
 
-def techniques_per_source(conn: Connection, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def spans_by(cube: Cube, chosen: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
+    """Technique spans of the chosen articles, by group (each article's code in
+    `groups`, from 0 to `size`) and technique: a (size, techniques) matrix."""
+    rows = cube.facets["technique"]
+    kept = chosen[rows.article] & (groups[rows.article] >= 0)
+    width = len(rows.values.values)
+    cells = groups[rows.article[kept]] * width + rows.value[kept]
+    found = np.bincount(cells, weights=rows.n[kept], minlength=size * width)
+    return found.reshape(size, width)
+
+
+def techniques_per_source(
+    cube: Cube, chosen: np.ndarray, sources: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Technique spans per 1,000 words, by source (the largest sources)."""
-    keys = [s["source"] or "" for s in sources]
-    query = (
-        select(rollup.c.source, rollup.c.technique, func.sum(rollup.c.spans))
-        .where(rollup.c.source.in_(keys))
-        .group_by(rollup.c.source, rollup.c.technique)
-    )
-    spans: dict[str, dict[str, int]] = {}
-    for row in conn.execute(query):
-        spans.setdefault(row[0].casefold(), {})[row[1]] = int(row[2])
+    spans = spans_by(cube, chosen, cube.source.astype(np.int64), len(cube.sources.values))
+    names = cube.facets["technique"].values.values
     out = []
     for s in sources:
         words = max(s["words"], 1)
-        counted = spans.get((s["source"] or "").casefold(), {})
+        counted = {names[t]: n for t, n in enumerate(spans[s["code"]]) if n}
         rates = {k: round(1000 * v / words, 3) for k, v in sorted(counted.items())}
         out.append(
             {
@@ -104,68 +110,48 @@ def techniques_per_source(conn: Connection, sources: list[dict[str, Any]]) -> li
     return out
 
 
-def techniques_over_time(conn: Connection) -> list[dict[str, Any]]:
+def techniques_by_month(cube: Cube, chosen: np.ndarray) -> list[dict[str, Any]]:
     """Technique spans per month of publication (the latest months with dated articles)."""
-    month = stats.c.month
-    per_month = (
-        select(month, func.count(), func.coalesce(func.sum(stats.c.words), 0))
-        .where(month.is_not(None))
-        .group_by(month)
-        .order_by(month.desc())
-        .limit(MONTHS)
-    )
-    months: dict[str, dict[str, Any]] = {
-        r[0]: {"month": r[0], "articles": int(r[1]), "words": int(r[2]), "counts": {}}
-        for r in conn.execute(per_month)
-    }
-    if not months:
+    dated = chosen & (cube.month >= 0)
+    months = np.unique(cube.month[dated])[-MONTHS:]
+    if not len(months):
         return []
-    query = (
-        select(rollup.c.month, rollup.c.technique, func.sum(rollup.c.spans))
-        .where(rollup.c.month >= min(months))
-        .group_by(rollup.c.month, rollup.c.technique)
-    )
-    for row in conn.execute(query):
-        if row[0] in months:
-            months[row[0]]["counts"][row[1]] = int(row[2])
-    return [months[m] for m in sorted(months)]
-
-
-def top_names(
-    conn: Connection, kind: str, label: str | None = None, keep: bool = True
-) -> list[dict[str, Any]]:
-    """The most frequent speakers (quotes) or named entities (mentions); with
-    `label`, only those with it (`keep`) or only the others."""
-    chosen = totals.c.kind == kind
-    if label is not None:
-        same = totals.c.label == label
-        chosen &= same if keep else (~same | totals.c.label.is_(None))
-    query = (
-        select(totals.c.value, totals.c.mentions, totals.c.label)
-        .where(chosen)
-        .order_by(totals.c.mentions.desc(), totals.c.value)
-        .limit(TOP_NAMES)
-    )
-    return [{"name": r[0], "count": int(r[1]), "label": r[2]} for r in conn.execute(query)]
-
-
-def top_speakers(conn: Connection) -> list[dict[str, Any]]:
-    """The most quoted speakers, names merged across articles (`spinlens.speakers`),
-    each with its `key` (its page: /speakers/KEY)."""
-    t = speaker_totals.c
-    query = (
-        select(t.speaker, t.name, t.quotes, t.kind)
-        .where(t.quotes > 0)
-        .order_by(t.quotes.desc(), t.speaker)
-        .limit(TOP_NAMES)
-    )
+    groups = np.searchsorted(months, cube.month)
+    inside = (groups < len(months)) & (months[np.minimum(groups, len(months) - 1)] == cube.month)
+    groups = np.where(inside, groups, -1)
+    kept = dated & inside
+    articles = np.bincount(groups[kept], minlength=len(months))
+    words = np.bincount(groups[kept], weights=cube.words[kept], minlength=len(months))
+    spans = spans_by(cube, kept, groups, len(months))
+    names = cube.facets["technique"].values.values
     return [
-        {"name": r.name, "count": int(r.quotes), "label": r.kind, "key": r.speaker}
-        for r in conn.execute(query)
+        {"month": month_name(int(m)), "articles": int(articles[i]), "words": int(words[i])}
+        | {"counts": {names[t]: int(n) for t, n in enumerate(spans[i]) if n}}
+        for i, m in enumerate(months)
     ]
 
 
-def reported_speech(conn: Connection, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def top_names(
+    cube: Cube, chosen: np.ndarray, kind: str, label: str | None = None, keep: bool = True
+) -> list[dict[str, Any]]:
+    """The most frequent speakers (quotes) or named entities (mentions) of the
+    chosen articles; with `label`, only those with it (`keep`) or only the others."""
+    rows = cube.facets[kind]
+    kept = chosen[rows.article]
+    mentions = np.bincount(
+        rows.value[kept], weights=rows.n[kept], minlength=len(rows.values.values)
+    )
+    if label is not None:
+        same = np.array([found == label for found in rows.labels], dtype=bool)
+        mentions[same != keep] = 0
+    names = rows.values.values
+    return [
+        {"name": names[c], "count": int(mentions[c]), "label": rows.labels[c]}
+        for c in ranked(mentions, names)
+    ]
+
+
+def reported_speech(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Share of each source's text inside quotes."""
     return [
         {

@@ -13,15 +13,14 @@ from spinlens.model import Article
 from spinlens.readers import ReadError
 from spinlens.readers.metadata import checked
 from spinlens.render import open_writer
-from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import Writer
 from spinlens.web.claims import claim_page
+from spinlens.web.dashboard import cached_aggregates, cached_profile, chart_csv
+from spinlens.web.filters import Filters, QueryError
 from spinlens.web.jobs import Job
 from spinlens.web.queries import (
     MAX_PER_PAGE,
     PER_PAGE,
-    Filters,
-    QueryError,
     filter_options,
     list_articles,
     sorts,
@@ -272,12 +271,51 @@ def claims(
     return ClaimList(**claim_page(workspace(request).store, request.query_params).as_dict())
 
 
-@router.get("/aggregates", summary="The dashboard's figures")
-def dashboard_data(request: Request) -> Aggregates:
-    ws = workspace(request)
-    return Aggregates(
-        **ws.cache.get("aggregates", lambda: aggregates(ws.store, ws.min_source_words))
-    )
+@router.get(
+    "/aggregates",
+    summary="The dashboard's figures, for the filter bar's articles",
+    response_model=None,
+    responses={200: {"content": {"text/csv": {}}}, **ERRORS},
+)
+def dashboard_data(
+    request: Request,
+    period: Literal["", "day", "week", "month"] = "",
+    format: Literal["json", "csv"] = "json",
+    chart: Annotated[str, Query(max_length=32, description="The chart a CSV holds")] = "",
+) -> Aggregates | Response:
+    """Every figure of the dashboard for the articles the filters choose (the
+    parameters of `GET /api/articles`, and `min_score`); `period` groups the
+    figures over time (default: by the dates' range). `format=csv` gives the data
+    of one `chart`: per_source, techniques_by_month, over_time, speakers,
+    entities, speech."""
+    try:
+        data = cached_aggregates(workspace(request), Filters.of(request.query_params), period)
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if format == "csv":
+        return chart_csv(data, chart or "over_time")
+    return Aggregates(**data)
+
+
+@router.get(
+    "/outlets/{source:path}",
+    summary="One outlet's profile against the rest of the corpus",
+    responses={404: {"model": ErrorOut}, **ERRORS},
+)
+def outlet(source: str, request: Request) -> dict[str, Any]:
+    """For the outlet's articles matching the filters (those of `GET /api/articles`
+    and `min_score`; `source` is the path's): technique spans per 1,000 words with
+    95 % bootstrap intervals (seeded: the same store gives the same numbers), the
+    same for the rest of the corpus, share of reported speech, claims per article,
+    top speakers and entities."""
+    filters = Filters.of(request.query_params).but(source="")
+    try:
+        profile = cached_profile(workspace(request), source, filters)
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if profile is None:
+        raise HTTPException(404, "no stored article of this outlet matches these filters")
+    return profile
 
 
 @router.get("/facets", summary="Values the corpus filters offer, with article counts")

@@ -19,7 +19,7 @@ from spinlens.batch import Runner
 from spinlens.config import Settings
 from spinlens.readers import Limits
 from spinlens.store import Store
-from spinlens.web import api, copies, pages, speakers
+from spinlens.web import api, copies, dashboard, pages, speakers
 from spinlens.web.aggregates import MIN_WORDS
 from spinlens.web.analysis import Analyzer, process_runner
 from spinlens.web.jobs import MAX_QUEUE, Jobs
@@ -102,10 +102,11 @@ def create_app(
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     add_error_handlers(app)
+    app.include_router(copies.router)  # before api: /api/outlets/{source}/copies
     app.include_router(api.router)
-    app.include_router(copies.router)
     app.include_router(speakers.api)
     app.include_router(speakers.pages)
+    app.include_router(dashboard.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

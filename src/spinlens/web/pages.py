@@ -18,19 +18,14 @@ from spinlens.duplicates.outlets import outlet_copies
 from spinlens.model import Technique
 from spinlens.readers import ReadError
 from spinlens.render.templating import article_view, layer_css, score_filter
-from spinlens.speakers.views import page_of
 from spinlens.stories.cluster import GROWTH_DAYS
-from spinlens.techniques.layer import technique_class
-from spinlens.web import charts
-from spinlens.web.aggregates import aggregates
 from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.claims import claim_page, page_url
 from spinlens.web.copies import ORDER, cached_flows, cached_stories, copies_panel, story_panel
+from spinlens.web.filters import Filters, QueryError
 from spinlens.web.queries import (
     PER_PAGE,
-    Filters,
     Listing,
-    QueryError,
     filter_options,
     list_articles,
     sorts,
@@ -58,9 +53,18 @@ def options_of(ws: Workspace) -> dict[str, list[tuple[str, int]]]:
 
 
 def filtered_page(request: Request, name: str, error: str | None, **context: Any) -> HTMLResponse:
-    """A page behind the corpus filters: their options given; 400 when refused."""
+    """A page behind the filter bar: its options and fields given; 400 when refused."""
     options = options_of(workspace(request))
-    return render(request, name, 400 if error else 200, options=options, error=error, **context)
+    fields = facet_fields(options)
+    return render(
+        request,
+        name,
+        400 if error else 200,
+        options=options,
+        facet_fields=fields,
+        error=error,
+        **context,
+    )
 
 
 def int_param(value: str | None, default: int) -> int:
@@ -138,7 +142,6 @@ def corpus(request: Request) -> HTMLResponse:
         nav="corpus",
         listing=listing,
         filters=filters,
-        facet_fields=facet_fields(options_of(ws)),
         columns=[(s.name, s.title, "num") for s in registry.specs() if s.panel and s.counted],
         sorts=sorts(),
         links=Links(filters, listing),
@@ -224,71 +227,6 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     return render(request, "job.html.j2", nav="analyse", job=job, titles=found)
 
 
-def unresolved_note(unresolved: list[dict[str, Any]]) -> str:
-    """The top-speakers chart's title, counting the quotes of generic or unresolved
-    sources it leaves out."""
-    count = sum(s["count"] for s in unresolved)
-    if not count:
-        return "Most quoted speakers"
-    return f"Most quoted speakers ({count} quotes by unresolved or generic sources not shown)"
-
-
-def dashboard_charts(data: dict[str, Any]) -> dict[str, Any]:
-    """SVG charts from the aggregates."""
-    unit = " per 1,000 words"
-    over_time = [
-        (m["month"], {k: 1000 * v / max(m["words"], 1) for k, v in m["counts"].items()})
-        for m in data["techniques_over_time"]
-    ]
-    used = sorted(
-        {k for s in data["techniques_per_source"] for k in s["per_1000_words"]}
-        | {k for _, parts in over_time for k in parts},
-        key=charts.order,
-    )
-    return {
-        "per_source": charts.stacked_hbars(
-            [(s["source"], s["per_1000_words"]) for s in data["techniques_per_source"]],
-            "Technique spans per 1,000 words, by source",
-            unit,
-        ),
-        "over_time": charts.stacked_columns(
-            over_time, "Technique spans per 1,000 words, by month", unit
-        ),
-        "speakers": charts.hbars(
-            [(s["name"], s["count"]) for s in data["top_speakers"]],
-            unresolved_note(data["unresolved_speakers"]),
-            " quotes",
-            width=charts.NARROW,
-            links=[page_of(s["key"]) for s in data["top_speakers"]],
-        ),
-        "entities": charts.hbars(
-            [(e["name"], e["count"]) for e in data["top_entities"]],
-            "Most mentioned entities",
-            width=charts.NARROW,
-        ),
-        "speech": charts.hbars(
-            [(s["source"], s["share"]) for s in data["reported_speech"]],
-            "Share of text in quotes, by source",
-            percent=True,
-        ),
-        "legend": [(name, technique_class(name)) for name in used],
-    }
-
-
-@router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request) -> HTMLResponse:
-    ws: Workspace = workspace(request)
-    data = ws.cache.get("aggregates", lambda: aggregates(ws.store, ws.min_source_words))
-    return render(
-        request,
-        "dashboard.html.j2",
-        nav="dashboard",
-        data=data,
-        charts=dashboard_charts(data),
-        min_words=ws.min_source_words,
-    )
-
-
 @router.get("/claims", response_class=HTMLResponse)
 def claims_page(request: Request) -> HTMLResponse:
     ws = workspace(request)
@@ -304,7 +242,7 @@ def claims_page(request: Request) -> HTMLResponse:
         error,
         nav="claims",
         listed=listed,
-        params=params,
+        filters=Filters.of(params),
         url=partial(page_url, params),
     )
 

@@ -3,24 +3,23 @@ listings, filter options and the dashboard's aggregates."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Float, Integer, Select, func, or_, select, text
+from sqlalchemy import Float, Integer, Select, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from spinlens import layers as registry
-from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.facets import facet_totals as totals
 from spinlens.facets import layer_counts
 from spinlens.model import UNRESOLVED
-from spinlens.speakers.views import merged_speakers, speaker_articles
-from spinlens.store import Store, articles, fts_query
+from spinlens.speakers.views import merged_speakers
+from spinlens.store import Store, fts_query
+from spinlens.web.filters import Filters, QueryError, conditions_of
 
 BASE_SORTS = {
     "date": stats.c.day,
@@ -31,75 +30,12 @@ BASE_SORTS = {
 }
 PER_PAGE = 50
 MAX_PER_PAGE = 500
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 T = TypeVar("T")
 
 
 def sorts() -> tuple[str, ...]:
     """Every sort key: relevance, the metadata columns and each counted layer."""
     return ("relevance", *BASE_SORTS, *registry.counted())
-
-
-BASE_FILTERS = ("q", "source", "language", "date_from", "date_to")
-"""The filters of every listing besides the facets (the fields of `Filters`)."""
-
-
-class QueryError(ValueError):
-    """A filter or search the store cannot run (shown to the user)."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a corpus listing is restricted to: search, metadata, and one value per
-    facet kind of the layer registry (`facets`); empty strings mean 'any'."""
-
-    q: str = ""
-    source: str = ""
-    language: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    facets: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def of(cls, params: Mapping[str, Any]) -> Filters:
-        """Filters from query parameters (unknown names ignored, values trimmed)."""
-
-        def value(name: str) -> str:
-            return str(params.get(name) or "").strip()[:500]
-
-        kinds = registry.facet_kinds()
-        return cls(
-            q=value("q"),
-            source=value("source"),
-            language=value("language"),
-            date_from=value("date_from"),
-            date_to=value("date_to"),
-            facets=tuple((kind, value(kind)) for kind in kinds if value(kind)),
-        )
-
-    def __getitem__(self, name: str) -> str:
-        """Any filter's value by name ("" when not set): ``filters["speaker"]``."""
-        if name in BASE_FILTERS:
-            return str(getattr(self, name))
-        return dict(self.facets).get(name, "")
-
-    def problems(self) -> list[str]:
-        out = [
-            f"{name} must be a date like 2024-05-31"
-            for name in ("date_from", "date_to")
-            if self[name] and not DAY.fullmatch(self[name])
-        ]
-        closed = {f.kind: f.values for f in registry.facets() if f.values}
-        out += [
-            f"unknown {kind} {value!r}"
-            for kind, value in self.facets
-            if kind in closed and value not in closed[kind]
-        ]
-        return out
-
-    def active(self) -> dict[str, str]:
-        base = {k: v for k, v in asdict(self).items() if v and k != "facets"}
-        return base | dict(self.facets)
 
 
 @dataclass(frozen=True)
@@ -125,8 +61,7 @@ def list_articles(
     per_page: int = PER_PAGE,
 ) -> Listing:
     """One page of stored articles matching `filters` (raises QueryError)."""
-    if problems := filters.problems():
-        raise QueryError("; ".join(problems))
+    filters.checked()
     sort = sort if sort in sorts() else ("relevance" if filters.q else "date")
     if sort == "relevance" and not (filters.q and store.is_sqlite):
         sort = "date"  # ranking needs a query and SQLite's FTS5
@@ -184,38 +119,6 @@ def list_articles(
     return Listing(total, page, per_page, sort, order, rows)
 
 
-def conditions_of(store: Store, filters: Filters, joined: bool) -> list[Any]:
-    """WHERE terms for the filters; search is left to the join when `joined`."""
-    out: list[Any] = []
-    if filters.source:
-        out.append(stats.c.source == filters.source)
-    if filters.language:
-        out.append(stats.c.language == filters.language)
-    if filters.date_from:
-        out.append(stats.c.day >= filters.date_from)
-    if filters.date_to:
-        out.append(stats.c.day <= filters.date_to)
-    for kind, value in filters.facets:
-        if value:
-            having: Any = select(facets.c.article_id).where(
-                facets.c.kind == kind, facets.c.value == value
-            )
-            if kind == "speaker":  # a merged speaker's name stands for all of its names
-                having = having.union(speaker_articles(value))
-            out.append(stats.c.article_id.in_(having))
-    if filters.q and not joined:
-        if store.is_sqlite:
-            matching = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q")
-            out.append(stats.c.doc.in_(matching.bindparams(q=fts_query(filters.q))))
-        else:
-            pattern = f"%{filters.q}%"
-            found = select(articles.c.id).where(
-                or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
-            )
-            out.append(stats.c.article_id.in_(found))
-    return out
-
-
 def fts_matches(query: str, order: str = "", limit: int = -1, offset: int = 0) -> Any:
     """(doc, rank) of full-text matches, best first when `order` is "desc" (FTS5's
     rank: lower is better), else all of them; `doc` is the article's rowid."""
@@ -248,12 +151,14 @@ class TimedCache:
     def __init__(self, ttl: float):
         self.ttl = ttl
         self.values: dict[str, tuple[float, Any]] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
 
-    def get(self, key: str, compute: Callable[[], T]) -> T:
+    def get(self, key: str, compute: Callable[[], T], ttl: float | None = None) -> T:
+        """The value kept under `key`, computed when missing or older than `ttl`
+        (default: the cache's)."""
         with self.lock:
             hit = self.values.get(key)
-            if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            if hit is not None and time.monotonic() - hit[0] < (ttl or self.ttl):
                 return hit[1]
             value = compute()
             self.values[key] = (time.monotonic(), value)
@@ -262,6 +167,10 @@ class TimedCache:
     def clear(self) -> None:
         with self.lock:
             self.values.clear()
+
+    def drop(self, key: str) -> None:
+        with self.lock:
+            self.values.pop(key, None)
 
 
 def filter_options(store: Store) -> dict[str, list[tuple[str, int]]]:

@@ -116,6 +116,31 @@ class MonthCounts(BaseModel):
     counts: dict[str, int] = Field(..., description="Technique spans.")
 
 
+class PeriodPoint(BaseModel):
+    """One period of the figures over time."""
+
+    period: str = Field(..., description="YYYY-MM-DD, YYYY-Www or YYYY-MM.")
+    from_: str = Field(..., alias="from", description="Its first day.")
+    to: str = Field(..., description="Its last day.")
+    articles: int = Field(..., description="Articles behind the point.")
+    words: int
+    spans: int = Field(..., description="Technique spans.")
+    per_1000_words: float
+
+
+class SourceSeries(BaseModel):
+    source: str | None
+    points: list[PeriodPoint]
+
+
+class OverTime(BaseModel):
+    """Articles and technique spans per period, in all and per outlet (the largest)."""
+
+    period: Literal["day", "week", "month"]
+    points: list[PeriodPoint]
+    by_source: list[SourceSeries]
+
+
 class Aggregates(BaseModel):
     """What the dashboard draws."""
 
@@ -123,6 +148,7 @@ class Aggregates(BaseModel):
     words: int
     techniques_per_source: list[SourceRate]
     techniques_over_time: list[MonthCounts]
+    over_time: OverTime
     top_speakers: list[Count]
     unresolved_speakers: list[Count]
     """Generic and unresolved sources ("a senior official"), apart from top_speakers."""

@@ -1,0 +1,245 @@
+"""The corpus index in memory: one entry per stored article (metadata, words,
+technique spans, claims) and its facet rows, as numpy arrays, so that every view
+under any filter is a mask and a few `bincount`s instead of SQL group-bys over the
+whole store. Loaded from the index tables once per store change (see
+docs/decisions.md, "#21 filter bar")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.exc import OperationalError
+
+from spinlens import layers as registry
+from spinlens.claims.index import claim_index
+from spinlens.facets import article_facets, article_stats, layer_counts
+from spinlens.speakers.views import speaker_articles
+from spinlens.store import Store, articles, fts_query
+from spinlens.web.filters import Filters, QueryError
+
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+class Codes:
+    """Distinct values and each one's code, compared case-insensitively (as the
+    index's columns); the first spelling seen is shown."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self.by_key: dict[Any, int] = {}
+
+    def code(self, value: Any) -> int:
+        key = value.casefold() if isinstance(value, str) else value
+        found = self.by_key.get(key)
+        if found is None:
+            found = self.by_key[key] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def find(self, value: str) -> int:
+        """The value's code, -1 when unknown."""
+        return self.by_key.get(value.casefold(), -1)
+
+
+@dataclass
+class FacetRows:
+    """One facet kind's rows: article (position), value (code), count, and each
+    value's most frequent label."""
+
+    article: np.ndarray
+    value: np.ndarray
+    n: np.ndarray
+    values: Codes
+    labels: list[str | None]
+
+
+@dataclass
+class Cube:
+    """Every stored article's index row, one array per column (positions agree)."""
+
+    mark: int
+    ids: list[str]
+    position: dict[str, int]
+    doc: np.ndarray
+    source: np.ndarray
+    sources: Codes
+    day: np.ndarray
+    """Days since 0001-01-01 (date.toordinal); 0 where undated."""
+    month: np.ndarray
+    """Months since 1970-01 (-1 where undated)."""
+    language: np.ndarray
+    languages: Codes
+    words: np.ndarray
+    chars: np.ndarray
+    quote_chars: np.ndarray
+    spans: np.ndarray
+    """Technique spans."""
+    claims: np.ndarray
+    best_claim: np.ndarray
+    """The article's highest claim score (-1: no claim)."""
+    facets: dict[str, FacetRows]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def mask(self, store: Store, filters: Filters) -> np.ndarray:
+        """Which articles the filters choose."""
+        chosen = np.ones(len(self), dtype=bool)
+        if filters.source:
+            chosen &= self.source == self.sources.find(filters.source)
+        if filters.language:
+            chosen &= self.language == self.languages.find(filters.language)
+        if filters.date_from:
+            chosen &= self.day >= date.fromisoformat(filters.date_from).toordinal()
+        if filters.date_to:
+            chosen &= (self.day > 0) & (self.day <= date.fromisoformat(filters.date_to).toordinal())
+        if (score := filters.score) is not None:
+            chosen &= self.best_claim >= score
+        for kind, value in filters.facets:
+            rows = self.facets.get(kind)
+            having = np.zeros(len(self), dtype=bool)
+            if rows is not None:
+                having[rows.article[rows.value == rows.values.find(value)]] = True
+            if kind == "speaker":  # a merged speaker's name stands for all of its names
+                having |= self.among(store, speaker_articles(value))
+            chosen &= having
+        if filters.q:
+            chosen &= self.found(store, filters.q)
+        return chosen
+
+    def among(self, store: Store, ids: Any) -> np.ndarray:
+        """Which articles a query of article ids lists."""
+        with store.engine.connect() as conn:
+            listed = [self.position[i] for i in conn.execute(ids).scalars() if i in self.position]
+        having = np.zeros(len(self), dtype=bool)
+        having[listed] = True
+        return having
+
+    def found(self, store: Store, query: str) -> np.ndarray:
+        """Which articles a full-text query finds: by rowid on SQLite (FTS5), by id
+        elsewhere (`ILIKE`)."""
+        if store.is_sqlite:
+            return np.isin(self.doc, search(store, query))
+        hits = np.zeros(len(self), dtype=bool)
+        hits[[self.position[i] for i in search(store, query) if i in self.position]] = True
+        return hits
+
+
+def search(store: Store, query: str) -> list[Any]:
+    """The rowids (SQLite) or ids (elsewhere) of the articles a full-text query
+    finds (raises QueryError for a query FTS5 refuses)."""
+    with store.engine.connect() as conn:
+        if store.is_sqlite:
+            try:
+                found = conn.execute(
+                    text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q"),
+                    {"q": fts_query(query)},
+                ).all()
+            except OperationalError as exc:
+                raise QueryError(f"search failed: {str(exc.orig).splitlines()[0]}") from exc
+        else:
+            pattern = f"%{query}%"
+            found = conn.execute(
+                select(articles.c.id).where(
+                    or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
+                )
+            ).all()
+        return [r[0] for r in found]
+
+
+def month_name(month: int) -> str:
+    """``YYYY-MM`` of a month counted from 1970-01."""
+    return f"{1970 + month // 12}-{1 + month % 12:02d}"
+
+
+def mark_of(store: Store) -> int:
+    """What tells cheaply that articles were added: on SQLite the highest rowid
+    indexed (an index lookup; the store never deletes), elsewhere the count."""
+    column = func.max(article_stats.c.doc) if store.is_sqlite else func.count()
+    with store.engine.connect() as conn:
+        top = conn.execute(select(column).select_from(article_stats)).scalar()
+    return int(top or 0)
+
+
+def load(store: Store) -> Cube:
+    """The cube of the store's index tables as they are now."""
+    s = article_stats.c
+    with store.engine.connect() as conn:
+        mark = mark_of(store)
+        rows = conn.execute(
+            select(s.article_id, s.doc, s.source, s.day, s.language)
+            .add_columns(s.words, s.chars, s.quote_chars)
+            .order_by(s.article_id)
+        ).all()
+        position = {r[0]: i for i, r in enumerate(rows)}
+        sources, languages = Codes(), Codes()
+        cube = Cube(
+            mark=mark,
+            ids=[r[0] for r in rows],
+            position=position,
+            doc=np.array([r[1] or 0 for r in rows], dtype=np.int64),
+            source=np.array([sources.code(r[2]) for r in rows], dtype=np.int32),
+            sources=sources,
+            day=np.array(
+                [date.fromisoformat(r[3]).toordinal() if r[3] else 0 for r in rows], dtype=np.int32
+            ),
+            month=np.full(len(rows), -1, dtype=np.int64),
+            language=np.array([languages.code(r[4]) for r in rows], dtype=np.int32),
+            languages=languages,
+            words=np.array([r[5] for r in rows], dtype=np.int64),
+            chars=np.array([r[6] for r in rows], dtype=np.int64),
+            quote_chars=np.array([r[7] for r in rows], dtype=np.int64),
+            spans=np.zeros(len(rows), dtype=np.int64),
+            claims=np.zeros(len(rows), dtype=np.int64),
+            best_claim=np.full(len(rows), -1.0),
+            facets={},
+        )
+        dated = cube.day > 0
+        epoch = (cube.day[dated] - EPOCH).astype("datetime64[D]")
+        cube.month[dated] = epoch.astype("datetime64[M]").astype(np.int64)
+        counted = select(layer_counts.c.layer, layer_counts.c.article_id, layer_counts.c.n)
+        for layer, article_id, n in conn.execute(
+            counted.where(layer_counts.c.layer.in_(("techniques", "claims")))
+        ):
+            if (i := position.get(article_id)) is not None:
+                (cube.spans if layer == "techniques" else cube.claims)[i] = n
+        best = select(claim_index.c.article_id, func.max(claim_index.c.score)).group_by(
+            claim_index.c.article_id
+        )
+        for article_id, score in conn.execute(best):
+            if (i := position.get(article_id)) is not None:
+                cube.best_claim[i] = score
+        for kind in registry.facet_kinds():
+            cube.facets[kind] = facet_rows(conn, kind, position)
+    return cube
+
+
+def facet_rows(conn: Any, kind: str, position: dict[str, int]) -> FacetRows:
+    f = article_facets.c
+    values = Codes()
+    labels: dict[int, dict[str, int]] = {}
+    found = []
+    query = select(f.article_id, f.value, f.n, f.label).where(f.kind == kind)
+    for article_id, value, n, label in conn.execute(query).all():
+        if (i := position.get(article_id)) is None:
+            continue
+        code = values.code(value)
+        found.append((i, code, n))
+        if label:
+            counts = labels.setdefault(code, {})
+            counts[label] = counts.get(label, 0) + 1
+    table = np.array(found, dtype=np.int64).reshape(-1, 3)
+    return FacetRows(
+        article=table[:, 0],
+        value=table[:, 1],
+        n=table[:, 2],
+        values=values,
+        labels=[
+            max(labels[c], key=labels[c].__getitem__) if c in labels else None
+            for c in range(len(values.values))
+        ],
+    )
