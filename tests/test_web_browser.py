@@ -123,7 +123,8 @@ def test_corpus_filter_article_and_technique_toggle(page):
     page.wait_for_url("**technique=Flag-Waving**")
     rows = page.locator("table.corpus tbody tr")
     assert rows.count() >= 1
-    assert all(t == "Wire" for t in rows.locator("td:nth-child(2)").all_inner_texts())
+    sources = rows.locator("td:nth-child(2) a:first-child").all_inner_texts()
+    assert sources and all(t == "Wire" for t in sources)
     page.click("table.corpus tbody tr:first-child td.title a")
     page.wait_for_url("**/articles/**")
     assert page.inner_text("h1") == "Dockworkers vow to keep port closed"
@@ -273,7 +274,7 @@ def test_dashboard_charts(page):
 
 def test_speaker_page_from_the_dashboard(page):
     page.goto("/dashboard")
-    bar = page.locator("#chart-speakers a").first
+    bar = page.locator("#chart-speakers svg a").first
     name = bar.locator("title").text_content().split(":")[0]
     bar.click()
     page.wait_for_url(re.compile(r"/speakers/"))

@@ -121,6 +121,9 @@ def test_chart_downloads(web_client):
     assert svg.headers["content-type"] == "image/svg+xml" and svg.text.startswith("<svg")
     assert "attachment" in svg.headers["content-disposition"]
     assert web_client.get("/dashboard/nope.svg").status_code == 404
+    page = web_client.get("/dashboard", params={"source": "Wire"}).text
+    link = "/api/aggregates?source=Wire&amp;format=csv&amp;chart=speakers"
+    assert link in page  # the chart's CSV link keeps the filters and names the chart
 
 
 def test_outlet_profile(web_client):

@@ -110,8 +110,12 @@ class Filters:
         return replace(self, **base, facets=facets)
 
     def url(self, path: str = "/articles", **changes: str) -> str:
-        """`path` with these filters (and `changes`) as query parameters."""
-        params = self.but(**changes).active()
+        """`path` with these filters (and `changes`) as query parameters; changes
+        that are not filters (`format`, `chart`) are added as they are."""
+        kinds = registry.facet_kinds()
+        params = self.but(**changes).active() | {
+            k: v for k, v in changes.items() if v and k not in BASE_FILTERS and k not in kinds
+        }
         return f"{path}?{urlencode(params)}" if params else path
 
 
