@@ -181,6 +181,11 @@ def test_the_fastest_growing_story_comes_first_when_asked(tmp_path) -> None:
     assert growing[0].to_dict()["articles"] == ["daily-1-later", "late"]
     assert [s.growth for s in growing] == [2, 0, 0]
     store.close()
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(main, ["stories", "--db", url, "--order", "growing"])
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["articles"] == ["daily-1-later", "late"]
 
 
 def test_stories_command_writes_jsonl_and_csv(tmp_path) -> None:

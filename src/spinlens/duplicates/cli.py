@@ -42,10 +42,21 @@ def duplicates(
 @click.option(
     "--min-articles", type=click.IntRange(1), default=2, show_default=True, help="Smallest story."
 )
+@click.option(
+    "--order",
+    type=click.Choice(["largest", "growing"]),
+    default="largest",
+    show_default=True,
+    help="Largest first, or fastest-growing first (most articles in the last 7 days "
+    "up to the newest stored).",
+)
 @click.pass_context
-def stories(ctx: click.Context, db: str | None, fmt: str, output: str, min_articles: int) -> None:
+def stories(
+    ctx: click.Context, db: str | None, fmt: str, output: str, min_articles: int, order: str
+) -> None:
     """Stored articles about the same story, across outlets and days: one record per
-    story (largest first) with its articles in order and who published first."""
+    story (largest or fastest-growing first) with its articles in order and who
+    published first."""
     from spinlens.cli import open_output, open_store
     from spinlens.cli_progress import stderr
     from spinlens.duplicates.report import write_records
@@ -53,7 +64,7 @@ def stories(ctx: click.Context, db: str | None, fmt: str, output: str, min_artic
     from spinlens.stories.cluster import stories as find_stories
 
     store = open_store(settings_from(ctx, db=db).db)
-    found = (story.to_dict() for story in find_stories(store.engine, min_articles))
+    found = (story.to_dict() for story in find_stories(store.engine, min_articles, order))
     with open_output(output) as stream:
         count = write_records(found, fmt, stream, STORY_FIELDS)
     stderr.print(f"{count} stor{'ies' if count != 1 else 'y'}")
