@@ -6,13 +6,13 @@ docs/decisions.md, "#21 filter bar")."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, or_, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, or_, select
 
 from spinlens import layers as registry
 from spinlens.claims.index import claim_index
@@ -129,26 +129,25 @@ class Cube:
         return hits
 
 
+FTS_ROWIDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+
+
 def search(store: Store, query: str) -> list[Any]:
     """The rowids (SQLite) or ids (elsewhere) of the articles a full-text query
     finds (raises QueryError for a query FTS5 refuses)."""
     with store.engine.connect() as conn:
-        if store.is_sqlite:
+        if store.is_sqlite:  # the driver's own cursor: no result rows built per match
+            cursor = conn.connection.cursor()
             try:
-                found = conn.execute(
-                    text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q"),
-                    {"q": fts_query(query)},
-                ).all()
-            except OperationalError as exc:
-                raise QueryError(f"search failed: {str(exc.orig).splitlines()[0]}") from exc
-        else:
-            pattern = f"%{query}%"
-            found = conn.execute(
-                select(articles.c.id).where(
-                    or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
-                )
-            ).all()
-        return [r[0] for r in found]
+                cursor.execute(FTS_ROWIDS, (fts_query(query),))
+                return [row[0] for row in cursor.fetchall()]
+            except sqlite3.OperationalError as exc:
+                raise QueryError(f"search failed: {str(exc).splitlines()[0]}") from exc
+            finally:
+                cursor.close()
+        pattern = f"%{query}%"
+        matching = or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
+        return list(conn.execute(select(articles.c.id).where(matching)).scalars())
 
 
 def month_name(month: int) -> str:
