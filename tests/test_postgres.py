@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from spinlens.model import Article
 from spinlens.store import Store
@@ -84,6 +85,11 @@ def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analy
         assert [r["article_id"] for r in veldhaven] == ["harbour"]
         assert ("Veldhaven", 1) in filter_options(store)["entities"]
         assert [hit.id for hit in store.search("Veldhaven")] == ["harbour"]
+        assert [hit.id for hit in store.search("veldhaven")] == ["harbour"]  # any case
+        assert store.search("Veldhav") == []  # whole words, as FTS5 on SQLite
+        with store.engine.connect() as conn:  # answered by the words' GIN index
+            index = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_articles_words'"
+            assert conn.execute(text(index)).scalar() == 1
         cube = load(store)  # the dashboard's and outlet pages' figures
         chosen = cube.mask(store, Filters.of({"q": "Veldhaven"}))
         assert [cube.ids[i] for i in chosen.nonzero()[0]] == ["harbour"]

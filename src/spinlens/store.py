@@ -28,7 +28,6 @@ from sqlalchemy import (
     delete,
     func,
     literal_column,
-    or_,
     select,
     text,
     tuple_,
@@ -53,6 +52,7 @@ from spinlens.facets import (
 from spinlens.model import Article
 from spinlens.speakers import index as speaker_index
 from spinlens.store_open import open_engine, require_current, with_retries
+from spinlens.store_search import FTS_DDL, WORDS_INDEX_DDL, fts_query, words_match
 from spinlens.stories import index as story_index
 from spinlens.stories import terms as story_terms
 
@@ -78,10 +78,6 @@ articles = Table(
     Index("ix_articles_source", "source"),
     Index("ix_articles_published", "published"),
     Index("ix_articles_language", "language"),
-)
-FTS_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-    "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
 )
 LOOKUP_CHUNK = 500
 SCHEMA_VERSION = 6
@@ -130,9 +126,8 @@ class Store:
         """Create what is missing, then migrate (both do nothing on a current store)."""
         metadata.create_all(self.engine)
         spinlens_meta.create(self.engine, checkfirst=True)
-        if self.is_sqlite:
-            with self.engine.begin() as conn:
-                conn.execute(text(FTS_DDL))
+        with self.engine.begin() as conn:
+            conn.execute(text(FTS_DDL if self.is_sqlite else WORDS_INDEX_DDL))
         self.migrate()
 
     def close(self) -> None:
@@ -371,10 +366,9 @@ class Store:
             params = {"q": fts_query(query), "n": limit}
             with self.engine.connect() as conn:
                 return [Hit(r.id, r.title, r.source, r.snippet) for r in conn.execute(sql, params)]
-        pattern = f"%{query}%"
         stmt = (
             select(articles.c.id, articles.c.title, articles.c.source, articles.c.text)
-            .where(or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern)))
+            .where(words_match(query))
             .limit(limit)
         )
         with self.engine.connect() as conn:
@@ -404,15 +398,6 @@ def row_of(result: dict[str, Any], article_id: str) -> dict[str, object]:
         "n_entities": len(result.get("entities", [])),
         "stored_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-
-
-def fts_query(query: str) -> str:
-    """Queries using FTS5 operators pass through; plain words are quoted, so that
-    punctuation in them cannot break the query syntax."""
-    if any(op in query for op in ('"', " AND ", " OR ", " NOT ", " NEAR(", "*")):
-        return query
-    words = [w.replace('"', "") for w in query.split()]
-    return " ".join(f'"{w}"' for w in words if w)
 
 
 def tune_sqlite(dbapi_connection: object, _record: object) -> None:

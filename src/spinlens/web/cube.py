@@ -12,13 +12,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from spinlens import layers as registry
 from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets, article_stats, layer_counts
 from spinlens.speakers.views import speaker_articles
-from spinlens.store import Store, articles, fts_query
+from spinlens.store import Store, articles
+from spinlens.store_search import fts_query, words_match
 from spinlens.web.filters import Filters, QueryError
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -120,8 +121,8 @@ class Cube:
         return having
 
     def found(self, store: Store, query: str) -> np.ndarray:
-        """Which articles a full-text query finds: by rowid on SQLite (FTS5), by id
-        elsewhere (`ILIKE`)."""
+        """Which articles a full-text query finds: by rowid on SQLite, by id
+        elsewhere (`spinlens.store_search`)."""
         if store.is_sqlite:
             return np.isin(self.doc, search(store, query))
         hits = np.zeros(len(self), dtype=bool)
@@ -145,9 +146,7 @@ def search(store: Store, query: str) -> list[Any]:
                 raise QueryError(f"search failed: {str(exc).splitlines()[0]}") from exc
             finally:
                 cursor.close()
-        pattern = f"%{query}%"
-        matching = or_(articles.c.title.ilike(pattern), articles.c.text.ilike(pattern))
-        return list(conn.execute(select(articles.c.id).where(matching)).scalars())
+        return list(conn.execute(select(articles.c.id).where(words_match(query))).scalars())
 
 
 def month_name(month: int) -> str:

@@ -18,7 +18,8 @@ from spinlens.facets import facet_totals as totals
 from spinlens.facets import layer_counts
 from spinlens.model import UNRESOLVED
 from spinlens.speakers.views import merged_speakers
-from spinlens.store import Store, fts_query
+from spinlens.store import Store
+from spinlens.store_search import fts_query
 from spinlens.web.filters import Filters, QueryError, conditions_of
 
 BASE_SORTS = {

@@ -1,0 +1,30 @@
+"""Full-text search in the store. SQLite: the FTS5 table `articles_fts`. PostgreSQL:
+a GIN index over the words of each article's title and text. Both match whole words,
+in any case, without stemming, so a query finds the same articles on either."""
+
+from __future__ import annotations
+
+from sqlalchemy import TextClause, text
+
+FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+    "id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"
+)
+WORDS = "to_tsvector('simple', coalesce(title, '') || ' ' || text)"
+"""An article's words on PostgreSQL (the index's expression; queries repeat it)."""
+WORDS_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS ix_articles_words ON articles USING GIN ({WORDS})"
+
+
+def fts_query(query: str) -> str:
+    """Queries using FTS5 operators pass through; plain words are quoted, so that
+    punctuation in them cannot break the query syntax."""
+    if any(op in query for op in ('"', " AND ", " OR ", " NOT ", " NEAR(", "*")):
+        return query
+    words = [w.replace('"', "") for w in query.split()]
+    return " ".join(f'"{w}"' for w in words if w)
+
+
+def words_match(query: str) -> TextClause:
+    """On PostgreSQL, the condition that an `articles` row holds the query's words
+    (web search syntax: "quoted phrases", or, -excluded), answered by the index."""
+    return text(f"{WORDS} @@ websearch_to_tsquery('simple', :words)").bindparams(words=query)
