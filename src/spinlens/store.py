@@ -52,7 +52,7 @@ from spinlens.facets import (
 from spinlens.model import Article
 from spinlens.speakers import index as speaker_index
 from spinlens.store_open import open_engine, require_current, with_retries
-from spinlens.store_search import FTS_DDL, WORDS_INDEX_DDL, fts_query, words_match
+from spinlens.store_search import FTS_DDL, WORDS_DDL, fts_query, words_match
 from spinlens.stories import index as story_index
 from spinlens.stories import terms as story_terms
 
@@ -127,7 +127,8 @@ class Store:
         metadata.create_all(self.engine)
         spinlens_meta.create(self.engine, checkfirst=True)
         with self.engine.begin() as conn:
-            conn.execute(text(FTS_DDL if self.is_sqlite else WORDS_INDEX_DDL))
+            for ddl in (FTS_DDL,) if self.is_sqlite else WORDS_DDL:
+                conn.execute(text(ddl))
         self.migrate()
 
     def close(self) -> None:
