@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import Protocol, TypeVar
+from typing import Protocol
 
+from spinlens.batching import batched
 from spinlens.constants import DEFAULT_BATCH_SIZE
 from spinlens.model import Article
 from spinlens.readers import Read, ReadError
 from spinlens.readers.metadata import FIELDS
 from spinlens.store import Store
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -134,10 +132,3 @@ def outcome(item: Read, stored: dict[str, Article], summary: Summary) -> Article
         return stored[item.id]
     summary.analysed += 1
     return item
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
-    """Consecutive tuples of `size` items (the last may be shorter), lazily."""
-    iterator = iter(items)
-    while chunk := tuple(islice(iterator, size)):
-        yield chunk

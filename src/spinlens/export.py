@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spinlens import layers as registry
-from spinlens.batch import batched
+from spinlens.batching import batched
 from spinlens.claims.rows import CLAIM_COLUMNS, claim_records
 from spinlens.model import META_FIELDS, Article
 from spinlens.render import JsonLinesWriter

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from spinlens.batch import Runner, batched
+from spinlens.batch import Runner
+from spinlens.batching import batched
 from spinlens.model import Article
 from spinlens.pipeline import Pipeline
 from spinlens.workers import PipelineSpec

@@ -11,11 +11,12 @@ the saved articles' differences."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select
 
+from spinlens.batching import batched
 from spinlens.speakers.names import PERSON, article_names, base, surname
 from spinlens.speakers.resolve import Form, named, resolve
 from spinlens.speakers.tables import (
@@ -33,12 +34,6 @@ AddUp = Callable[[Connection, Table, list[dict[str, Any]], tuple[str, ...]], Non
 """`Store.add_up`: add rows' counts to a totals table, dropping rows that fall to 0."""
 
 
-def chunks(values: Iterable[str]) -> Iterable[list[str]]:
-    ordered = sorted(values)
-    for i in range(0, len(ordered), CHUNK):
-        yield ordered[i : i + CHUNK]
-
-
 def update(conn: Connection, results: Sequence[Mapping[str, Any]], add_up: AddUp) -> None:
     """Replace the name rows of freshly saved articles (their JSON results) and
     bring the forms, the alias table and the totals up to date."""
@@ -53,7 +48,7 @@ def update(conn: Connection, results: Sequence[Mapping[str, Any]], add_up: AddUp
         ]
     old_rows: list[dict[str, Any]] = []
     old_links: set[Link] = set()
-    for chunk in chunks(ids):
+    for chunk in batched(sorted(ids), CHUNK):
         query = select(speaker_names).where(speaker_names.c.article_id.in_(chunk))
         old_rows += [dict(r._mapping) for r in conn.execute(query)]
         given = speaker_links.c
@@ -63,7 +58,7 @@ def update(conn: Connection, results: Sequence[Mapping[str, Any]], add_up: AddUp
     pairs = old_links | {(r["a"], r["b"], r["kind"]) for r in links}
     linked_before = existing(conn, pairs)
     before = aliases_of(conn, touched)
-    for chunk in chunks(ids):
+    for chunk in batched(sorted(ids), CHUNK):
         for table in (speaker_names, speaker_links):
             conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
     if rows:
@@ -114,7 +109,7 @@ def existing(conn: Connection, pairs: set[Link]) -> set[Link]:
     """The links among `pairs` that some stored article gives."""
     found: set[Link] = set()
     given = speaker_links.c
-    for chunk in chunks({a for a, _, _ in pairs}):
+    for chunk in batched(sorted({a for a, _, _ in pairs}), CHUNK):
         query = select(given.a, given.b, given.kind).distinct().where(given.a.in_(chunk))
         found.update((r.a, r.b, r.kind) for r in conn.execute(query) if tuple(r) in pairs)
     return found
@@ -124,7 +119,7 @@ def aliases_of(conn: Connection, keys: set[str]) -> dict[str, tuple[str, str]]:
     """The speaker and kind each key is resolved to now (keys not resolved: left out)."""
     a = speaker_alias.c
     out: dict[str, tuple[str, str]] = {}
-    for chunk in chunks(keys):
+    for chunk in batched(sorted(keys), CHUNK):
         query = select(a.key, a.speaker, a.kind).where(a.key.in_(chunk))
         out.update((r.key, (r.speaker, r.kind)) for r in conn.execute(query))
     return out
@@ -163,7 +158,7 @@ def forms_of(conn: Connection, keys: set[str]) -> tuple[dict[str, Form], set[Lin
     forms: dict[str, Form] = {}
     links: set[Link] = set()
     f, given = speaker_forms.c, speaker_links.c
-    for chunk in chunks(keys):
+    for chunk in batched(sorted(keys), CHUNK):
         query = select(f.key, f.name, f.kind, f.articles).where(f.key.in_(chunk))
         for key, name, kind, count in conn.execute(query):
             form = forms.setdefault(key, Form(key))
@@ -179,7 +174,7 @@ def groups_of(conn: Connection, keys: set[str]) -> tuple[dict[str, Form], list[l
     """The members' forms and the current groups of these keys (every member)."""
     a = speaker_alias.c
     groups: dict[str, list[str]] = defaultdict(list)
-    for chunk in chunks(keys):
+    for chunk in batched(sorted(keys), CHUNK):
         speakers = select(a.speaker).where(a.key.in_(chunk))
         for key, speaker in conn.execute(select(a.key, a.speaker).where(a.speaker.in_(speakers))):
             groups[speaker].append(key)
@@ -197,7 +192,7 @@ def settle(
     old = aliases_of(conn, keys)
     new = {k: (speaker[k], forms[k].kind) for k in keys if k in speaker}
     moved = [k for k in sorted(keys) if old.get(k) != new.get(k)]
-    for chunk in chunks(moved):
+    for chunk in batched(sorted(moved), CHUNK):
         conn.execute(delete(speaker_alias).where(a.key.in_(chunk)))
     if rows := [{"key": k, "speaker": new[k][0], "kind": new[k][1]} for k in moved if k in new]:
         conn.execute(speaker_alias.insert(), rows)
@@ -208,7 +203,7 @@ def recount(conn: Connection, speakers: set[str]) -> None:
     """Count these speakers again from their members' forms (articles: distinct
     articles naming any member, from the name rows)."""
     a, f, n, t = speaker_alias.c, speaker_forms.c, speaker_names.c, speaker_totals.c
-    for chunk in chunks(speakers):
+    for chunk in batched(sorted(speakers), CHUNK):
         conn.execute(delete(speaker_totals).where(t.speaker.in_(chunk)))
         members = select(a.speaker, a.key).where(a.speaker.in_(chunk)).subquery()
         articles: dict[str, int] = dict(

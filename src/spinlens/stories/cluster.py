@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, func, select
 
+from spinlens.batching import batched
 from spinlens.facets import article_stats
-from spinlens.stories.index import chunks, story_members
+from spinlens.stories.index import CHUNK, story_members
 from spinlens.stories.terms import story_df, story_terms
 
 LABEL_TERMS = 4
@@ -124,7 +125,7 @@ def inverse_frequencies(conn: Connection, terms: set[str]) -> dict[str, float]:
     """log(articles / articles with the word), from the counts kept on save."""
     total = conn.execute(select(func.count()).select_from(story_terms)).scalar() or 0
     idf: dict[str, float] = {}
-    for chunk in chunks(sorted(terms)):
+    for chunk in batched(sorted(terms), CHUNK):
         query = select(story_df.c.term, story_df.c.articles).where(story_df.c.term.in_(chunk))
         idf.update((term, math.log(total / n)) for term, n in conn.execute(query) if n > 0)
     return idf

@@ -38,6 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from spinlens.batching import batched
 from spinlens.duplicates.pairs import near_duplicates_of
 from spinlens.facets import article_stats, day_of, index_metadata
 from spinlens.stories.terms import story_terms, word_cosine
@@ -105,16 +106,12 @@ def story_id(first: str) -> str:
     return "s-" + hashlib.blake2b(first.encode(), digest_size=6).hexdigest()
 
 
-def chunks(ids: Sequence[str]) -> list[Sequence[str]]:
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-
-
 def update(conn: Connection, saved: Sequence[Saved]) -> None:
     """Replace the vectors and links of freshly saved articles and name again the
     stories of every article they link to, or were linked to before."""
     ids = [a.id for a in saved]
     before = stories_of(conn, ids)
-    for chunk in chunks(ids):
+    for chunk in batched(ids, CHUNK):
         conn.execute(delete(story_vectors).where(story_vectors.c.article_id.in_(chunk)))
         conn.execute(
             delete(story_links).where(or_(story_links.c.a.in_(chunk), story_links.c.b.in_(chunk)))
@@ -171,7 +168,7 @@ def vector_links(conn: Connection, saved: Sequence[Saved]) -> dict[tuple[str, st
 
 def terms_of(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
-    for chunk in chunks(ids):
+    for chunk in batched(ids, CHUNK):
         query = select(story_terms.c.article_id, story_terms.c.terms).where(
             story_terms.c.article_id.in_(chunk)
         )
@@ -194,7 +191,7 @@ def window_query(day: str | None) -> Select[Any] | CompoundSelect[Any]:
 
 def stories_of(conn: Connection, ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in chunks(ids):
+    for chunk in batched(ids, CHUNK):
         query = select(story_members.c.story).where(story_members.c.article_id.in_(chunk))
         found.update(conn.execute(query).scalars())
     return found
@@ -202,7 +199,7 @@ def stories_of(conn: Connection, ids: Sequence[str]) -> set[str]:
 
 def members(conn: Connection, stories: set[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in chunks(sorted(stories)):
+    for chunk in batched(sorted(stories), CHUNK):
         query = select(story_members.c.article_id).where(story_members.c.story.in_(chunk))
         found.update(conn.execute(query).scalars())
     return found
@@ -215,7 +212,7 @@ def regroup(conn: Connection, seeds: set[str]) -> None:
     edges: set[tuple[str, str]] = set()
     while frontier:
         reached: set[str] = set()
-        for chunk in chunks(frontier):
+        for chunk in batched(frontier, CHUNK):
             query = select(story_links.c.a, story_links.c.b).where(
                 or_(story_links.c.a.in_(chunk), story_links.c.b.in_(chunk))
             )
@@ -225,7 +222,7 @@ def regroup(conn: Connection, seeds: set[str]) -> None:
         frontier = sorted(reached - seen)
         seen |= reached
     days: dict[str, str | None] = {}
-    for chunk in chunks(sorted(seen)):
+    for chunk in batched(sorted(seen), CHUNK):
         query = select(article_stats.c.article_id, article_stats.c.day).where(
             article_stats.c.article_id.in_(chunk)
         )
@@ -233,7 +230,7 @@ def regroup(conn: Connection, seeds: set[str]) -> None:
     nodes = sorted(days, key=lambda i: (days[i] is None, days[i] or "", i))
     row = {article_id: n for n, article_id in enumerate(nodes)}
     pairs = [(row[a], row[b]) for a, b in edges if a in row and b in row]
-    for chunk in chunks(nodes):
+    for chunk in batched(nodes, CHUNK):
         conn.execute(delete(story_members).where(story_members.c.article_id.in_(chunk)))
     named = [
         {"article_id": nodes[i], "story": story_id(nodes[group[0]])}
