@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from math import exp, log1p
@@ -51,6 +51,15 @@ FEATURES = (
 REACH = 2500
 """How far before the pronoun (characters) a person may be named."""
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+@dataclass
+class Found:
+    """The people a pronoun may refer to: per entity id, the FEATURES of its nearest
+    mention and that mention's character span."""
+
+    features: dict[str, list[float]] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,15 +106,13 @@ def role(token: Token) -> str:
     return "possessor" if dep == "poss" else "object" if dep in ("dobj", "pobj") else "other"
 
 
-def candidates(
-    resolver: SpeakerResolver, pronoun: Token, gender: str | None
-) -> dict[str, list[float]]:
+def candidates(resolver: SpeakerResolver, pronoun: Token, gender: str | None) -> Found:
     """Per person entity named within reach (before the pronoun, or after it in its
     sentence) and not known to be of the other gender, the features of its nearest
     mention before the pronoun (else its first after it)."""
     doc, offset = resolver.doc, pronoun.idx
     sentence = pronoun.sent
-    found: dict[str, list[float]] = {}
+    found = Found()
     order: list[str] = []
     first = bisect_left(resolver.mention_starts, offset - REACH)
     last = bisect_left(resolver.mention_starts, sentence.end_char)
@@ -120,10 +127,11 @@ def candidates(
         features = mention_features(resolver, pronoun, span.root, cluster, gender)
         if end <= offset:
             order = [i for i in order if i != cluster.entity_id] + [cluster.entity_id]
-        if end <= offset or cluster.entity_id not in found:
-            found[cluster.entity_id] = features
+        if end <= offset or cluster.entity_id not in found.features:
+            found.features[cluster.entity_id] = features
+            found.spans[cluster.entity_id] = (start, end)
     nearest = order[::-1]
-    for entity_id, features in found.items():
+    for entity_id, features in found.features.items():
         features[FEATURES.index("nearest")] = float(nearest[:1] == [entity_id])
         features[FEATURES.index("second_nearest")] = float(nearest[1:2] == [entity_id])
         earlier = bisect_right(resolver.mention_ends[entity_id], offset)

@@ -261,7 +261,7 @@ class SpeakerResolver:
         later = self.cataphor(head, gender)
         if later is not None:
             return self.credited(later, source, 0.8)
-        chosen = load_ranker().choose(candidates(self, head, gender))
+        chosen = load_ranker().choose(candidates(self, head, gender).features)
         if chosen is None:
             return self.as_written(source)
         return self.credited(self.by_id[chosen[0]], source, round(chosen[1], 2))
