@@ -59,7 +59,7 @@ def gum_groups(nlp: Language, split: str) -> list[Group]:
             if gold is None or gum.types.get(gold) != "person":
                 continue
             spans = gum.spans_of(gold)
-            found = candidates(resolver, token, gender)
+            found = candidates(resolver, token, gender).features
             if found:
                 labels = [
                     any(s < m.end and m.start < e for m in cluster.mentions for s, e in spans)
@@ -74,7 +74,7 @@ def gap_group(doc: Doc, example: GapExample) -> Group | None:
     linked, clusters = cluster_entities(entities_with_names(doc, example.names))
     resolver = SpeakerResolver(doc, clusters)
     pronoun = next(t for t in doc if t.idx <= example.offset < t.idx + len(t))
-    found = candidates(resolver, pronoun, pronoun_gender(pronoun.text))
+    found = candidates(resolver, pronoun, pronoun_gender(pronoun.text)).features
     if not found:
         return None
     refers = {
@@ -94,27 +94,37 @@ def gap_groups(nlp: Language, name: str) -> list[tuple[GapExample, Group | None]
     return [(e, gap_group(doc, e)) for e, doc in zip(examples, docs, strict=True)]
 
 
+def softmax_push(
+    scores: np.ndarray, labels: np.ndarray, index: np.ndarray, none: float
+) -> tuple[np.ndarray, float]:
+    """Gradients of the mean cross-entropy of each pronoun's softmax over its
+    candidates and "no one" (the gold: its referents, or "no one" when none is a
+    candidate), with respect to the candidates' scores (`index`: each one's pronoun)
+    and to the "no one" score."""
+    n = int(index[-1]) + 1
+    found = np.bincount(index, weights=labels, minlength=n) > 0
+    top = np.full(n, none)
+    np.maximum.at(top, index, scores)
+    shares = np.exp(scores - top[index])
+    none_share = np.exp(none - top)
+    total = np.bincount(index, weights=shares, minlength=n) + none_share
+    gold = np.bincount(index, weights=shares * labels, minlength=n)
+    gold = np.where(found, gold, none_share)
+    push = shares / total[index] - np.where(found[index], shares * labels / gold[index], 0.0)
+    return push / n, float(np.mean(none_share / total - (~found)))
+
+
 def fit(groups: list[Group]) -> tuple[np.ndarray, float]:
-    """Weights and the "no one here" score minimising the cross-entropy of each
-    pronoun's softmax over its candidates and "no one" (the gold: its referents, or
-    "no one" when none is a candidate), by full-batch gradient descent with L2."""
+    """Weights and the "no one here" score minimising `softmax_push`'s cross-entropy,
+    by full-batch gradient descent with L2."""
     x = np.concatenate([g[0] for g in groups])
     y = np.concatenate([g[1] for g in groups])
     index = np.repeat(np.arange(len(groups)), [len(g[1]) for g in groups])
-    found = np.bincount(index, weights=y, minlength=len(groups)) > 0
     weights, none = np.zeros(x.shape[1]), 0.0
     for _ in range(STEPS):
-        scores = x @ weights
-        top = np.full(len(groups), none)
-        np.maximum.at(top, index, scores)
-        shares = np.exp(scores - top[index])
-        none_share = np.exp(none - top)
-        total = np.bincount(index, weights=shares, minlength=len(groups)) + none_share
-        gold = np.bincount(index, weights=shares * y, minlength=len(groups))
-        gold = np.where(found, gold, none_share)
-        push = shares / total[index] - np.where(found[index], shares * y / gold[index], 0.0)
-        weights -= RATE * (x.T @ push / len(groups) + L2 * weights)
-        none -= RATE * float(np.mean(none_share / total - (~found)))
+        push, none_grad = softmax_push(x @ weights, y, index, none)
+        weights -= RATE * (x.T @ push + L2 * weights)
+        none -= RATE * none_grad
     return weights, none
 
 
