@@ -39,10 +39,10 @@ from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
 
 CACHE = Path("/tmp/spinlens-attribution-cache")
 RULES = {
-    "content-parts": ("content_parts", lambda text, content, inside: (content,)),
-    "bare-source": ("bare_source", lambda text, source: source),
-    "closing-comma": ("closing_comma", lambda text, source: source),
-    "cue-colon": ("cue_bounds", lambda text, cue: cue),
+    "content-parts": (boundaries, "content_parts", lambda text, content, inside: (content,)),
+    "bare-source": (boundaries, "bare_source", lambda text, source: source),
+    "closing-comma": (boundaries, "closing_comma", lambda text, source: source),
+    "cue-colon": (boundaries, "cue_bounds", lambda text, cue: cue),
 }
 """The boundary rules (`spinlens.attribution.boundaries`) --without can leave out."""
 BATCH = 16
@@ -208,7 +208,8 @@ def main() -> int:
     parser.add_argument("--without", choices=RULES, action="append", default=[])
     args = parser.parse_args()
     for rule in args.without:
-        setattr(boundaries, *RULES[rule])
+        module, name, replacement = RULES[rule]
+        setattr(module, name, replacement)
     folder = require_shared(f"polnear/{args.split}")
     gold = read_gold_dir(folder)
     ids = sorted(gold)
@@ -260,15 +261,17 @@ def show_examples(
                 if shown[role, name] >= most:
                     continue
                 shown[role, name] += 1
-                print(f"\n[{role}] {name}\n  pred: {render(text, p)!r}\n  gold: {render(text, g)!r}")
+                print(
+                    f"\n[{role}] {name}\n  pred: {render(text, p)!r}\n  gold: {render(text, g)!r}"
+                )
 
 
 def render(text: str, chars: frozenset[int]) -> str:
     ordered = sorted(chars)
-    return "".join(
-        text[i] if i in chars else "" for i in range(ordered[0], ordered[-1] + 1)
-    ) if pieces(chars) == 1 else " … ".join(
-        text[s:e] for s, e in runs(ordered)
+    return (
+        "".join(text[i] if i in chars else "" for i in range(ordered[0], ordered[-1] + 1))
+        if pieces(chars) == 1
+        else " … ".join(text[s:e] for s, e in runs(ordered))
     )
 
 

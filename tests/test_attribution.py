@@ -78,7 +78,7 @@ def test_colon_statement_runs_to_the_end_of_the_line(article):
     assert content is not None
     assert content.rstrip(".") == "The bridge stays closed. Repairs start next week"
     assert quote.kind == "direct"
-    assert said(article, quote, "cue") == "clarified"
+    assert said(article, quote, "cue") == "clarified:"  # PolNeAR keeps the colon
     assert quote.speaker is not None and quote.speaker.name == "Lena Brandt"
 
 

@@ -11,6 +11,8 @@ from dataclasses import replace
 from spinlens.attribution.rules import Candidate
 from spinlens.attribution.syntax import Range, trimmed
 
+BOUNDARIES_VERSION = "bounds-1"
+"""Part of the quotes component's version: bump when a rule here changes a boundary."""
 QUOTE_MARKS = "\"“”'‘’«»"
 SPACE = " \t\r\n\xa0"
 BEFORE_INTERRUPTION = SPACE + ",;—–-("
@@ -23,7 +25,8 @@ def fitted(text: str, cand: Candidate) -> Candidate:
     """The candidate with its source, cue and content pieces cut as PolNeAR cuts them."""
     source = source_bounds(text, cand.source) if cand.source else None
     cue = cue_bounds(text, cand.cue) if cand.cue else None
-    parts = content_parts(text, cand.content, [r for r in (cue, source) if r is not None])
+    inside = [r for r in (cue, source) if r is not None]
+    parts = content_parts(text, cand.content, inside)
     content = parts[0][0], parts[-1][1]
     pieces = parts if len(parts) > 1 else ()
     return replace(cand, content=content, content_parts=pieces, cue=cue, source=source)

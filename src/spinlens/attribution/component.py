@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from spinlens.attribution.boundaries import fitted
+from spinlens.attribution.boundaries import BOUNDARIES_VERSION, fitted
 from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.ranking import load_ranker
@@ -40,7 +40,8 @@ class AttributionTagger:
     """Adds the `quotes` layer: who said what, with speakers resolved to entities; the
     pronoun and description sources it resolves join the `entities` layer.
     `tagger`: the sequence tagger to use (default: the shipped one); the version is
-    the tagger's (a digest of its weights) and the resolver's."""
+    the tagger's (a digest of its weights), the resolver's, the boundary rules' and
+    the pronoun ranker's."""
 
     name = "quotes"
     requires = ("doc", "entities")
@@ -49,7 +50,8 @@ class AttributionTagger:
 
     def __init__(self, tagger: SequenceTagger | None = None):
         self.tagger = tagger or load_tagger()
-        self.version = f"{self.tagger.version}+{RESOLVER_VERSION}+{load_ranker().version}"
+        rules = f"{RESOLVER_VERSION}+{BOUNDARIES_VERSION}"
+        self.version = f"{self.tagger.version}+{rules}+{load_ranker().version}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
