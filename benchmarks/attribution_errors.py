@@ -40,6 +40,7 @@ from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
 CACHE = Path("/tmp/spinlens-attribution-cache")
 RULES = {
     "content-parts": (boundaries, "content_parts", lambda text, content, inside: (content,)),
+    "resumed-quotation": (boundaries, "resumed_quotation", lambda text, start, end: start),
     "bare-source": (boundaries, "bare_source", lambda text, source: source),
     "closing-comma": (boundaries, "closing_comma", lambda text, source: source),
     "cue-colon": (boundaries, "cue_bounds", lambda text, cue: cue),

@@ -100,3 +100,12 @@ def test_content_parts_in_json_and_as_the_scorer_reads_them():
     whole = Quote(0, 30, Span(0, 30))
     assert whole.to_dict()["content_parts"] == [{"start": 0, "end": 30}]
     assert Quote.from_dict(whole.to_dict()) == whole
+
+
+def test_the_second_piece_starts_where_the_quotation_resumes():
+    text = "“I have talked to no one,” he said in an interview. “This is all me.”"
+    found = content_parts(text, (0, len(text)), [at(text, "said"), at(text, "he")])
+    assert pieces(text, found) == ["“I have talked to no one,”", "“This is all me.”"]
+    text = "“I like her,” he said. But “she would never say it.”"
+    found = content_parts(text, (0, len(text)), [at(text, "said"), at(text, "he")])
+    assert pieces(text, found)[1] == "But “she would never say it.”"

@@ -14,6 +14,7 @@ from spinlens.attribution.syntax import Range, trimmed
 BOUNDARIES_VERSION = "bounds-1"
 """Part of the quotes component's version: bump when a rule here changes a boundary."""
 QUOTE_MARKS = "\"“”'‘’«»"
+OPENING_MARKS = "“\"«"
 SPACE = " \t\r\n\xa0"
 BEFORE_INTERRUPTION = SPACE + ",;—–-("
 """What ends the first piece of an interrupted content and is not part of it."""
@@ -43,9 +44,21 @@ def content_parts(text: str, content: Range, interrupters: list[Range]) -> tuple
     gap_start, gap_end = min(s for s, _ in inside), max(e for _, e in inside)
     first_end = len(text[start:gap_start].rstrip(BEFORE_INTERRUPTION)) + start
     second_start = end - len(text[gap_end:end].lstrip(AFTER_INTERRUPTION))
-    found = ((start, first_end), (second_start, end))
+    found = ((start, first_end), (resumed_quotation(text, second_start, end), end))
     kept = tuple(p for p in found if worded(text, p))
     return kept or (content,)
+
+
+def resumed_quotation(text: str, start: int, end: int) -> int:
+    """Where the second piece of an interrupted quotation starts: at the quotation
+    mark that resumes it when words of the article's own come first, closed by
+    punctuation (`“A,” she said in an interview. “B.”`: not "in an interview")."""
+    if text[start] in OPENING_MARKS:
+        return start
+    at = next((i for i in range(start, end) if text[i] in OPENING_MARKS), None)
+    if at is None or not text[start:at].rstrip().endswith((".", ",", ";", ":")):
+        return start
+    return at
 
 
 def worded(text: str, span: Range) -> bool:
