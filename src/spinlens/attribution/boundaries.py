@@ -51,12 +51,13 @@ def content_parts(text: str, content: Range, interrupters: list[Range]) -> tuple
 
 def resumed_quotation(text: str, start: int, end: int) -> int:
     """Where the second piece of an interrupted quotation starts: at the quotation
-    mark that resumes it when words of the article's own come first, closed by
-    punctuation (`“A,” she said in an interview. “B.”`: not "in an interview")."""
+    mark that resumes it when a sentence of the article's own ends first (`“A,” she
+    said in an interview. “B.”`: not "in an interview."; after a comma the words
+    are as often part of the content)."""
     if text[start] in OPENING_MARKS:
         return start
     at = next((i for i in range(start, end) if text[i] in OPENING_MARKS), None)
-    if at is None or not text[start:at].rstrip().endswith((".", ",", ";", ":")):
+    if at is None or not text[start:at].rstrip().endswith("."):
         return start
     return at
 
