@@ -142,8 +142,7 @@ def span_of(chars: frozenset[int]) -> tuple[int, int]:
 
 
 def pieces(chars: frozenset[int]) -> int:
-    ordered = sorted(chars)
-    return 1 + sum(1 for a, b in zip(ordered, ordered[1:], strict=False) if b != a + 1)
+    return len(runs(sorted(chars)))
 
 
 LEADS = ("that ", "to ", "about ", "whether ", "if ", "how ", "why ", "what ")
@@ -183,20 +182,24 @@ def describe(diff: str, side: str) -> str:
     return f"{len(words) if len(words) < 4 else '4+'} words"
 
 
-def analyse(text: str, gold: list[Attribution], pred: list[Attribution], found: Counter) -> None:
+def misses(
+    text: str, gold: list[Attribution], pred: list[Attribution]
+) -> Iterator[tuple[str, str, frozenset[int], frozenset[int] | None]]:
+    """Each exact-match miss of one article: role, bucket, the span and the span of the
+    other side it overlaps most (None when it overlaps none)."""
     for role in ("source", "cue", "content"):
         golds = {a[role] for a in gold if role in a}
         preds = {a[role] for a in pred if role in a}
         for p in preds - golds:
             overlapping = [g for g in golds if g & p]
             if not overlapping:
-                found[role, "pred with no gold overlap"] += 1
+                yield role, "pred with no gold overlap", p, None
                 continue
             g = max(overlapping, key=lambda g: len(g & p))
-            found[role, bucket(text, role, p, g)] += 1
+            yield role, bucket(text, role, p, g), p, g
         for g in golds - preds:
             if not any(g & p for p in preds):
-                found[role, "gold with no pred overlap"] += 1
+                yield role, "gold with no pred overlap", g, None
 
 
 def main() -> int:
@@ -224,9 +227,9 @@ def main() -> int:
         r = result[f"role_{role}_exact"]
         print(f"  {role:<8} exact P {r['precision']:.4f} R {r['recall']:.4f} F1 {r['f1']:.4f}")
     found: Counter = Counter()
-    texts = {a.id: a.text for a in articles}
-    for aid in ids:
-        analyse(texts[aid], gold[aid], pred[aid], found)
+    for article in articles:
+        for role, name, _, _ in misses(article.text, gold[article.id], pred[article.id]):
+            found[role, name] += 1
     by_role: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (role, name), n in found.most_common():
         by_role[role].append((name, n))
@@ -248,32 +251,16 @@ def show_examples(
 ) -> None:
     shown: Counter = Counter()
     for article in articles:
-        text = article.text
-        for role in ("source", "cue", "content"):
-            if only and role != only:
+        for role, name, p, g in misses(article.text, gold[article.id], pred[article.id]):
+            if g is None or (only and role != only) or shown[role, name] >= most:
                 continue
-            golds = {a[role] for a in gold[article.id] if role in a}
-            for p in {a[role] for a in pred[article.id] if role in a} - golds:
-                overlapping = [g for g in golds if g & p]
-                if not overlapping:
-                    continue
-                g = max(overlapping, key=lambda g: len(g & p))
-                name = bucket(text, role, p, g)
-                if shown[role, name] >= most:
-                    continue
-                shown[role, name] += 1
-                print(
-                    f"\n[{role}] {name}\n  pred: {render(text, p)!r}\n  gold: {render(text, g)!r}"
-                )
+            shown[role, name] += 1
+            print(f"\n[{role}] {name}")
+            print(f"  pred: {render(article.text, p)!r}\n  gold: {render(article.text, g)!r}")
 
 
 def render(text: str, chars: frozenset[int]) -> str:
-    ordered = sorted(chars)
-    return (
-        "".join(text[i] if i in chars else "" for i in range(ordered[0], ordered[-1] + 1))
-        if pieces(chars) == 1
-        else " … ".join(text[s:e] for s, e in runs(ordered))
-    )
+    return " … ".join(text[s:e] for s, e in runs(sorted(chars)))
 
 
 def runs(ordered: list[int]) -> list[tuple[int, int]]:

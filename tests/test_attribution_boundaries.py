@@ -14,7 +14,7 @@ from spinlens.attribution.boundaries import (
 )
 from spinlens.attribution.rules import Candidate
 from spinlens.evaluation.attribution import chars, quote_attributions, scorer_quote
-from spinlens.model import Quote, Span
+from spinlens.model import Article, Quote, Span
 
 
 def at(text: str, part: str, after: int = 0) -> tuple[int, int]:
@@ -109,3 +109,19 @@ def test_the_second_piece_starts_where_the_quotation_resumes():
     text = "“I like her,” he said. But “she would never say it.”"
     found = content_parts(text, (0, len(text)), [at(text, "said"), at(text, "he")])
     assert pieces(text, found)[1] == "But “she would never say it.”"
+
+
+def test_the_pipeline_gives_an_interrupted_quotation_its_pieces(pipeline):
+    text = (
+        "Port stays shut\n\n"
+        "“We will not be bullied back to work,” said Marta Kolar, head of the union. "
+        "“The port stays shut until the talks resume.”\n"
+    )
+    article = pipeline([Article.create("interrupted", text)])[0]
+    quote = next(q for q in article.layers["quotes"] if isinstance(q, Quote))
+    found = [text[p.start : p.end] for p in quote.content_parts]
+    assert found == [
+        "“We will not be bullied back to work,”",
+        "“The port stays shut until the talks resume.”",
+    ]
+    assert quote.cue is not None and text[quote.cue.start : quote.cue.end] == "said"
