@@ -1,6 +1,6 @@
 """The parts of an attribution cut as PolNeAR cuts them (docs/decisions.md, #17
 boundaries): a content interrupted by its cue and source is two pieces ("“A,” he
-said, “B.”"); a source with an apposition keeps the comma that closes it ("Josh
+said, “B.”"), the second from where the quotation resumes; a source with an apposition keeps the comma that closes it ("Josh
 Earnest, the press secretary, said"); a cue keeps the colon that follows it ("said:").
 Every rule moves a boundary within the text only: offsets stay character spans."""
 
@@ -14,7 +14,7 @@ from spinlens.attribution.syntax import Range, trimmed
 BOUNDARIES_VERSION = "bounds-1"
 """Part of the quotes component's version: bump when a rule here changes a boundary."""
 QUOTE_MARKS = "\"“”'‘’«»"
-OPENING_MARKS = "“\"«"
+OPENING_MARKS = '“"«'
 SPACE = " \t\r\n\xa0"
 BEFORE_INTERRUPTION = SPACE + ",;—–-("
 """What ends the first piece of an interrupted content and is not part of it."""
