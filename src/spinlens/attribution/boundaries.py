@@ -1,8 +1,9 @@
 """The parts of an attribution cut as PolNeAR cuts them (docs/decisions.md, #17
 boundaries): a content interrupted by its cue and source is two pieces ("“A,” he
-said, “B.”"), the second from where the quotation resumes; a source with an apposition keeps the comma that closes it ("Josh
-Earnest, the press secretary, said"); a cue keeps the colon that follows it ("said:").
-Every rule moves a boundary within the text only: offsets stay character spans."""
+said, “B.”"), the second from where the quotation resumes; a source with an
+apposition keeps the comma that closes it ("Josh Earnest, the press secretary,
+said"); a cue keeps the colon that follows it ("said:"). Every rule moves a boundary
+within the text only: offsets stay character spans."""
 
 from __future__ import annotations
 
