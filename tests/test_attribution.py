@@ -16,7 +16,13 @@ from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities, name_key
 from spinlens.attribution.report import covered, speaker_shares
 from spinlens.cli import main
-from spinlens.evaluation.attribution import quote_attributions, read_ann, read_gold_dir, score
+from spinlens.evaluation.attribution import (
+    quote_attributions,
+    read_ann,
+    read_gold_dir,
+    score,
+    scorer_quote,
+)
 from spinlens.model import Article, Entity, Quote, Span, Speaker
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
 from spinlens.render.html import HtmlWriter
@@ -78,7 +84,7 @@ def test_colon_statement_runs_to_the_end_of_the_line(article):
     assert content is not None
     assert content.rstrip(".") == "The bridge stays closed. Repairs start next week"
     assert quote.kind == "direct"
-    assert said(article, quote, "cue") == "clarified"
+    assert said(article, quote, "cue") == "clarified:"  # PolNeAR keeps the colon
     assert quote.speaker is not None and quote.speaker.name == "Lena Brandt"
 
 
@@ -249,6 +255,8 @@ PRED = [
     {"content": {"start": 40, "end": 50}, "cue": None, "source": {"start": 70, "end": 75}},
     {"content": {"start": 80, "end": 90}, "cue": None, "source": None},
 ]
+PRED_PARTS = [{**PRED[0], "content_parts": [{"start": 9, "end": 20}, {"start": 21, "end": 30}]}]
+"""The first prediction as a result gives it: its content in two pieces, as in the gold."""
 
 
 def write_gold(folder: Path) -> Path:
@@ -276,7 +284,8 @@ def test_metrics_on_a_tiny_file(tmp_path):
 def test_agrees_with_the_reference_scorer(tmp_path):
     gold_dir = write_gold(tmp_path / "gold")
     pred_path = tmp_path / "pred.jsonl"
-    pred_path.write_text(json.dumps({"id": "doc", "quotes": PRED}) + "\n", encoding="utf-8")
+    scored = [scorer_quote(q) for q in PRED_PARTS]
+    pred_path.write_text(json.dumps({"id": "doc", "quotes": scored}) + "\n", encoding="utf-8")
     run = subprocess.run(
         [
             sys.executable,
@@ -291,7 +300,8 @@ def test_agrees_with_the_reference_scorer(tmp_path):
         check=True,
     )
     reference = json.loads(run.stdout.strip().splitlines()[-1])
-    assert score(read_gold_dir(gold_dir), {"doc": quote_attributions(PRED)}) == reference
+    ours = score(read_gold_dir(gold_dir), {"doc": quote_attributions(PRED_PARTS)})
+    assert ours == reference and ours["role_content_exact"]["recall"] == 0.5
 
 
 def test_eval_attribution_runs_the_real_pipeline_on_gold_texts(tmp_path):

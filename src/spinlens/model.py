@@ -150,6 +150,9 @@ class Quote(Span):
     reported_by: Speaker | None = None
     """The speaker in whose reported speech this attribution is embedded ("He added
     that … Everyone knows that …": everyone knows, by his account)."""
+    content_parts: tuple[Span, ...] = ()
+    """The pieces of a content its cue and source interrupt ("“A,” she said, “B.”"),
+    in text order; empty when the content is one piece. `content` spans them all."""
 
     @property
     def said_by(self) -> Speaker | None:
@@ -175,11 +178,13 @@ class Quote(Span):
             "kind": self.kind,
             "score": self.score,
             "reported_by": _speaker_dict(self.reported_by),
+            "content_parts": [p.to_dict() for p in self.content_parts or (self.content,)],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Quote:
         content = Span(int(data["content"]["start"]), int(data["content"]["end"]))
+        parts = tuple(Span(int(p["start"]), int(p["end"])) for p in data.get("content_parts") or ())
         return cls(
             int(data.get("start", content.start)),
             int(data.get("end", content.end)),
@@ -190,6 +195,7 @@ class Quote(Span):
             str(data.get("kind", "indirect")),
             float(data.get("score", 0.5)),
             _speaker_or_none(data.get("reported_by")),
+            parts if len(parts) > 1 else (),
         )
 
 

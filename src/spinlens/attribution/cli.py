@@ -14,6 +14,7 @@ from spinlens.evaluation.attribution import (
     quote_attributions,
     read_gold_dir,
     score,
+    scorer_quote,
     text_dir,
 )
 
@@ -84,7 +85,8 @@ def evaluate_attribution(gold_dir: Path, pred_out: TextIO | None, spacy_model: s
         items = [q.to_dict() for q in article.layers.get("quotes", [])]
         pred[article.id] = quote_attributions(items)
         if pred_out is not None:
-            pred_out.write(json.dumps({"id": article.id, "quotes": items}) + "\n")
+            scored = [scorer_quote(q) for q in items]
+            pred_out.write(json.dumps({"id": article.id, "quotes": scored}) + "\n")
     result = score(gold, pred)
     click.echo(f"articles: {result['articles']}, gold attributions: {result['gold_attributions']}")
     for name in ("attribution", "attribution_with_source"):

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from spinlens.attribution.boundaries import BOUNDARIES_VERSION, fitted
 from spinlens.attribution.embedded import with_reporters
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.ranking import load_ranker
@@ -39,7 +40,8 @@ class AttributionTagger:
     """Adds the `quotes` layer: who said what, with speakers resolved to entities; the
     pronoun and description sources it resolves join the `entities` layer.
     `tagger`: the sequence tagger to use (default: the shipped one); the version is
-    the tagger's (a digest of its weights) and the resolver's."""
+    the tagger's (a digest of its weights), the resolver's, the boundary rules' and
+    the pronoun ranker's."""
 
     name = "quotes"
     requires = ("doc", "entities")
@@ -48,12 +50,14 @@ class AttributionTagger:
 
     def __init__(self, tagger: SequenceTagger | None = None):
         self.tagger = tagger or load_tagger()
-        self.version = f"{self.tagger.version}+{RESOLVER_VERSION}+{load_ranker().version}"
+        rules = f"{RESOLVER_VERSION}+{BOUNDARIES_VERSION}"
+        self.version = f"{self.tagger.version}+{rules}+{load_ranker().version}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
             english = article.doc is not None and article.language in ENGLISH
-            quotes, joined = attributions(article, self.tagger) if english else ([], [])
+            found = tagged(article, self.tagger) if english else []
+            quotes, joined = attributions(article, found) if english else ([], [])
             article.layers["quotes"] = list(quotes)
             if joined:
                 names = article.spans(Entity)
@@ -70,17 +74,20 @@ def build(options: ComponentOptions) -> AttributionTagger:
     return AttributionTagger()
 
 
-def attributions(article: Article, tagger: SequenceTagger) -> tuple[list[Quote], list[Entity]]:
-    """The attributions of one parsed article (`article.doc` must be set), and the
-    pronoun and description mentions their sources add to entities."""
+def attributions(article: Article, found: Sequence[Tagged]) -> tuple[list[Quote], list[Entity]]:
+    """The attributions of one parsed article (`article.doc` must be set), given those
+    the tagger `found` in it, and the pronoun and description mentions their sources
+    add to entities."""
     doc = article.doc
     names = [e for e in article.spans(Entity) if e.is_name]
     _, clusters = cluster_entities(names)
     resolver = SpeakerResolver(doc, clusters)
     quotes = []
-    for cand in find_attributions(doc, tagged(article, tagger)):
+    for cand in find_attributions(doc, found):
         if not speaks(doc, article.text, cand):
             continue
+        speaker = resolver.resolve(cand)
+        cand = fitted(article.text, cand)
         parts = [r for r in (cand.content, cand.cue, cand.source) if r is not None]
         quotes.append(
             Quote(
@@ -89,9 +96,10 @@ def attributions(article: Article, tagger: SequenceTagger) -> tuple[list[Quote],
                 Span(*cand.content),
                 Span(*cand.cue) if cand.cue else None,
                 Span(*cand.source) if cand.source else None,
-                resolver.resolve(cand),
+                speaker,
                 cand.kind,
                 round(cand.score, 2),
+                content_parts=tuple(Span(*p) for p in cand.content_parts),
             )
         )
     return with_reporters(doc, quotes), resolver.joined

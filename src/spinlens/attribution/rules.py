@@ -44,6 +44,8 @@ class Candidate:
     source_head: Token | None
     kind: str
     score: float
+    content_parts: tuple[Range, ...] = ()
+    """The content's pieces when its cue or source interrupts it (see `boundaries`)."""
 
 
 def quote_spans(text: str) -> list[Range]:

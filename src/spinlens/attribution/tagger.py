@@ -160,8 +160,13 @@ class SequenceTagger:
 
     def attributions(self, text: str, encoding: Encoding) -> list[Linked]:
         """The linked attributions of one encoded text, those scoring MIN_SCORE or more."""
-        linked = link(text, segments(text, self(encoding), encoding.offsets))
-        return [g for g in linked if g.score >= MIN_SCORE]
+        return decode(text, self(encoding), encoding.offsets)
+
+
+def decode(text: str, probs: np.ndarray, offsets: np.ndarray) -> list[Linked]:
+    """The linked attributions of tag probabilities, those scoring MIN_SCORE or more."""
+    linked = link(text, segments(text, probs, offsets))
+    return [g for g in linked if g.score >= MIN_SCORE]
 
 
 @cache

@@ -59,10 +59,17 @@ def text_dir(folder: Path) -> Path:
     return folder / "text" if (folder / "text").is_dir() else folder
 
 
+def scorer_quote(quote: Mapping[str, Any]) -> dict[str, Any]:
+    """A result `quotes` item as the reference scorer reads it: the content as its
+    pieces (`content_parts`) when the result has them."""
+    parts = quote.get("content_parts")
+    return {**quote, "content": parts} if parts else dict(quote)
+
+
 def quote_attributions(quotes: Iterable[Mapping[str, Any]]) -> list[Attribution]:
     """Result `quotes` items (JSON objects) as attributions."""
     out = []
-    for quote in quotes:
+    for quote in map(scorer_quote, quotes):
         att: Attribution = {}
         for role in ROLES:
             value = quote.get(role)
