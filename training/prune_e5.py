@@ -4,7 +4,8 @@ Counts the pieces the tokenizer produces on the article texts of ../shared/data 
 PolNeAR, SemEval-2023 in all nine languages), keeps those, the special pieces and the
 single characters of the scripts seen (`e5_vocab`), cuts the embedding table and the
 tokenizer to them, and writes `encoder.onnx` (int8, per-channel dynamic quantisation,
-as the shipped MiniLM encoders) and `tokenizer.json`; `pruning.json` records the sizes.
+as the shipped MiniLM encoders) and `tokenizer.json`; `kept_ids.npy` holds the full
+vocabulary's ids kept, `pruning.json` the sizes.
 
     .venv-train/bin/python training/prune_e5.py [--model build/e5/full] [--out build/e5/pruned]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import torch
 from common import AGREEMENT_TEXTS, SHARED_DATA, export_int8, require_data, write_json
 from convert_e5 import DEFAULT_OUT, MASK, PREFIXES, e5_tokenizer, package_file
@@ -82,6 +84,7 @@ def main() -> None:
         pruned_encoder(args.model, kept), ids, (ids != model.special["pad"]).long(), args.out
     )
     tokenizer.save(str(args.out / "tokenizer.json"))
+    np.save(args.out / "kept_ids.npy", np.array(kept))
     size_mb = (args.out / "encoder.onnx").stat().st_size / 1e6
     report = {
         "texts_counted": len(texts),
