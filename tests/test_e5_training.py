@@ -56,6 +56,18 @@ def test_dequantise_fp16_scale_rounding() -> None:
     assert values[0] == np.float32(np.float16(scale)) != np.float32(scale)
 
 
+def test_quantise_as_ggml() -> None:
+    values = np.array([-4.0, 1.0, 0.26, 3.9] + [0.0] * 28, dtype=np.float32)
+    raw = e5_format.quantise_q4_0(values)
+    assert len(raw) == 18
+    assert e5_format.dequantise_q4_0(raw)[:4].tolist() == [-4.0, 1.0, 0.5, 3.5]
+
+
+def test_quantise_gives_back_a_ggml_block() -> None:
+    raw = q4_block(-0.75, [(5 * j) % 16 for j in range(32)])
+    assert e5_format.quantise_q4_0(e5_format.dequantise_q4_0(raw)) == raw
+
+
 def e5_file(pieces: list[str], normalisation: dict[int, str], tensors: dict) -> bytes:
     """A model file in e5.c's layout, hidden size 32, one layer."""
     head = b"E5S1" + struct.pack("<I7ifi", 1, 32, 1, 1, 64, len(pieces), 4, 2, 1e-12, 32)

@@ -66,6 +66,21 @@ def dequantise_q4_0(raw: bytes) -> np.ndarray:
     return values.astype(np.float32).reshape(-1)
 
 
+def quantise_q4_0(values: np.ndarray) -> bytes:
+    """Q4_0 blocks of a flat array (a multiple of 32 values), as ggml's reference
+    quantiser makes them: the value of largest magnitude becomes q = 0, so the scale is
+    it divided by −8 (and carries its sign), the others round to the nearest level."""
+    blocks = values.astype(np.float32).reshape(-1, BLOCK)
+    extreme = blocks[np.arange(len(blocks)), np.abs(blocks).argmax(1)]
+    scale = extreme / -8
+    inverse = np.divide(1, scale, out=np.zeros_like(scale), where=scale != 0)
+    levels = np.minimum(15, (blocks * inverse[:, None] + 8.5).astype(np.uint8))
+    out = np.zeros(len(blocks), dtype=Q4_0)
+    out["scale"] = scale.astype(np.float16)
+    out["nibbles"] = levels[:, : BLOCK // 2] | (levels[:, BLOCK // 2 :] << 4)
+    return out.tobytes()
+
+
 def read_normalisation(raw: bytes, count: int) -> dict[int, str]:
     """The codepoint map: each entry a codepoint, a count, then the codepoints it becomes."""
     reader = Reader(raw)
