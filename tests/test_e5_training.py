@@ -109,6 +109,7 @@ def test_read_e5_file(tmp_path: Path) -> None:
     assert model.normalisation == {0x09: " ", 0x200B: "", 0xFB01: "fi"}
     assert model.tensors["l0.q.b"].tolist() == bias.tolist()
     assert model.tensors["l0.q.w"].tolist() == [float(q - 8) for q in range(16)] * 2
+    assert model.quantised == {"l0.q.w"}
 
 
 def test_read_e5_rejects_another_file(tmp_path: Path) -> None:

