@@ -87,8 +87,18 @@ class EncoderOnly(torch.nn.Module):
 
 
 def export_encoder(encoder: BertModel, out: Path) -> dict[str, float]:
-    """Write `encoder.onnx` (int8, per-channel dynamic quantisation) and
-    `tokenizer.json` to `out`; returns the fp32/int8 agreement measured on AGREEMENT_TEXTS.
+    """Write `encoder.onnx` (int8, see `export_int8`) and MiniLM's `tokenizer.json` to
+    `out`; returns the fp32/int8 agreement measured on AGREEMENT_TEXTS."""
+    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
+    ids = tokenizer(AGREEMENT_TEXTS, padding=True, return_tensors="pt")["input_ids"]
+    agreement = export_int8(encoder, ids, (ids != tokenizer.pad_token_id).long(), out)
+    shutil.copy(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
+    return agreement
+
+
+def export_int8(encoder: BertModel, ids: torch.Tensor, mask: torch.Tensor, out: Path) -> dict:
+    """Write `out/encoder.onnx` (int8, per-channel dynamic quantisation), traced on the
+    sample `ids`; returns its agreement with the fp32 encoder on them.
 
     The graph uses eager attention (the model is left switched to it): its int8 export
     runs 10–25 % faster in onnxruntime than the SDPA graph with the same weights
@@ -100,9 +110,6 @@ def export_encoder(encoder: BertModel, out: Path) -> dict[str, float]:
     encoder = encoder.eval()
     encoder.set_attn_implementation("eager")
     fp32 = out / "encoder.fp32.onnx"
-    tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
-    ids = tokenizer(AGREEMENT_TEXTS, padding=True, return_tensors="pt")["input_ids"]
-    mask = (ids != tokenizer.pad_token_id).long()
     types = torch.zeros_like(ids)
     torch.onnx.export(
         EncoderOnly(encoder),
@@ -123,7 +130,6 @@ def export_encoder(encoder: BertModel, out: Path) -> dict[str, float]:
         str(fp32), str(out / "encoder.onnx"), per_channel=True, weight_type=QuantType.QInt8
     )
     fp32.unlink()
-    shutil.copy(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
     return agreement(encoder, out / "encoder.onnx", ids, mask, types)
 
 
