@@ -47,7 +47,7 @@ from spinlens.model import UNRESOLVED
 from spinlens.store import Store, articles
 from spinlens.techniques import NAMES as TECHNIQUES
 from spinlens.web.app import create_app
-from spinlens.web.dashboard import corpus_cube
+from spinlens.web.corpus import corpus_cube
 
 PEOPLE = [f"Person {n:03d}" for n in range(60)] + ["a senior official", "the ministry"]
 ENTITIES = [f"Entity {n:03d}" for n in range(300)]

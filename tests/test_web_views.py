@@ -169,7 +169,7 @@ def test_min_score_chooses_articles_with_a_claim_that_check_worthy(web_client):
 
 def test_the_cube_follows_articles_another_process_adds(web_client, web_store):
     from spinlens.model import Article
-    from spinlens.web.dashboard import corpus_cube
+    from spinlens.web.corpus import corpus_cube
 
     ws = web_client.app.state.ws
     before = corpus_cube(ws)

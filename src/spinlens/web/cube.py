@@ -7,7 +7,7 @@ docs/decisions.md, "#21 filter bar")."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,8 +18,8 @@ from spinlens import layers as registry
 from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets, article_stats, layer_counts
 from spinlens.speakers.views import speaker_articles
-from spinlens.store import Store, articles
-from spinlens.store_search import fts_query, words_match
+from spinlens.store import Store
+from spinlens.store_search import FTS_RANKS, FTS_ROWIDS, WORDS_IDS, fts_query
 from spinlens.web.filters import Filters, QueryError
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -124,29 +124,53 @@ class Cube:
         """Which articles a full-text query finds: by rowid on SQLite, by id
         elsewhere (`spinlens.store_search`)."""
         if store.is_sqlite:
-            return np.isin(self.doc, search(store, query))
+            return np.isin(self.doc, [row[0] for row in driver_rows(store, FTS_ROWIDS, query)])
         hits = np.zeros(len(self), dtype=bool)
-        hits[[self.position[i] for i in search(store, query) if i in self.position]] = True
+        found = (self.position.get(row[0], -1) for row in driver_rows(store, WORDS_IDS, query))
+        hits[[i for i in found if i >= 0]] = True
         return hits
 
+    def listed(self, store: Store, filters: Filters, sort: str, order: str) -> np.ndarray:
+        """The positions of the filters' articles in a listing's order, as the
+        store's `ORDER BY` gives them: relevance (FTS5's rank, SQLite only), day or
+        words, ties by article id (the cube's order) in the same direction, except
+        under relevance (ascending)."""
+        if sort == "relevance":
+            chosen = self.mask(store, replace(filters, q=""))
+            rows = driver_rows(store, FTS_RANKS, filters.q)
+            docs = np.array([row[0] for row in rows], dtype=np.int64)
+            rank = np.array([row[1] for row in rows], dtype=np.float64)
+            by_doc = np.argsort(self.doc)
+            at = np.searchsorted(self.doc, docs, sorter=by_doc)
+            inside = at < len(self)
+            docs, rank, positions = docs[inside], rank[inside], by_doc[at[inside]]
+            kept = (self.doc[positions] == docs) & chosen[positions]
+            positions, rank = positions[kept], rank[kept]
+            return positions[np.lexsort((positions, rank if order == "desc" else -rank))]
+        chosen = np.flatnonzero(self.mask(store, filters))
+        if sort == "words":
+            key = self.words[chosen]
+        else:  # undated: first when ascending on SQLite (NULL is least), last elsewhere
+            key = self.day[chosen]
+            if not store.is_sqlite:
+                key = np.where(key > 0, key, np.iinfo(key.dtype).max)
+        ordered = chosen[np.argsort(key, kind="stable")]
+        return ordered[::-1] if order == "desc" else ordered
 
-FTS_ROWIDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 
-
-def search(store: Store, query: str) -> list[Any]:
-    """The rowids (SQLite) or ids (elsewhere) of the articles a full-text query
-    finds (raises QueryError for a query FTS5 refuses)."""
+def driver_rows(store: Store, sql: str, query: str) -> list[Any]:
+    """The rows of one of `store_search`'s queries for `query` (FTS5 syntax made
+    safe on SQLite), read through the driver's own cursor: no result row is built
+    per match (raises QueryError for a query FTS5 refuses)."""
     with store.engine.connect() as conn:
-        if store.is_sqlite:  # the driver's own cursor: no result rows built per match
-            cursor = conn.connection.cursor()
-            try:
-                cursor.execute(FTS_ROWIDS, (fts_query(query),))
-                return [row[0] for row in cursor.fetchall()]
-            except sqlite3.OperationalError as exc:
-                raise QueryError(f"search failed: {str(exc).splitlines()[0]}") from exc
-            finally:
-                cursor.close()
-        return list(conn.execute(select(articles.c.id).where(words_match(query))).scalars())
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, (fts_query(query) if store.is_sqlite else query,))
+            return list(cursor.fetchall())
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"search failed: {str(exc).splitlines()[0]}") from exc
+        finally:
+            cursor.close()
 
 
 def month_name(month: int) -> str:

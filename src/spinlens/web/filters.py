@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from spinlens import layers as registry
 from spinlens.claims.index import claim_index
@@ -18,7 +18,7 @@ from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.speakers.views import speaker_articles
 from spinlens.store import Store, articles
-from spinlens.store_search import fts_query, words_match
+from spinlens.store_search import fts_rowids, words_match
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 BASE_FILTERS = ("q", "source", "language", "date_from", "date_to", "min_score")
@@ -144,8 +144,7 @@ def conditions_of(store: Store, filters: Filters, joined: bool = False) -> list[
         out.append(stats.c.article_id.in_(having))
     if filters.q and not joined:
         if store.is_sqlite:
-            matching = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q")
-            out.append(stats.c.doc.in_(matching.bindparams(q=fts_query(filters.q))))
+            out.append(stats.c.doc.in_(fts_rowids(filters.q)))
         else:
             found = select(articles.c.id).where(words_match(filters.q))
             out.append(stats.c.article_id.in_(found))
