@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -125,9 +126,10 @@ class Cube:
         elsewhere (`spinlens.store_search`)."""
         if store.is_sqlite:
             return np.isin(self.doc, [row[0] for row in driver_rows(store, FTS_ROWIDS, query)])
+        ids = [row[0] for row in driver_rows(store, WORDS_IDS, query)]
+        found = np.fromiter(map(self.position.get, ids, repeat(-1)), np.int64, len(ids))
         hits = np.zeros(len(self), dtype=bool)
-        found = (self.position.get(row[0], -1) for row in driver_rows(store, WORDS_IDS, query))
-        hits[[i for i in found if i >= 0]] = True
+        hits[found[found >= 0]] = True
         return hits
 
     def listed(self, store: Store, filters: Filters, sort: str, order: str) -> np.ndarray:
