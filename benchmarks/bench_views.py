@@ -202,6 +202,8 @@ FILTERS = {
 VIEWS = {
     "article list": "/articles",
     "articles API": "/api/articles",
+    "article list, newest first": "/articles?sort=date",
+    "articles API, newest first": "/api/articles?sort=date",
     "dashboard": "/dashboard",
     "aggregates API": "/api/aggregates",
     "chart CSV (over time)": "/api/aggregates?format=csv&chart=over_time",

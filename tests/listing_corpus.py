@@ -64,8 +64,9 @@ def page(listing: Any) -> tuple[int, list[str]]:
     return listing.total, [r["article_id"] for r in listing.rows]
 
 
-def assert_cube_lists_as_store(ws: Any, params: dict[str, str]) -> None:
-    """Every sort the cube orders by, both orders, three pages of 7."""
+def assert_cube_lists_as_store(ws: Any, params: Any) -> None:
+    """Every sort the cube orders by, both orders, three pages of 7 (`params`: the
+    URL's query parameters)."""
     filters = Filters.of(params)
     for sort, order, number in itertools.product(CUBE_SORTS, ("asc", "desc"), (1, 2, 5)):
         expected = list_articles(ws.store, filters, sort, order, number, 7)

@@ -55,3 +55,32 @@ def test_the_article_api_and_page_list_from_the_cube(workspace):
     ids = page(list_articles(workspace.store, Filters.of({"q": "harbour"}), "words"))[1]
     shown = [html.index(f'href="/articles/{i}"') for i in ids]
     assert len(ids) > 1 and shown == sorted(shown)
+
+
+def test_several_outlets_at_once(workspace):
+    """`source` repeated: articles from any of the outlets, in the SQL listing, the
+    cube's and the API; one `source=` still names one outlet."""
+    from fastapi.testclient import TestClient
+    from starlette.datastructures import QueryParams
+
+    from spinlens.web.app import create_app
+
+    params = QueryParams("q=harbour&source=Wire&source=herald&source=Wire")
+    filters = Filters.of(params)
+    assert filters.source == ("Wire", "herald")
+    assert filters.url() == "/articles?source=Wire&source=herald&q=harbour"
+    both = list_articles(workspace.store, filters, "date", "desc", 1, 60)
+    each = [list_articles(workspace.store, filters.but(source=s)).total for s in filters.source]
+    assert both.total == sum(each) and all(each)
+    assert {r["source"] for r in both.rows} == {"Wire", "Herald"}
+    assert_cube_lists_as_store(workspace, params)
+    client = TestClient(create_app(workspace.store, token=None))
+    found = client.get("/api/articles", params=[("source", "Wire"), ("source", "Herald")]).json()
+    one = client.get("/api/articles", params={"source": "Wire"}).json()
+    assert (
+        found["total"]
+        > one["total"]
+        == list_articles(workspace.store, filters.but(q="", source="Wire")).total
+    )
+    page_html = client.get("/articles?source=Wire&source=Herald").text
+    assert page_html.count(" selected>") >= 2 and '<option value="Herald" selected>' in page_html

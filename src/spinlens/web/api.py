@@ -39,6 +39,7 @@ from spinlens.web.state import path_quote, workspace
 from spinlens.web.uploads import start_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
+OUTLETS = "An outlet; repeat for articles from any of several"
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {
         "model": ErrorOut,
@@ -114,7 +115,7 @@ def job_status(job_id: str, request: Request) -> JobOut:
 def articles(
     request: Request,
     q: Annotated[str, Query(max_length=500, description="Full-text search (FTS5 syntax)")] = "",
-    source: Annotated[str, Query(max_length=500)] = "",
+    source: Annotated[list[str], Query(description=OUTLETS)] = [],  # noqa: B006
     language: Annotated[str, Query(max_length=16)] = "",
     technique: Annotated[str, Query(max_length=100)] = "",
     speaker: Annotated[str, Query(max_length=500)] = "",
@@ -252,7 +253,7 @@ def annotate(article_id: str, body: MetadataIn, request: Request) -> JSONRespons
 def claims(
     request: Request,
     q: Annotated[str, Query(max_length=500, description="Words in the claim")] = "",
-    source: Annotated[str, Query(max_length=500)] = "",
+    source: Annotated[list[str], Query(description=OUTLETS)] = [],  # noqa: B006
     speaker: Annotated[str, Query(max_length=500)] = "",
     date_from: Annotated[str, Query(pattern=DAY)] = "",
     date_to: Annotated[str, Query(pattern=DAY)] = "",

@@ -92,7 +92,7 @@ class Cube:
         """Which articles the filters choose."""
         chosen = np.ones(len(self), dtype=bool)
         if filters.source:
-            chosen &= self.source == self.sources.find(filters.source)
+            chosen &= np.isin(self.source, [self.sources.find(s) for s in filters.source])
         if filters.language:
             chosen &= self.language == self.languages.find(filters.language)
         if filters.date_from:

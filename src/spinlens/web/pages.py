@@ -126,7 +126,7 @@ def facet_fields(options: dict[str, list[tuple[str, int]]]) -> list[FacetField]:
 def corpus(request: Request) -> HTMLResponse:
     ws = workspace(request)
     params = request.query_params
-    filters = Filters.of(dict(params))
+    filters = Filters.of(params)
     page, per_page = int_param(params.get("page"), 1), int_param(params.get("per_page"), PER_PAGE)
     error = None
     try:
