@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 from spinlens.model import Article, Entity, Sentence, Technique
-from spinlens.web.corpus import CUBE_SORTS, list_corpus
+from spinlens.web.corpus import CUBE_SORTS, Paging, list_corpus
 from spinlens.web.filters import Filters
 from spinlens.web.queries import list_articles
 
@@ -70,7 +70,7 @@ def assert_cube_lists_as_store(ws: Any, params: Any) -> None:
     filters = Filters.of(params)
     for sort, order, number in itertools.product(CUBE_SORTS, ("asc", "desc"), (1, 2, 5)):
         expected = list_articles(ws.store, filters, sort, order, number, 7)
-        listed = list_corpus(ws, filters, sort, order, number, 7)
+        listed = list_corpus(ws, filters, Paging(sort, order, number, 7))
         assert (listed.sort, listed.order) == (expected.sort, expected.order)
         assert page(listed) == page(expected), (params, sort, order, number)
         assert listed.rows == expected.rows

@@ -10,7 +10,7 @@ import pytest
 from listing_corpus import FILTERS, assert_cube_lists_as_store, listing_corpus, page
 
 from spinlens.store import Store
-from spinlens.web.corpus import list_corpus
+from spinlens.web.corpus import Paging, list_corpus
 from spinlens.web.filters import Filters
 from spinlens.web.queries import list_articles
 
@@ -35,9 +35,9 @@ def test_the_listing_is_not_trivially_equal(workspace):
     dated = list_articles(workspace.store, Filters(), "date", "asc", 1, 60).rows
     assert dated[0]["day"] is None and dated[-1]["day"] == "2026-03-04"
     assert len({r["day"] for r in dated}) == 5
-    ranked = list_corpus(workspace, Filters.of({"q": "harbour", "language": "en"}), "", "")
+    ranked = list_corpus(workspace, Filters.of({"q": "harbour", "language": "en"}), Paging())
     assert ranked.sort == "relevance" and 1 < ranked.total < 60
-    by_date = list_corpus(workspace, Filters.of({"q": "harbour", "language": "en"}), "date", "")
+    by_date = list_corpus(workspace, Filters.of({"q": "harbour", "language": "en"}), Paging("date"))
     assert page(by_date)[1] != page(ranked)[1]
 
 

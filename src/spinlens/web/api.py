@@ -15,7 +15,7 @@ from spinlens.readers.metadata import checked
 from spinlens.render import open_writer
 from spinlens.web.auth import Writer
 from spinlens.web.claims import claim_page
-from spinlens.web.corpus import list_corpus
+from spinlens.web.corpus import Paging, list_corpus
 from spinlens.web.dashboard import cached_aggregates, cached_profile, chart_csv
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.jobs import Job
@@ -147,7 +147,8 @@ def articles(
         raise HTTPException(422, f"unknown sort {sort!r}: one of {', '.join(sorts())}")
     filters = Filters.of(request.query_params)
     try:
-        listing = list_corpus(workspace(request), filters, sort or "", order or "", page, per_page)
+        paging = Paging(sort or "", order or "", page, per_page)
+        listing = list_corpus(workspace(request), filters, paging)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     items = [

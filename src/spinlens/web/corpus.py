@@ -4,6 +4,8 @@ rows are read from the store."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from spinlens.web.cube import Cube, load, mark_of
@@ -41,21 +43,24 @@ def chosen_articles(ws: Workspace, filters: Filters) -> tuple[Cube, np.ndarray]:
     return cube, cube.mask(ws.store, filters.checked())
 
 
-def list_corpus(
-    ws: Workspace,
-    filters: Filters,
-    sort: str = "",
-    order: str = "",
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> Listing:
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a listing, in which order ("" for the defaults)."""
+
+    sort: str = ""
+    order: str = ""
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+def list_corpus(ws: Workspace, filters: Filters, paging: Paging) -> Listing:
     """One page of the article list, the same as `list_articles` gives: ordered by
     the cube for its sorts (a search alone is ranked and paged by FTS5 itself), by
     the store otherwise (raises QueryError)."""
-    sort, order = listing_order(ws.store, filters.checked(), sort, order)
+    sort, order = listing_order(ws.store, filters.checked(), paging.sort, paging.order)
+    page, per_page = max(1, paging.page), max(1, min(paging.per_page, MAX_PER_PAGE))
     if sort not in CUBE_SORTS or (sort == "relevance" and list(filters.active()) == ["q"]):
         return list_articles(ws.store, filters, sort, order, page, per_page)
-    page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
     cube = corpus_cube(ws)
     listed = cube.listed(ws.store, filters, sort, order)
     ids = [cube.ids[i] for i in listed[(page - 1) * per_page : page * per_page]]
