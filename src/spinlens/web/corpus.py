@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spinlens.store import Store
 from spinlens.web.cube import Cube, load, mark_of
 from spinlens.web.filters import Filters
 from spinlens.web.queries import (
@@ -59,9 +60,19 @@ def list_corpus(ws: Workspace, filters: Filters, paging: Paging) -> Listing:
     the store otherwise (raises QueryError)."""
     sort, order = listing_order(ws.store, filters.checked(), paging.sort, paging.order)
     page, per_page = max(1, paging.page), max(1, min(paging.per_page, MAX_PER_PAGE))
-    if sort not in CUBE_SORTS or (sort == "relevance" and list(filters.active()) == ["q"]):
+    if not cube_orders(ws.store, filters, sort):
         return list_articles(ws.store, filters, sort, order, page, per_page)
     cube = corpus_cube(ws)
     listed = cube.listed(ws.store, filters, sort, order)
     ids = [cube.ids[i] for i in listed[(page - 1) * per_page : page * per_page]]
     return Listing(len(listed), page, per_page, sort, order, page_rows(ws.store, ids))
+
+
+def cube_orders(store: Store, filters: Filters, sort: str) -> bool:
+    """Whether the cube orders this listing: a sort of `CUBE_SORTS`, and no search
+    but on SQLite under other filters or another sort than relevance (a search alone
+    is ranked and paged by FTS5 itself; on PostgreSQL the store joins the matches
+    and keeps the page's top rows, faster than sending every match's id here)."""
+    if sort not in CUBE_SORTS or not filters.q:
+        return sort in CUBE_SORTS
+    return store.is_sqlite and (sort != "relevance" or list(filters.active()) != ["q"])
