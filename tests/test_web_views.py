@@ -160,6 +160,17 @@ def test_claims_view_takes_the_same_filters(web_client):
     assert page.status_code == 200 and 'id="filter-bar"' in page.text
 
 
+def test_claims_of_several_outlets(web_client):
+    def sources(*outlets: str) -> list[str]:
+        params = [("source", o) for o in outlets]
+        return [i["source"] for i in web_client.get("/api/claims", params=params).json()["items"]]
+
+    items = web_client.get("/api/claims").json()["items"]
+    first, second, *_ = sorted({i["source"] for i in items if i["source"]})
+    assert sources(first) and sources(second)
+    assert sorted(sources(first, second)) == sorted(sources(first) + sources(second))
+
+
 def test_min_score_chooses_articles_with_a_claim_that_check_worthy(web_client):
     best = max(i["score"] for i in web_client.get("/api/claims").json()["items"])
     top = web_client.get("/api/articles", params={"min_score": best}).json()
