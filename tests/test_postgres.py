@@ -144,3 +144,23 @@ def test_speakers_merge_and_show_on_postgresql(postgres_url, tmp_path):
     finally:
         store.close()
         rebuilt.close()
+
+
+def test_the_cube_lists_what_postgresql_lists(postgres_url):
+    """Undated articles sort last ascending here (NULL is greatest on PostgreSQL)."""
+    from listing_corpus import FILTERS, assert_cube_lists_as_store, listing_corpus
+
+    from spinlens.web.app import create_app
+    from spinlens.web.filters import Filters
+    from spinlens.web.queries import list_articles
+
+    store = Store(postgres_url)
+    try:
+        store.save(listing_corpus())
+        ws = create_app(store, token=None).state.ws
+        for params in FILTERS:
+            assert_cube_lists_as_store(ws, params)
+        dated = list_articles(store, Filters(), "date", "asc", 1, 500).rows
+        assert dated[0]["day"] is not None and dated[-1]["day"] is None
+    finally:
+        store.close()

@@ -118,7 +118,7 @@ def test_corpus_filter_article_and_technique_toggle(page):
     shot(page, "corpus")
     accessible(page)
     page.select_option("select[name=technique]", "Flag-Waving")
-    page.fill("input[name=source]", "Wire")
+    page.select_option("select[name=source]", "Wire")
     page.click("button[type=submit]")
     page.wait_for_url("**technique=Flag-Waving**")
     rows = page.locator("table.corpus tbody tr")
@@ -245,10 +245,12 @@ def test_analyse_pasted_text(page):
 
 def test_filter_bar_drives_the_dashboard_and_a_bar_leads_to_its_articles(page):
     page.goto("/dashboard")
-    page.fill("#filter-bar input[name=source]", "Wire")
+    page.select_option("#filter-bar select[name=source]", ["Wire", "Brenmoor Post"])
     page.click("#filter-bar button[type=submit]")
-    page.wait_for_url(re.compile(r"/dashboard\?.*source=Wire"))
-    assert "Wire" in page.inner_text("#chart-per_source")
+    page.wait_for_url(re.compile(r"/dashboard\?(?=.*source=Wire)(?=.*source=Brenmoor)"))
+    per_source = page.inner_text("#chart-per_source")
+    assert "Wire" in per_source and "Brenmoor Post" in per_source
+    assert "Daily Clarion" not in per_source
     column = page.locator("#chart-articles_over_time svg a").first
     title = column.locator("title").text_content() or ""
     articles = int(re.search(r": ([\d,]+) articles?$", title).group(1).replace(",", ""))
@@ -256,7 +258,8 @@ def test_filter_bar_drives_the_dashboard_and_a_bar_leads_to_its_articles(page):
     page.wait_for_url(re.compile(r"/articles\?.*source=Wire.*date_from="))
     count = page.inner_text("#count")
     assert count.startswith(f"{articles:,} article"), (title, count)
-    assert page.input_value("#filter-bar input[name=source]") == "Wire"
+    chosen = page.locator("#filter-bar select[name=source] option:checked").all_inner_texts()
+    assert sorted(t.split(" (")[0] for t in chosen) == ["Brenmoor Post", "Wire"]
 
 
 def test_dashboard_charts(page):

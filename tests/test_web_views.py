@@ -23,7 +23,7 @@ def test_filters_read_the_url_and_write_it_back():
     assert filters.active() == {"q": "port", "min_score": "0.5", "technique": "Doubt"}
     assert Filters.of(dict(parse_qsl(urlsplit(filters.url()).query))) == filters
     moved = filters.but(source="Wire", technique="")
-    assert moved.active() == {"q": "port", "source": "Wire", "min_score": "0.5"}
+    assert moved.active() == {"source": ["Wire"], "q": "port", "min_score": "0.5"}
     assert filters.url("/dashboard", q="") == "/dashboard?min_score=0.5&technique=Doubt"
     for bad in ({"min_score": "high"}, {"min_score": "2"}, {"date_to": "May"}):
         assert Filters.of(bad).problems()
@@ -160,6 +160,17 @@ def test_claims_view_takes_the_same_filters(web_client):
     assert page.status_code == 200 and 'id="filter-bar"' in page.text
 
 
+def test_claims_of_several_outlets(web_client):
+    def sources(*outlets: str) -> list[str]:
+        params = [("source", o) for o in outlets]
+        return [i["source"] for i in web_client.get("/api/claims", params=params).json()["items"]]
+
+    items = web_client.get("/api/claims").json()["items"]
+    first, second, *_ = sorted({i["source"] for i in items if i["source"]})
+    assert sources(first) and sources(second)
+    assert sorted(sources(first, second)) == sorted(sources(first) + sources(second))
+
+
 def test_min_score_chooses_articles_with_a_claim_that_check_worthy(web_client):
     best = max(i["score"] for i in web_client.get("/api/claims").json()["items"])
     top = web_client.get("/api/articles", params={"min_score": best}).json()
@@ -169,7 +180,7 @@ def test_min_score_chooses_articles_with_a_claim_that_check_worthy(web_client):
 
 def test_the_cube_follows_articles_another_process_adds(web_client, web_store):
     from spinlens.model import Article
-    from spinlens.web.dashboard import corpus_cube
+    from spinlens.web.corpus import corpus_cube
 
     ws = web_client.app.state.ws
     before = corpus_cube(ws)

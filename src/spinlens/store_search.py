@@ -4,7 +4,7 @@ in any case, without stemming, so a query finds the same articles on either."""
 
 from __future__ import annotations
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import Integer, TextClause, TextualSelect, text
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
@@ -29,7 +29,24 @@ def fts_query(query: str) -> str:
     return " ".join(f'"{w}"' for w in words if w)
 
 
+HOLDS_WORDS = "articles.words @@ websearch_to_tsquery('simple', {})"
+"""On PostgreSQL, the condition that an `articles` row holds the query's words (web
+search syntax: "quoted phrases", or, -excluded), answered by the index; `{}` is
+where the query goes."""
+FTS_MATCH = "SELECT rowid AS doc{} FROM articles_fts WHERE articles_fts MATCH {}"
+"""The FTS5 rowids a query finds (with FTS5's rank when asked: lower is better)."""
+FTS_ROWIDS = FTS_MATCH.format("", "?")
+FTS_RANKS = FTS_MATCH.format(", rank", "?")
+WORDS_IDS = f"SELECT id FROM articles WHERE {HOLDS_WORDS.format('%s')}"
+"""What a search finds, for the driver's own cursor: FTS5 rowids (and ranks) on
+SQLite, article ids on PostgreSQL."""
+
+
 def words_match(query: str) -> TextClause:
-    """On PostgreSQL, the condition that an `articles` row holds the query's words
-    (web search syntax: "quoted phrases", or, -excluded), answered by the index."""
-    return text("articles.words @@ websearch_to_tsquery('simple', :words)").bindparams(words=query)
+    """`HOLDS_WORDS` for a SQLAlchemy query."""
+    return text(HOLDS_WORDS.format(":words")).bindparams(words=query)
+
+
+def fts_rowids(query: str) -> TextualSelect:
+    """On SQLite, the rowids (`doc`) of the articles a query finds, unranked."""
+    return text(FTS_MATCH.format("", ":q")).bindparams(q=fts_query(query)).columns(doc=Integer)

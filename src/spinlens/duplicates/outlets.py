@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from spinlens.duplicates.index import CHUNK
-from spinlens.duplicates.pairs import all_records, records_of
+from spinlens.duplicates.pairs import all_records, paired_ids, records_of
 from spinlens.facets import article_stats
 
 
@@ -107,7 +107,9 @@ def outlet_copies(engine: Engine, source: str) -> OutletCopies | None:
         own = list(conn.execute(query.where(article_stats.c.source == source)))
         if not own:
             return None
-        ids = sorted(row.article_id for row in own)
+        # only those in a pair can have one: an outlet's thousands of articles are
+        # not looked up one by one when few of them are copies
+        ids = sorted({row.article_id for row in own}.intersection(paired_ids(conn)))
         pairs: set[tuple[str, str, str]] = set()
         for i in range(0, len(ids), CHUNK):
             for records in records_of(conn, ids[i : i + CHUNK]).values():

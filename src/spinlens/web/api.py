@@ -15,6 +15,7 @@ from spinlens.readers.metadata import checked
 from spinlens.render import open_writer
 from spinlens.web.auth import Writer
 from spinlens.web.claims import claim_page
+from spinlens.web.corpus import Paging, list_corpus
 from spinlens.web.dashboard import cached_aggregates, cached_profile, chart_csv
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.jobs import Job
@@ -22,7 +23,6 @@ from spinlens.web.queries import (
     MAX_PER_PAGE,
     PER_PAGE,
     filter_options,
-    list_articles,
     sorts,
 )
 from spinlens.web.schemas import (
@@ -39,6 +39,7 @@ from spinlens.web.state import path_quote, workspace
 from spinlens.web.uploads import start_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
+OUTLETS = "An outlet; repeat for articles from any of several"
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {
         "model": ErrorOut,
@@ -114,7 +115,7 @@ def job_status(job_id: str, request: Request) -> JobOut:
 def articles(
     request: Request,
     q: Annotated[str, Query(max_length=500, description="Full-text search (FTS5 syntax)")] = "",
-    source: Annotated[str, Query(max_length=500)] = "",
+    source: Annotated[list[str], Query(description=OUTLETS)] = [],  # noqa: B006
     language: Annotated[str, Query(max_length=16)] = "",
     technique: Annotated[str, Query(max_length=100)] = "",
     speaker: Annotated[str, Query(max_length=500)] = "",
@@ -146,9 +147,8 @@ def articles(
         raise HTTPException(422, f"unknown sort {sort!r}: one of {', '.join(sorts())}")
     filters = Filters.of(request.query_params)
     try:
-        listing = list_articles(
-            workspace(request).store, filters, sort or "", order or "", page, per_page
-        )
+        paging = Paging(sort or "", order or "", page, per_page)
+        listing = list_corpus(workspace(request), filters, paging)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from exc
     items = [
@@ -254,7 +254,7 @@ def annotate(article_id: str, body: MetadataIn, request: Request) -> JSONRespons
 def claims(
     request: Request,
     q: Annotated[str, Query(max_length=500, description="Words in the claim")] = "",
-    source: Annotated[str, Query(max_length=500)] = "",
+    source: Annotated[list[str], Query(description=OUTLETS)] = [],  # noqa: B006
     speaker: Annotated[str, Query(max_length=500)] = "",
     date_from: Annotated[str, Query(pattern=DAY)] = "",
     date_to: Annotated[str, Query(pattern=DAY)] = "",

@@ -7,8 +7,9 @@ docs/decisions.md, "#21 filter bar")."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -18,8 +19,8 @@ from spinlens import layers as registry
 from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets, article_stats, layer_counts
 from spinlens.speakers.views import speaker_articles
-from spinlens.store import Store, articles
-from spinlens.store_search import fts_query, words_match
+from spinlens.store import Store
+from spinlens.store_search import FTS_RANKS, FTS_ROWIDS, WORDS_IDS, fts_query
 from spinlens.web.filters import Filters, QueryError
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -91,7 +92,7 @@ class Cube:
         """Which articles the filters choose."""
         chosen = np.ones(len(self), dtype=bool)
         if filters.source:
-            chosen &= self.source == self.sources.find(filters.source)
+            chosen &= np.isin(self.source, [self.sources.find(s) for s in filters.source])
         if filters.language:
             chosen &= self.language == self.languages.find(filters.language)
         if filters.date_from:
@@ -124,29 +125,54 @@ class Cube:
         """Which articles a full-text query finds: by rowid on SQLite, by id
         elsewhere (`spinlens.store_search`)."""
         if store.is_sqlite:
-            return np.isin(self.doc, search(store, query))
+            return np.isin(self.doc, [row[0] for row in driver_rows(store, FTS_ROWIDS, query)])
+        ids = [row[0] for row in driver_rows(store, WORDS_IDS, query)]
+        found = np.fromiter(map(self.position.get, ids, repeat(-1)), np.int64, len(ids))
         hits = np.zeros(len(self), dtype=bool)
-        hits[[self.position[i] for i in search(store, query) if i in self.position]] = True
+        hits[found[found >= 0]] = True
         return hits
 
+    def listed(self, store: Store, filters: Filters, sort: str, order: str) -> np.ndarray:
+        """The positions of the filters' articles in a listing's order, as the
+        store's `ORDER BY` gives them: relevance (FTS5's rank, SQLite only), day or
+        words, ties by article id (the cube's order) in the same direction, except
+        under relevance (ascending)."""
+        if sort == "relevance":
+            chosen = self.mask(store, replace(filters, q=""))
+            rows = driver_rows(store, FTS_RANKS, filters.q)
+            docs = np.array([row[0] for row in rows], dtype=np.int64)
+            rank = np.array([row[1] for row in rows], dtype=np.float64)
+            by_doc = np.argsort(self.doc)
+            at = np.searchsorted(self.doc, docs, sorter=by_doc)
+            inside = at < len(self)
+            docs, rank, positions = docs[inside], rank[inside], by_doc[at[inside]]
+            kept = (self.doc[positions] == docs) & chosen[positions]
+            positions, rank = positions[kept], rank[kept]
+            return positions[np.lexsort((positions, rank if order == "desc" else -rank))]
+        chosen = np.flatnonzero(self.mask(store, filters))
+        if sort == "words":
+            key = self.words[chosen]
+        else:  # undated: first when ascending on SQLite (NULL is least), last elsewhere
+            key = self.day[chosen]
+            if not store.is_sqlite:
+                key = np.where(key > 0, key, np.iinfo(key.dtype).max)
+        ordered = chosen[np.argsort(key, kind="stable")]
+        return ordered[::-1] if order == "desc" else ordered
 
-FTS_ROWIDS = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
 
-
-def search(store: Store, query: str) -> list[Any]:
-    """The rowids (SQLite) or ids (elsewhere) of the articles a full-text query
-    finds (raises QueryError for a query FTS5 refuses)."""
+def driver_rows(store: Store, sql: str, query: str) -> list[Any]:
+    """The rows of one of `store_search`'s queries for `query` (FTS5 syntax made
+    safe on SQLite), read through the driver's own cursor: no result row is built
+    per match (raises QueryError for a query FTS5 refuses)."""
     with store.engine.connect() as conn:
-        if store.is_sqlite:  # the driver's own cursor: no result rows built per match
-            cursor = conn.connection.cursor()
-            try:
-                cursor.execute(FTS_ROWIDS, (fts_query(query),))
-                return [row[0] for row in cursor.fetchall()]
-            except sqlite3.OperationalError as exc:
-                raise QueryError(f"search failed: {str(exc).splitlines()[0]}") from exc
-            finally:
-                cursor.close()
-        return list(conn.execute(select(articles.c.id).where(words_match(query))).scalars())
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, (fts_query(query) if store.is_sqlite else query,))
+            return list(cursor.fetchall())
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"search failed: {str(exc).splitlines()[0]}") from exc
+        finally:
+            cursor.close()
 
 
 def month_name(month: int) -> str:

@@ -8,7 +8,6 @@ import csv
 import io
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
@@ -18,7 +17,7 @@ from spinlens.speakers.views import page_of, top_speakers
 from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
 from spinlens.web.aggregates import NO_SOURCE, TOP_NAMES, aggregates
-from spinlens.web.cube import Cube, load, mark_of
+from spinlens.web.corpus import chosen_articles
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.outlets import outlet_profile
 from spinlens.web.pages import filtered_page
@@ -27,8 +26,6 @@ from spinlens.web.timeline import month_bounds
 
 router = APIRouter(include_in_schema=False)
 UNIT = " per 1,000 words"
-CUBE_TTL = 600.0
-"""Longest a loaded corpus cube is used (seconds)."""
 ALL = "all articles"
 CSV_COLUMNS: dict[str, list[str]] = {
     "per_source": ["source", "articles", "words", "technique", "per_1000_words"],
@@ -41,23 +38,6 @@ CSV_COLUMNS: dict[str, list[str]] = {
 }
 """Each chart's name and the columns of its CSV."""
 CSV_COLUMNS["articles_over_time"] = CSV_COLUMNS["over_time"]
-
-
-def corpus_cube(ws: Workspace) -> Cube:
-    """The store's corpus cube: loaded once, again when the store changed (this
-    process's writes empty the cache; another's new articles show as a new highest
-    rowid), and at least every `CUBE_TTL` seconds."""
-    cube = ws.cache.get("cube", lambda: load(ws.store), CUBE_TTL)
-    if cube.mark != mark_of(ws.store):
-        ws.cache.drop("cube")
-        cube = ws.cache.get("cube", lambda: load(ws.store), CUBE_TTL)
-    return cube
-
-
-def chosen_articles(ws: Workspace, filters: Filters) -> tuple[Cube, np.ndarray]:
-    """The cube and which of its articles the filters choose (raises QueryError)."""
-    cube = corpus_cube(ws)
-    return cube, cube.mask(ws.store, filters.checked())
 
 
 def cached_aggregates(ws: Workspace, filters: Filters, period: str) -> dict[str, Any]:

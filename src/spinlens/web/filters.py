@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from spinlens import layers as registry
 from spinlens.claims.index import claim_index
@@ -18,11 +18,13 @@ from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.speakers.views import speaker_articles
 from spinlens.store import Store, articles
-from spinlens.store_search import fts_query, words_match
+from spinlens.store_search import fts_rowids, words_match
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 BASE_FILTERS = ("q", "source", "language", "date_from", "date_to", "min_score")
 """The filters of every view besides the facets (the fields of `Filters`)."""
+MAX_OUTLETS = 50
+"""Most outlets one filter names."""
 
 
 class QueryError(ValueError):
@@ -33,10 +35,11 @@ class QueryError(ValueError):
 class Filters:
     """What a corpus view is restricted to: search, metadata, the least claim score,
     and one value per facet kind of the layer registry (`facets`); empty strings mean
-    'any'."""
+    'any'. `source` holds any number of outlets (`source` repeated in the URL): an
+    article from any of them."""
 
     q: str = ""
-    source: str = ""
+    source: tuple[str, ...] = ()
     language: str = ""
     date_from: str = ""
     date_to: str = ""
@@ -50,10 +53,11 @@ class Filters:
         def value(name: str) -> str:
             return str(params.get(name) or "").strip()[:500]
 
+        given = params.getlist("source") if hasattr(params, "getlist") else [value("source")]
         kinds = registry.facet_kinds()
         return cls(
             q=value("q"),
-            source=value("source"),
+            source=outlets(given),
             language=value("language"),
             date_from=value("date_from"),
             date_to=value("date_to"),
@@ -62,7 +66,10 @@ class Filters:
         )
 
     def __getitem__(self, name: str) -> str:
-        """Any filter's value by name ("" when not set): ``filters["speaker"]``."""
+        """Any filter's value by name ("" when not set): ``filters["speaker"]``;
+        the outlets joined by commas."""
+        if name == "source":
+            return ", ".join(self.source)
         if name in BASE_FILTERS:
             return str(getattr(self, name))
         return dict(self.facets).get(name, "")
@@ -97,16 +104,20 @@ class Filters:
             raise QueryError("; ".join(problems))
         return self
 
-    def active(self) -> dict[str, str]:
-        """The filters set, by parameter name (what a URL carries)."""
-        base = {k: v for k, v in asdict(self).items() if v and k != "facets"}
-        return base | dict(self.facets)
+    def active(self) -> dict[str, str | list[str]]:
+        """The filters set, by parameter name (what a URL carries; the outlets as
+        a list)."""
+        base = {k: v for k, v in asdict(self).items() if v and k not in ("facets", "source")}
+        return ({"source": list(self.source)} if self.source else {}) | base | dict(self.facets)
 
-    def but(self, **changes: str) -> Filters:
-        """These filters with some changed (an empty value clears one)."""
-        base = {k: v for k, v in changes.items() if k in BASE_FILTERS}
+    def but(self, **changes: str | tuple[str, ...]) -> Filters:
+        """These filters with some changed (an empty value clears one; one outlet
+        or several for `source`)."""
+        base: dict[str, Any] = {k: v for k, v in changes.items() if k in BASE_FILTERS}
+        if isinstance(base.get("source"), str):
+            base["source"] = outlets([base["source"]])
         kinds = registry.facet_kinds()
-        given = dict(self.facets) | {k: v for k, v in changes.items() if k in kinds}
+        given = dict(self.facets) | {k: str(v) for k, v in changes.items() if k in kinds}
         facets = tuple((k, given[k]) for k in kinds if given.get(k))
         return replace(self, **base, facets=facets)
 
@@ -117,7 +128,13 @@ class Filters:
         params = self.but(**changes).active() | {
             k: v for k, v in changes.items() if v and k not in BASE_FILTERS and k not in kinds
         }
-        return f"{path}?{urlencode(params)}" if params else path
+        return f"{path}?{urlencode(params, doseq=True)}" if params else path
+
+
+def outlets(given: list[Any]) -> tuple[str, ...]:
+    """Outlets named in the URL: trimmed, each once, at most `MAX_OUTLETS`."""
+    names = (str(name or "").strip()[:500] for name in given)
+    return tuple(dict.fromkeys(name for name in names if name))[:MAX_OUTLETS]
 
 
 def conditions_of(store: Store, filters: Filters, joined: bool = False) -> list[Any]:
@@ -125,7 +142,7 @@ def conditions_of(store: Store, filters: Filters, joined: bool = False) -> list[
     when `joined` (relevance ranking)."""
     out: list[Any] = []
     if filters.source:
-        out.append(stats.c.source == filters.source)
+        out.append(stats.c.source.in_(filters.source))
     if filters.language:
         out.append(stats.c.language == filters.language)
     if filters.date_from:
@@ -144,8 +161,7 @@ def conditions_of(store: Store, filters: Filters, joined: bool = False) -> list[
         out.append(stats.c.article_id.in_(having))
     if filters.q and not joined:
         if store.is_sqlite:
-            matching = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q")
-            out.append(stats.c.doc.in_(matching.bindparams(q=fts_query(filters.q))))
+            out.append(stats.c.doc.in_(fts_rowids(filters.q)))
         else:
             found = select(articles.c.id).where(words_match(filters.q))
             out.append(stats.c.article_id.in_(found))
@@ -161,7 +177,7 @@ def claim_conditions(store: Store, filters: Filters) -> list[Any]:
     if filters.q:
         out.append(c.claim.ilike(f"%{filters.q}%"))
     if filters.source:
-        out.append(c.source == filters.source)
+        out.append(c.source.in_(filters.source))
     if filters["speaker"]:
         out.append(c.speaker == filters["speaker"])
     if filters.date_from:

@@ -22,12 +22,12 @@ from spinlens.stories.cluster import GROWTH_DAYS
 from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.claims import claim_page, page_url
 from spinlens.web.copies import ORDER, cached_flows, cached_stories, copies_panel, story_panel
+from spinlens.web.corpus import Paging, list_corpus
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.queries import (
     PER_PAGE,
     Listing,
     filter_options,
-    list_articles,
     sorts,
     titles,
 )
@@ -126,13 +126,12 @@ def facet_fields(options: dict[str, list[tuple[str, int]]]) -> list[FacetField]:
 def corpus(request: Request) -> HTMLResponse:
     ws = workspace(request)
     params = request.query_params
-    filters = Filters.of(dict(params))
+    filters = Filters.of(params)
     page, per_page = int_param(params.get("page"), 1), int_param(params.get("per_page"), PER_PAGE)
     error = None
     try:
-        listing = list_articles(
-            ws.store, filters, params.get("sort", ""), params.get("order", ""), page, per_page
-        )
+        paging = Paging(params.get("sort", ""), params.get("order", ""), page, per_page)
+        listing = list_corpus(ws, filters, paging)
     except QueryError as exc:
         error, listing = str(exc), Listing(0, 1, PER_PAGE, "date", "desc", [])
     return filtered_page(

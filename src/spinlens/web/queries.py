@@ -19,7 +19,7 @@ from spinlens.facets import layer_counts
 from spinlens.model import UNRESOLVED
 from spinlens.speakers.views import merged_speakers
 from spinlens.store import Store
-from spinlens.store_search import fts_query
+from spinlens.store_search import fts_query, fts_rowids
 from spinlens.web.filters import Filters, QueryError, conditions_of
 
 BASE_SORTS = {
@@ -63,14 +63,8 @@ def list_articles(
 ) -> Listing:
     """One page of stored articles matching `filters` (raises QueryError)."""
     filters.checked()
-    sort = sort if sort in sorts() else ("relevance" if filters.q else "date")
-    if sort == "relevance" and not (filters.q and store.is_sqlite):
-        sort = "date"  # ranking needs a query and SQLite's FTS5
-    order = (
-        order if order in ("asc", "desc") else ("asc" if sort in ("title", "source") else "desc")
-    )
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
+    sort, order = listing_order(store, filters, sort, order)
+    page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
     conditions = conditions_of(store, filters, joined=sort == "relevance")
     offset = (page - 1) * per_page
     query = select(stats).where(*conditions)
@@ -80,7 +74,7 @@ def list_articles(
         query = query.join(rank, rank.c.doc == stats.c.doc).order_by(
             rank.c.rank if order == "desc" else rank.c.rank.desc()
         )
-        counted: Select[Any] = select(func.count()).select_from(fts_matches(filters.q))
+        counted: Select[Any] = select(func.count()).select_from(fts_rowids(filters.q).subquery())
         offset = 0
     elif sort == "relevance":
         rank = fts_matches(filters.q)
@@ -118,6 +112,29 @@ def list_articles(
     except OperationalError as exc:
         raise QueryError(f"search failed: {str(exc.orig).splitlines()[0]}") from exc
     return Listing(total, page, per_page, sort, order, rows)
+
+
+def listing_order(store: Store, filters: Filters, sort: str, order: str) -> tuple[str, str]:
+    """The sort and order a listing uses: best match first when searching on
+    SQLite (FTS5 ranks), else newest first, unless given; names and titles A-Z."""
+    sort = sort if sort in sorts() else ("relevance" if filters.q else "date")
+    if sort == "relevance" and not (filters.q and store.is_sqlite):
+        sort = "date"  # ranking needs a query and SQLite's FTS5
+    if order not in ("asc", "desc"):
+        order = "asc" if sort in ("title", "source") else "desc"
+    return sort, order
+
+
+def page_rows(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """The index rows of these articles, in this order, with their `counts`."""
+    with store.engine.connect() as conn:
+        found = {
+            r.article_id: dict(r._mapping)
+            for r in conn.execute(select(stats).where(stats.c.article_id.in_(ids)))
+        }
+        rows = [found[i] for i in ids if i in found]
+        add_counts(conn, rows)
+    return rows
 
 
 def fts_matches(query: str, order: str = "", limit: int = -1, offset: int = 0) -> Any:
