@@ -266,16 +266,24 @@ def test_openapi_schema_and_no_cdn_docs(web_client):
 
 
 def test_search_ranks_and_pages(web_client):
-    best = web_client.get("/api/articles", params={"q": "Veldhaven"}).json()
+    assert web_client.get("/api/articles", params={"q": "Veldhaven"}).json()["sort"] == "date"
+    best = web_client.get("/api/articles", params={"q": "Veldhaven", "sort": "relevance"}).json()
     assert best["sort"] == "relevance" and best["total"] == 2
     ranked = [item["id"] for item in best["items"]]
     pages = [
-        web_client.get("/api/articles", params={"q": "Veldhaven", "per_page": 1, "page": n}).json()
+        web_client.get(
+            "/api/articles",
+            params={"q": "Veldhaven", "sort": "relevance", "per_page": 1, "page": n},
+        ).json()
         for n in (1, 2, 3)
     ]
     assert [p["items"][0]["id"] for p in pages[:2]] == ranked and pages[2]["items"] == []
     assert {p["total"] for p in pages} == {2}
-    worst = web_client.get("/api/articles", params={"q": "Veldhaven", "order": "asc"}).json()
+    worst = web_client.get(
+        "/api/articles", params={"q": "Veldhaven", "sort": "relevance", "order": "asc"}
+    ).json()
     assert [item["id"] for item in worst["items"]] == ranked[::-1]
-    filtered = web_client.get("/api/articles", params={"q": "Veldhaven", "language": "en"}).json()
+    filtered = web_client.get(
+        "/api/articles", params={"q": "Veldhaven", "language": "en", "sort": "relevance"}
+    ).json()
     assert [item["id"] for item in filtered["items"]] == ranked

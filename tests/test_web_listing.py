@@ -35,9 +35,11 @@ def test_the_listing_is_not_trivially_equal(workspace):
     dated = list_articles(workspace.store, Filters(), "date", "asc", 1, 60).rows
     assert dated[0]["day"] is None and dated[-1]["day"] == "2026-03-04"
     assert len({r["day"] for r in dated}) == 5
-    ranked = list_corpus(workspace, Filters.of({"q": "harbour", "language": "en"}), Paging())
+    searched = Filters.of({"q": "harbour", "language": "en"})
+    ranked = list_corpus(workspace, searched, Paging("relevance"))
     assert ranked.sort == "relevance" and 1 < ranked.total < 60
-    by_date = list_corpus(workspace, Filters.of({"q": "harbour", "language": "en"}), Paging("date"))
+    by_date = list_corpus(workspace, searched, Paging())
+    assert by_date.sort == "date"
     assert page(by_date)[1] != page(ranked)[1]
 
 

@@ -20,7 +20,9 @@ def test_corpus_lists_filters_and_sorts(web_client):
     assert "1 article matches" in one and "Dockworkers" in one and "retraites" not in one
     assert "1 article matches" in web_client.get("/", params={"speaker": "Daniel Okafor"}).text
     searched = web_client.get("/", params={"q": "parlement"}).text
-    assert "1 article matches" in searched and 'aria-sort="descending"' not in searched
+    assert "1 article matches" in searched and 'aria-sort="descending"' in searched  # newest first
+    ranked = web_client.get("/", params={"q": "parlement", "sort": "relevance"}).text
+    assert "1 article matches" in ranked and 'aria-sort="descending"' not in ranked
     by_title = web_client.get("/", params={"sort": "title", "order": "asc"}).text
     assert 'aria-sort="ascending"' in by_title
     assert web_client.get("/articles", params={"source": "Wire"}).text.count('class="title"') == 2

@@ -115,9 +115,10 @@ def list_articles(
 
 
 def listing_order(store: Store, filters: Filters, sort: str, order: str) -> tuple[str, str]:
-    """The sort and order a listing uses: best match first when searching on
-    SQLite (FTS5 ranks), else newest first, unless given; names and titles A-Z."""
-    sort = sort if sort in sorts() else ("relevance" if filters.q else "date")
+    """The sort and order a listing uses: newest first unless given, a search too
+    (alike on both stores; best match first on request, where FTS5 ranks: SQLite);
+    names and titles A-Z."""
+    sort = sort if sort in sorts() else "date"
     if sort == "relevance" and not (filters.q and store.is_sqlite):
         sort = "date"  # ranking needs a query and SQLite's FTS5
     if order not in ("asc", "desc"):
