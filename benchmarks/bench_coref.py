@@ -5,7 +5,7 @@ GAP test (standard F1, overall and by gender, and the female/male ratio). The
 resolver is the quotes component's (`SpeakerResolver`) over spaCy's parse and
 entities, as in the pipeline. Exits cleanly when ../shared is missing.
 
-    .venv/bin/python benchmarks/bench_coref.py [--limit N] [--gum-split dev]
+    .venv/bin/python benchmarks/bench_coref.py [--limit N] [--gum-split dev] [--gap-split validation]
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def f1(counts: list[int]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def gap_scores(nlp: Language, path: Path, limit: int | None) -> None:
+def gap_scores(nlp: Language, path: Path, split: str, limit: int | None) -> None:
     """GAP's F1: per candidate name, whether the pronoun refers to it."""
     examples = list(read_gap(path, limit))
     counts = {"all": [0, 0, 0], "f": [0, 0, 0], "m": [0, 0, 0]}
@@ -121,7 +121,7 @@ def gap_scores(nlp: Language, path: Path, limit: int | None) -> None:
                 counts[key][2] += truth and not said
     overall, women, men = (f1(counts[k]) for k in ("all", "f", "m"))
     print(
-        f"GAP test ({len(examples)} examples): F1 {overall:.3f}; feminine {women:.3f}, "
+        f"GAP {split} ({len(examples)} examples): F1 {overall:.3f}; feminine {women:.3f}, "
         f"masculine {men:.3f}, F/M {women / men if men else 0.0:.3f}"
     )
 
@@ -130,12 +130,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="Only the first N GAP examples.")
     parser.add_argument("--gum-split", default="test", help="GUM's split (test, dev).")
+    parser.add_argument(
+        "--gap-split", default="test", help="GAP's split (test, validation, development)."
+    )
     args = parser.parse_args()
     gum = require_shared("coref/gum")
-    gap = require_shared("coref/gap/gap-test.tsv")
+    gap = require_shared(f"coref/gap/gap-{args.gap_split}.tsv")
     nlp = load_spacy(DEFAULT_MODEL)
     gum_scores(nlp, gum, args.gum_split)
-    gap_scores(nlp, gap, args.limit)
+    gap_scores(nlp, gap, args.gap_split, args.limit)
     return 0
 
 
