@@ -1,11 +1,13 @@
 """Speaker resolution on gold coreference: GUM test (the source of every speech verb
 in news and interviews — the owner for a document: "Cornyn's statement" — resolved to
-the right named entity, or to a wrong one) and
-GAP test (standard F1, overall and by gender, and the female/male ratio). The
+the right named entity, or to a wrong one; with --pronouns, every he/she pronoun of a
+person in all genres) and GAP test (standard F1, overall and by gender, and the
+female/male ratio; --gap-split for validation or development). The
 resolver is the quotes component's (`SpeakerResolver`) over spaCy's parse and
 entities, as in the pipeline. Exits cleanly when ../shared is missing.
 
-    .venv/bin/python benchmarks/bench_coref.py [--limit N] [--gum-split dev] [--gap-split validation]
+    .venv/bin/python benchmarks/bench_coref.py [--limit N] [--gum-split dev]
+        [--gap-split validation] [--pronouns]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from spacy.tokens import Doc, Token
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.lexicon import REPORT_NOUNS, SPEECH_VERBS
 from spinlens.attribution.rules import Candidate
+from spinlens.attribution.sources import pronoun_gender
 from spinlens.attribution.speakers import SpeakerResolver
 from spinlens.attribution.syntax import source_range, subject_of
 from spinlens.evaluation.coref import (
@@ -89,6 +92,33 @@ def gum_scores(nlp: Language, gum_dir: Path, split: str) -> None:
     )
 
 
+def gum_pronouns(nlp: Language, gum_dir: Path, split: str) -> None:
+    """Per he/she pronoun of a person (all genres): resolved to one of that person's
+    mentions, to someone else, or left unresolved."""
+    right = wrong = total = 0
+    documents = [read_gum(gum_dir, name) for name in split_documents(gum_dir, split)]
+    for gum, doc in zip(documents, nlp.pipe(d.text for d in documents), strict=True):
+        _, clusters = cluster_entities(entities_with_names(doc, []))
+        resolver = SpeakerResolver(doc, clusters)
+        for token in doc:
+            gold = gum.entity_at(token.idx, token.idx + len(token))
+            if not pronoun_gender(token.text) or gold is None or gum.types.get(gold) != "person":
+                continue
+            total += 1
+            speaker = resolver.speaker_for(token, (token.idx, token.idx + len(token)))
+            if speaker.entity_id is None:
+                continue
+            found = resolver.by_id[speaker.entity_id].mentions
+            gold_spans = gum.spans_of(gold)
+            hit = any(s < m.end and m.start < e for m in found for s, e in gold_spans)
+            right += hit
+            wrong += not hit
+    print(
+        f"GUM {split} (all genres): {total} he/she pronouns of a person\n  resolved to them "
+        f"{right / total:.3f} ({right}); to someone else {wrong / total:.3f} ({wrong})"
+    )
+
+
 def gap_prediction(doc: Doc, example: GapExample) -> tuple[bool, bool]:
     """Whether the pronoun is resolved to A, and to B (A and B join the entities as
     people where the parse misses them)."""
@@ -133,11 +163,16 @@ def main() -> int:
     parser.add_argument(
         "--gap-split", default="test", help="GAP's split (test, validation, development)."
     )
+    parser.add_argument(
+        "--pronouns", action="store_true", help="Also every he/she pronoun of a GUM person."
+    )
     args = parser.parse_args()
     gum = require_shared("coref/gum")
     gap = require_shared(f"coref/gap/gap-{args.gap_split}.tsv")
     nlp = load_spacy(DEFAULT_MODEL)
     gum_scores(nlp, gum, args.gum_split)
+    if args.pronouns:
+        gum_pronouns(nlp, gum, args.gum_split)
     gap_scores(nlp, gap, args.gap_split, args.limit)
     return 0
 
