@@ -1,11 +1,13 @@
 """Speaker resolution on gold coreference: GUM test (the source of every speech verb
 in news and interviews — the owner for a document: "Cornyn's statement" — resolved to
-the right named entity, or to a wrong one) and
-GAP test (standard F1, overall and by gender, and the female/male ratio). The
+the right named entity, or to a wrong one; with --pronouns, every he/she pronoun of a
+person in all genres) and GAP test (standard F1, overall and by gender, and the
+female/male ratio; --gap-split for validation or development). The
 resolver is the quotes component's (`SpeakerResolver`) over spaCy's parse and
 entities, as in the pipeline. Exits cleanly when ../shared is missing.
 
     .venv/bin/python benchmarks/bench_coref.py [--limit N] [--gum-split dev]
+        [--gap-split validation] [--pronouns]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from spacy.tokens import Doc, Token
 from spinlens.attribution.entities import cluster_entities
 from spinlens.attribution.lexicon import REPORT_NOUNS, SPEECH_VERBS
 from spinlens.attribution.rules import Candidate
+from spinlens.attribution.sources import pronoun_gender
 from spinlens.attribution.speakers import SpeakerResolver
 from spinlens.attribution.syntax import source_range, subject_of
 from spinlens.evaluation.coref import (
@@ -89,6 +92,33 @@ def gum_scores(nlp: Language, gum_dir: Path, split: str) -> None:
     )
 
 
+def gum_pronouns(nlp: Language, gum_dir: Path, split: str) -> None:
+    """Per he/she pronoun of a person (all genres): resolved to one of that person's
+    mentions, to someone else, or left unresolved."""
+    right = wrong = total = 0
+    documents = [read_gum(gum_dir, name) for name in split_documents(gum_dir, split)]
+    for gum, doc in zip(documents, nlp.pipe(d.text for d in documents), strict=True):
+        _, clusters = cluster_entities(entities_with_names(doc, []))
+        resolver = SpeakerResolver(doc, clusters)
+        for token in doc:
+            gold = gum.entity_at(token.idx, token.idx + len(token))
+            if not pronoun_gender(token.text) or gold is None or gum.types.get(gold) != "person":
+                continue
+            total += 1
+            speaker = resolver.speaker_for(token, (token.idx, token.idx + len(token)))
+            if speaker.entity_id is None:
+                continue
+            found = resolver.by_id[speaker.entity_id].mentions
+            gold_spans = gum.spans_of(gold)
+            hit = any(s < m.end and m.start < e for m in found for s, e in gold_spans)
+            right += hit
+            wrong += not hit
+    print(
+        f"GUM {split} (all genres): {total} he/she pronouns of a person\n  resolved to them "
+        f"{right / total:.3f} ({right}); to someone else {wrong / total:.3f} ({wrong})"
+    )
+
+
 def gap_prediction(doc: Doc, example: GapExample) -> tuple[bool, bool]:
     """Whether the pronoun is resolved to A, and to B (A and B join the entities as
     people where the parse misses them)."""
@@ -109,7 +139,7 @@ def f1(counts: list[int]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def gap_scores(nlp: Language, path: Path, limit: int | None) -> None:
+def gap_scores(nlp: Language, path: Path, split: str, limit: int | None) -> None:
     """GAP's F1: per candidate name, whether the pronoun refers to it."""
     examples = list(read_gap(path, limit))
     counts = {"all": [0, 0, 0], "f": [0, 0, 0], "m": [0, 0, 0]}
@@ -121,7 +151,7 @@ def gap_scores(nlp: Language, path: Path, limit: int | None) -> None:
                 counts[key][2] += truth and not said
     overall, women, men = (f1(counts[k]) for k in ("all", "f", "m"))
     print(
-        f"GAP test ({len(examples)} examples): F1 {overall:.3f}; feminine {women:.3f}, "
+        f"GAP {split} ({len(examples)} examples): F1 {overall:.3f}; feminine {women:.3f}, "
         f"masculine {men:.3f}, F/M {women / men if men else 0.0:.3f}"
     )
 
@@ -130,12 +160,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="Only the first N GAP examples.")
     parser.add_argument("--gum-split", default="test", help="GUM's split (test, dev).")
+    parser.add_argument(
+        "--gap-split", default="test", help="GAP's split (test, validation, development)."
+    )
+    parser.add_argument(
+        "--pronouns", action="store_true", help="Also every he/she pronoun of a GUM person."
+    )
     args = parser.parse_args()
     gum = require_shared("coref/gum")
-    gap = require_shared("coref/gap/gap-test.tsv")
+    gap = require_shared(f"coref/gap/gap-{args.gap_split}.tsv")
     nlp = load_spacy(DEFAULT_MODEL)
     gum_scores(nlp, gum, args.gum_split)
-    gap_scores(nlp, gap, args.limit)
+    if args.pronouns:
+        gum_pronouns(nlp, gum, args.gum_split)
+    gap_scores(nlp, gap, args.gap_split, args.limit)
     return 0
 
 

@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from spinlens.attribution.lexicon import HONORIFICS, NAME_PARTICLES
+from spinlens.attribution.lexicon import HONORIFICS, NAME_PARTICLES, first_names
 from spinlens.attribution.name_index import NAME_LABELS, ClusterIndex, allowed_edits
 from spinlens.model import Entity
 
@@ -132,6 +132,48 @@ def titled(entities: list[Entity], i: int) -> bool:
     )
 
 
+def person_like(mention: Entity) -> bool:
+    """A PERSON mention that reads as a person's name: a known first name ("Samantha",
+    "Yvette Espinosa"), an honorific before a name ("Mr. Hicks"), or two or more
+    capitalised words ("Roddy McDowall"; particles such as "al-" aside)."""
+    named = [w for w in mention.text.split() if fold(w) not in NAME_PARTICLES]
+    return mention.label == "PERSON" and (
+        full_name(mention)
+        or fold(mention.text) in first_names()
+        or (len(named) > 1 and all(w[:1].isupper() for w in named))
+    )
+
+
+def full_name(mention: Entity) -> bool:
+    """A PERSON mention of a first name or an honorific and at least one more word
+    ("Danielle Bunten", "Mr. Hicks")."""
+    words = fold(mention.text).split()
+    known = len(words) > 1 and (words[0] in first_names() or words[0] in HONORIFICS)
+    return mention.label == "PERSON" and known
+
+
+def cluster_label(mentions: list[Entity]) -> str:
+    """A cluster's type: the label most of its mentions have, except that a person
+    the parser also took for a body or a group stays a person when one of their
+    mentions reads as a person's name (`person_like`) or PERSON ties the vote ("Hicks"
+    ORG, "Hicks" PERSON). Against a place, only a full name with a first name or an
+    honorific counts, and a tie goes to the place ("Jurf al-Nasr" PERSON, "Jaraf
+    al-Nasr" GPE stays a place); a name with a body's noun ("… Movement") is retyped
+    by the resolver."""
+    votes = Counter(m.label for m in mentions)
+    label = votes.most_common(1)[0][0]
+    if not votes["PERSON"]:
+        return label
+    place = max(sorted(PLACE_LABELS), key=votes.__getitem__)
+    if votes[place]:
+        if any(full_name(m) for m in mentions):
+            return "PERSON"
+        return place if votes[place] >= votes["PERSON"] else label
+    if label == "PERSON" or votes["PERSON"] == votes[label]:
+        return "PERSON"
+    return "PERSON" if any(person_like(m) for m in mentions) else label
+
+
 def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster]]:
     """Every mention with its `entity_id` and `canonical` set, and the clusters.
     Full names are clustered before single words, so a surname joins the full name;
@@ -164,7 +206,7 @@ def cluster_entities(entities: list[Entity]) -> tuple[list[Entity], list[Cluster
     clusters.sort(key=lambda c: (c.mentions[0].start, c.mentions[0].end))
     for n, cluster in enumerate(clusters, 1):
         cluster.entity_id = f"E{n}"
-        cluster.label = Counter(m.label for m in cluster.mentions).most_common(1)[0][0]
+        cluster.label = cluster_label(cluster.mentions)
     by_id = {id(c): (c.entity_id, c.canonical) for c in clusters}
     linked = [
         replace(e, entity_id=by_id[id(assigned[i])][0], canonical=by_id[id(assigned[i])][1])

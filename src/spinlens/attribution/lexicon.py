@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 
 def words(text: str) -> frozenset[str]:
     """A word list written as one string."""
@@ -116,3 +119,12 @@ GENERIC_WORDS = words(
     "no one others several some somebody someone various"
 )
 """Determiners and pronouns of a generic source ("some", "many analysts", "someone")."""
+
+
+@cache
+def first_names() -> dict[str, str]:
+    """First name (casefolded) → "f" or "m", built from GAP's development and
+    validation sets by training/build_name_genders.py."""
+    table = resources.files("spinlens") / "models" / "genders" / "first_names.tsv"
+    rows = table.read_text(encoding="utf-8").splitlines()[1:]
+    return {name: gender for name, gender, _ in (row.split("\t") for row in rows if row)}

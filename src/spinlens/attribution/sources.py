@@ -6,8 +6,6 @@ and the sources that are no attribution at all (citations, page furniture)."""
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib import resources
 
 from spacy.tokens import Span, Token
 
@@ -22,6 +20,7 @@ from spinlens.attribution.lexicon import (
     PERSON_NOUNS,
     REPORT_NOUNS,
     SPEECH_VERBS,
+    first_names,
     words,
 )
 
@@ -73,15 +72,6 @@ def pronoun_gender(word: str) -> str | None:
     """ "f", "m", or None for a pronoun of no gender."""
     word = word.lower()
     return "f" if word in FEMALE_PRONOUNS else "m" if word in MALE_PRONOUNS else None
-
-
-@cache
-def first_names() -> dict[str, str]:
-    """First name (casefolded) → "f" or "m", built from GAP's development and
-    validation sets by training/build_name_genders.py."""
-    table = resources.files("spinlens") / "models" / "genders" / "first_names.tsv"
-    rows = table.read_text(encoding="utf-8").splitlines()[1:]
-    return {name: gender for name, gender, _ in (row.split("\t") for row in rows if row)}
 
 
 def person_gender(cluster: Cluster, titles: set[str]) -> str | None:

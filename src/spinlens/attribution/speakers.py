@@ -35,7 +35,7 @@ SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 GROUP_LABELS = ("ORG", "NORP", "GPE")
 SPEAKER_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "organization", "NORP": "group"}
 """A named speaker's type by entity label: a country speaks through its government."""
-RESOLVER_VERSION = "resolve-2"
+RESOLVER_VERSION = "resolve-3"
 """Bump when speaker resolution changes what it gives."""
 NEAR = 2500
 CLOSE = 300
