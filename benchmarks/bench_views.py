@@ -201,8 +201,8 @@ FILTERS = {
 VIEWS = {
     "article list": "/articles",
     "articles API": "/api/articles",
-    "article list, newest first": "/articles?sort=date",
-    "articles API, newest first": "/api/articles?sort=date",
+    "article list, best match first": "/articles?sort=relevance",
+    "articles API, best match first": "/api/articles?sort=relevance",
     "dashboard": "/dashboard",
     "aggregates API": "/api/aggregates",
     "chart CSV (over time)": "/api/aggregates?format=csv&chart=over_time",

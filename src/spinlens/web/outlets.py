@@ -5,6 +5,7 @@ per article."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,13 +22,22 @@ BLOCKS = 1000
 blocks (by position in id order), and the blocks are resampled."""
 
 
+@lru_cache(maxsize=4)
+def resampling_weights(n: int) -> np.ndarray:
+    """How often each of `n` units is drawn in each of the seeded resamples: a
+    (RESAMPLES, n) matrix, the same for every set of `n` units (read-only)."""
+    rng = np.random.default_rng(SEED)
+    drawn = rng.integers(0, n, (RESAMPLES, n)) + n * np.arange(RESAMPLES)[:, None]
+    counts = np.bincount(drawn.ravel(), minlength=RESAMPLES * n).reshape(RESAMPLES, n)
+    weights = counts.astype(np.float64)
+    weights.setflags(write=False)
+    return weights
+
+
 def interval(units: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """95 % percentile bootstrap intervals of spans per 1,000 words, one per column
     of `units` (spans per unit and technique), resampling the units."""
-    rng = np.random.default_rng(SEED)
-    n = len(words)
-    drawn = rng.integers(0, n, (RESAMPLES, n)) + n * np.arange(RESAMPLES)[:, None]
-    weights = np.bincount(drawn.ravel(), minlength=RESAMPLES * n).reshape(RESAMPLES, n)
+    weights = resampling_weights(len(words))
     rates = 1000 * (weights @ units) / np.maximum(weights @ words, 1)[:, None]
     low, high = np.percentile(rates, [2.5, 97.5], axis=0)
     return low, high
