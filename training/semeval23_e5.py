@@ -10,6 +10,8 @@ its thresholds and scoring: (a) e5 alone (standardised vectors → logistic regr
 multinomial for genre, one per label otherwise), (b) n-grams + e5: the shipped recipe's
 out-of-fold probabilities averaged with (a)'s, the weight of e5 chosen per task on the
 out-of-fold predictions (the mean of the languages' scores), as the thresholds are.
+The n-gram recipe's out-of-fold probabilities are computed once and cached too (its
+technique heads only with `--techniques`: they are most of its cost).
 
     PYTHONPATH=src .venv-train/bin/python training/semeval23_e5.py \
         [--languages en ge] [--techniques en] [--prefix "passage: "] [--c 1]
@@ -177,10 +179,11 @@ def main() -> None:
     frames = label_list(root, "frames_subtask2.txt")
     techniques = label_list(root, "techniques_subtask3.txt")
     folds = article_folds(corpus, args.folds)
-    cached = CACHE / f"ngram-oof-{args.folds}.pkl"
+    paragraph_labels = techniques if args.techniques else ()
+    cached = CACHE / f"ngram-oof-{args.folds}-{len(paragraph_labels)}.pkl"
     if not cached.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(pickle.dumps(out_of_fold(corpus, folds, frames, techniques)))
+        cached.write_bytes(pickle.dumps(out_of_fold(corpus, folds, frames, paragraph_labels)))
     ngram = pickle.loads(cached.read_bytes())
     encoder = e5_encoder(args.pruned)
     tag = args.prefix.strip(": ") or "none"
