@@ -230,7 +230,7 @@ def main() -> None:
                 ),
                 f"weight {best}",
             )
-    out = CACHE / f"report-{tag}-c{args.c:g}.json"
+    out = CACHE / f"report-{'-'.join(args.languages)}-{tag}-c{args.c:g}.json"
     write_json(out, {"prefix": args.prefix, "c": args.c, **report})
     print("→", out)
 
