@@ -159,8 +159,8 @@ def scores(
     return cross_validated({task: probs}, corpus, {task: names})[1][task]
 
 
-def mean_primary(scores: dict[str, dict], languages: list[str]) -> float:
-    return float(np.mean([scores[lang]["primary"] for lang in languages]))
+def mean_primary(by_language: dict[str, dict], languages: list[str]) -> float:
+    return float(np.mean([by_language[lang]["primary"] for lang in languages]))
 
 
 def main() -> None:
@@ -208,7 +208,6 @@ def main() -> None:
     report: dict[str, dict] = {}
     for task, (names, vectors, languages) in tasks.items():
         part = only(corpus, set(languages))
-
         e5 = heads_out_of_fold(vectors, part.gold[task], names, folds, args.c)
         base = {k: ngram[task][k] for k in e5}
         tried = {float(w): scores(task, names, part, mixed(e5, base, w)) for w in WEIGHTS}
