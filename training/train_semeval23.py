@@ -264,6 +264,42 @@ def article_folds(corpus: Corpus, n: int) -> list[list[str]]:
     return folds
 
 
+def out_of_fold(
+    corpus: Corpus, folds: list[list[str]], frames: tuple[str, ...], techniques: tuple[str, ...]
+) -> dict[str, dict[tuple[str, ...], np.ndarray]]:
+    """Probabilities of every item from the model of the folds that do not hold it."""
+    started = time.time()
+    oof: dict[str, dict[tuple[str, ...], np.ndarray]] = {task: {} for task in GOLD_FILES}
+    for i, held in enumerate(folds):
+        train = [k for k in corpus.texts if k not in set(held)]
+        model = fit_model(corpus, train, frames, techniques)
+        for task, probs in probabilities(model, corpus, held).items():
+            oof[task] |= probs
+        print(f"fold {i + 1}/{len(folds)} {time.time() - started:.0f} s", flush=True)
+    return oof
+
+
+def cross_validated(
+    oof: dict[str, dict[tuple[str, ...], np.ndarray]],
+    corpus: Corpus,
+    labels: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, Cutoffs], dict[str, dict[str, dict]]]:
+    """Each task's thresholds (multi-label tasks) and per-language scores of its
+    out-of-fold probabilities: genre by the likeliest class, the others at their
+    language's threshold."""
+    cuts: dict[str, Cutoffs] = {}
+    cv: dict[str, dict[str, dict]] = {}
+    for task, names in labels.items():
+        gold = corpus.gold[task]
+        if task == "genre":
+            predicted = {k: {names[int(oof[task][k].argmax())]} for k in gold}
+        else:
+            cuts[task] = tune(oof[task], gold, names, corpus)
+            predicted = decide_by_language(oof[task], gold, names, cuts[task], corpus)
+        cv[task] = per_language(task, corpus, predicted)
+    return cuts, cv
+
+
 def agreement(model: PersuasionModel, corpus: Corpus) -> float:
     """Largest difference between genre probabilities of the shipped model as saved
     and loaded at run time, and as trained (float16 weights), on 50 articles."""
@@ -291,26 +327,11 @@ def main() -> None:
     frames = label_list(root, "frames_subtask2.txt")
     techniques = label_list(root, "techniques_subtask3.txt")
     folds = article_folds(corpus, args.folds)
-    oof: dict[str, dict[tuple[str, ...], np.ndarray]] = {task: {} for task in GOLD_FILES}
-    for i, held in enumerate(folds):
-        train = [k for k in corpus.texts if k not in set(held)]
-        model = fit_model(corpus, train, frames, techniques)
-        for task, probs in probabilities(model, corpus, held).items():
-            oof[task] |= probs
-        print(f"fold {i + 1}/{len(folds)} {time.time() - started:.0f} s", flush=True)
-    gold = corpus.gold
-    cuts = (
-        tune(oof["framing"], gold["framing"], frames, corpus),
-        tune(oof["techniques"], gold["techniques"], techniques, corpus),
+    oof = out_of_fold(corpus, folds, frames, techniques)
+    found, cv = cross_validated(
+        oof, corpus, {"genre": GENRES, "framing": frames, "techniques": techniques}
     )
-    predicted = {
-        "genre": {k: {GENRES[int(oof["genre"][k].argmax())]} for k in gold["genre"]},
-        "framing": decide_by_language(oof["framing"], gold["framing"], frames, cuts[0], corpus),
-        "techniques": decide_by_language(
-            oof["techniques"], gold["techniques"], techniques, cuts[1], corpus
-        ),
-    }
-    cv = {task: per_language(task, corpus, predicted[task]) for task in GOLD_FILES}
+    cuts = (found["framing"], found["techniques"])
     base = baseline(corpus, folds, frames, techniques)
     baselines = {task: per_language(task, corpus, base[task]) for task in GOLD_FILES}
     print(f"cross-validation done {time.time() - started:.0f} s", flush=True)
