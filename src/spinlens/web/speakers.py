@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from spinlens.speakers.entity import entity_profile
 from spinlens.speakers.views import list_speakers, profile
 from spinlens.web import charts
-from spinlens.web.filters import Filters, QueryError, conditions_of
+from spinlens.web.entities import entity_profile
+from spinlens.web.filters import Filters, QueryError
 from spinlens.web.pages import filtered_page
 from spinlens.web.queries import MAX_PER_PAGE, PER_PAGE
 from spinlens.web.schemas import EntityProfile, ErrorOut, SpeakerList, SpeakerProfile
@@ -120,10 +120,9 @@ def entity_page(request: Request, name: str) -> HTMLResponse:
 def entity_found(request: Request, name: str, filters: Filters) -> dict[str, Any]:
     """The entity's profile for these filters (cached), or 404."""
     ws = workspace(request)
-    where = conditions_of(ws.store, filters.checked())
 
     def made() -> dict[str, Any] | None:
-        return entity_profile(ws.store.engine, name, where)
+        return entity_profile(ws, name, filters)
 
     data = ws.cache.get(f"entity:{name}:{filters.url('')}", made)
     if data is None:
