@@ -210,6 +210,8 @@ VIEWS = {
     "claims API": "/api/claims",
     "outlet page": f"/outlets/{quote('Outlet 02')}",
     "outlet API": f"/api/outlets/{quote('Outlet 02')}",
+    "entity page": f"/entities/{quote('Entity 001')}",
+    "entity API": f"/api/entities/{quote('Entity 001')}",
 }
 
 

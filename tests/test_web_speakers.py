@@ -1,9 +1,11 @@
-"""Speakers across the corpus in the workspace: `GET /api/speakers`, a page per
-merged speaker, the dashboard's top speakers and the speaker filter."""
+"""Speakers and entities across the corpus in the workspace: `GET /api/speakers`, a
+page per merged speaker and per entity, the dashboard's top speakers and entities
+and the speaker filter."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,17 +16,35 @@ from spinlens.store import Store
 from spinlens.web.app import create_app
 
 HOSTILE = "Ann <i>Lee</i>"
+SCRIPT = "<script>alert(1)</script>"
 
 
 def corpus() -> list[Article]:
-    """CORPUS with a claim by Donald J. Trump and a speaker with markup in the name."""
+    """CORPUS with sentences and claims in its first article (one by Donald J. Trump,
+    one naming the FBI), a speaker with markup in the name and an entity named like a
+    script in two outlets and months."""
     first = Article.from_dict(CORPUS[0].to_dict())
+    ends = [at + 1 for at, char in enumerate(first.text) if char == "."]
+    first.set_layer(
+        "sentences", [{"start": a, "end": b} for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    )
     start = first.text.index("Build it")
     claim = {"start": start, "end": start + len("Build it"), "score": 0.8}
     speaker = {"name": "Donald J. Trump", "entity_id": "E1"}
-    first.set_layer("claims", [claim | {"speaker": speaker, "quantities": [], "entities": []}])
+    fbi = {"start": first.text.index("The Federal"), "end": len(first.text), "score": 0.6}
+    first.set_layer(
+        "claims",
+        [
+            claim | {"speaker": speaker, "quantities": [], "entities": []},
+            fbi | {"speaker": None, "quantities": [], "entities": []},
+        ],
+    )
     hostile = named("h", f'"Go," {HOSTILE} said.', {"E1": ("PERSON", [HOSTILE])}, {"E1": "Go,"})
-    return [first, *CORPUS[1:], hostile]
+    scripts = [
+        named(f"s-{day}", f"{SCRIPT} ran.", {"E1": ("PERSON", [SCRIPT])}, source=src, published=day)
+        for src, day in (("NYT", "2016-07-01"), ("WaPo", "2016-08-01"))
+    ]
+    return [first, *CORPUS[1:], hostile, *scripts]
 
 
 @pytest.fixture
@@ -108,3 +128,55 @@ def test_speaker_filter_takes_merged_names(client: TestClient) -> None:
     assert [a["id"] for a in as_written["items"]] == ["bb-1"]
     options = dict((o["name"], o["count"]) for o in client.get("/api/facets").json()["speakers"])
     assert options["Donald J. Trump"] == 3 and "Trump" not in options
+
+
+def test_api_entity_profile(client: TestClient) -> None:
+    found = client.get("/api/entities/Donald J. Trump").json()
+    assert (found["entity"], found["kind"], found["articles"], found["mentions"]) == (
+        "Donald J. Trump",
+        "PERSON",
+        1,
+        2,
+    )
+    assert found["speaker_page"] == "/speakers/donald-j-trump"
+    assert [(m["month"], m["articles"], m["quotes"]) for m in found["over_time"]] == [
+        ("2016-05", 1, 1)
+    ]
+    assert [q["text"] for q in found["quotes_shown"]] == ["Build it,"]
+    assert [(c["claim"], c["why"]) for c in found["claims"]] == [("Build it", "said")]
+    assert found["techniques"] == [{"technique": "Loaded_Language", "count": 1}]
+    mark = found["technique_marks"][0]
+    assert mark["page"].startswith("/articles/nyt-1#m-entities-")
+    anchor = mark["page"].split("#")[1]
+    assert f'id="{anchor}"' in client.get("/articles/nyt-1").text
+    fbi = client.get("/api/entities/Federal Bureau of Investigation").json()
+    assert [c["why"] for c in fbi["claims"]] == ["mentions"]
+    assert fbi["speaker_page"] == "/speakers/federal-bureau-of-investigation"
+    assert fbi["techniques"] == [] and fbi["quotes"] == 0
+    assert client.get("/api/entities/nobody").status_code == 404
+    assert client.get("/api/entities/Trump", params={"date_from": "soon"}).status_code == 400
+
+
+def test_entity_filters_are_honoured(client: TestClient) -> None:
+    path = "/api/entities/" + quote(SCRIPT, safe="")
+    every = client.get(path).json()
+    assert every["articles"] == 2 and {o["source"] for o in every["outlets"]} == {"NYT", "WaPo"}
+    nyt = client.get(path, params={"source": "NYT"}).json()
+    assert [(m["month"], m["articles"]) for m in nyt["over_time"]] == [("2016-07", 1)]
+    late = client.get(path, params={"date_from": "2016-08-01"}).json()
+    assert [o["source"] for o in late["outlets"]] == ["WaPo"]
+    page = client.get("/entities/" + quote(SCRIPT, safe=""), params={"source": "WaPo"})
+    assert page.status_code == 200 and 'id="filter-bar"' in page.text
+    assert 'action="/entities/' in page.text and "matching the filters" in page.text
+
+
+def test_entity_page_escapes_and_links(client: TestClient) -> None:
+    page = client.get("/entities/" + quote(SCRIPT, safe=""))
+    assert page.status_code == 200 and SCRIPT not in page.text
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in page.text
+    trump = client.get("/entities/Donald J. Trump").text
+    assert 'href="/speakers/donald-j-trump"' in trump and "their claim" in trump
+    assert "Techniques in sentences that mention them" in trump
+    assert client.get("/entities/nobody").status_code == 404
+    dashboard = client.get("/dashboard", params={"source": "NYT"}).text
+    assert 'href="/entities/Donald%20J.%20Trump?source=NYT"' in dashboard

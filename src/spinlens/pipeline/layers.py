@@ -69,6 +69,7 @@ def entity_marks(article: Article) -> list[Mark]:
             s.label,
             f"{s.label}: {describe(s.label)}",
             f"ent e-{s.label}",
+            target=True,
         )
         for s in article.spans(Entity)
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -158,64 +158,89 @@ def profile(engine: Engine, speaker: str) -> dict[str, Any] | None:
             .where(n.key.in_(select(a.key).where(a.speaker == speaker)))
             .subquery()
         )
-        by = {"month": stats.c.month, "source": stats.c.source}
-        grouped = {
-            name: [
-                {
-                    name: r[0],
-                    "articles": int(r[1]),
-                    "quotes": int(r[2] or 0),
-                    "mentions": int(r[3] or 0),
-                }
-                for r in conn.execute(
-                    select(
-                        column,
-                        func.count(mine.c.article_id.distinct()),
-                        func.sum(mine.c.quotes),
-                        func.sum(mine.c.mentions),
-                    )
-                    .join(stats, stats.c.article_id == mine.c.article_id)
-                    .group_by(column)
-                    .order_by(column if name == "month" else func.sum(mine.c.quotes).desc(), column)
-                )
-            ]
-            for name, column in by.items()
-        }
-        latest = conn.execute(
-            select(
-                mine.c.article_id,
-                mine.c.key,
-                mine.c.entity_id,
-                stats.c.title,
-                stats.c.source,
-                stats.c.published,
-            )
-            .join(stats, stats.c.article_id == mine.c.article_id)
-            .order_by(stats.c.day.desc(), mine.c.article_id)
-            .limit(PROFILE_ARTICLES)
-        ).all()
-        around = Around(conn, {r.article_id: r for r in latest})
+        spread, latest = mentions_of(conn, mine)
+        around = Around(conn, {r.article_id: r for r in latest}, speaker_in)
         out = dict(found._mapping) | {
             "page": page_of(speaker),
             "names": names_of(conn, [speaker]).get(speaker, []),
         }
-    return out | {
+    return out | spread | around.shown()
+
+
+def mentions_of(conn: Connection, mine: Any) -> tuple[dict[str, Any], list[Any]]:
+    """Articles, quotes and mentions of `mine` (a subquery of article_id, quotes and
+    mentions per row) by month and by outlet; its latest articles with their metadata."""
+    by = {"month": stats.c.month, "source": stats.c.source}
+    grouped = {
+        name: [
+            {
+                name: r[0],
+                "articles": int(r[1]),
+                "quotes": int(r[2] or 0),
+                "mentions": int(r[3] or 0),
+            }
+            for r in conn.execute(
+                select(
+                    column,
+                    func.count(mine.c.article_id.distinct()),
+                    func.sum(mine.c.quotes),
+                    func.sum(mine.c.mentions),
+                )
+                .join(stats, stats.c.article_id == mine.c.article_id)
+                .group_by(column)
+                .order_by(column if name == "month" else func.sum(mine.c.quotes).desc(), column)
+            )
+        ]
+        for name, column in by.items()
+    }
+    latest = list(
+        conn.execute(
+            select(mine, stats.c.title, stats.c.source, stats.c.published)
+            .join(stats, stats.c.article_id == mine.c.article_id)
+            .order_by(stats.c.day.desc(), mine.c.article_id)
+            .limit(PROFILE_ARTICLES)
+        )
+    )
+    spread = {
         "over_time": [m for m in grouped["month"] if m["month"]],
         "undated": sum(m["articles"] for m in grouped["month"] if not m["month"]),
         "outlets": grouped["source"],
-        "quotes_shown": around.quotes,
-        "claims": around.claims,
-        "techniques": [{"technique": k, "count": v} for k, v in around.techniques.most_common()],
-        "technique_marks": around.marks,
     }
+    return spread, latest
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whom a profile is about in one article: its entity ids and name keys, and the
+    mentions whose sentences are searched for techniques (none: its quotes')."""
+
+    ids: frozenset[str]
+    keys: frozenset[str]
+    mentions: tuple[Span, ...] = ()
+
+    def said(self, name: str | None, entity_id: str | None) -> bool:
+        """Whether a speaker with this name and entity is them."""
+        if entity_id is not None and entity_id in self.ids:
+            return True
+        return bool(name) and key_of(name_words(name or "", PERSON)) in self.keys
+
+
+WhoIn = Callable[[dict[str, Any], Any], Who]
+"""Whom a profile is about in an article, from its JSON and its row."""
+
+
+def speaker_in(data: dict[str, Any], row: Any) -> Who:
+    """A merged speaker in one of its articles: its key and entity there."""
+    return Who(frozenset({row.entity_id} - {None}), frozenset({row.key}))
 
 
 class Around:
-    """The quotes of a speaker in some articles, the claims credited to it and the
-    technique marks overlapping its quotes or in their sentences (each linked to the
-    quote's mark: technique marks are not link targets)."""
+    """The quotes of someone in some articles, the claims credited to them (or, for an
+    entity, mentioning them: `why` says which) and the technique marks in the
+    sentences of their quotes (or of their mentions), each linked to that quote's or
+    mention's mark: technique marks are not link targets."""
 
-    def __init__(self, conn: Connection, rows: dict[str, Any]):
+    def __init__(self, conn: Connection, rows: dict[str, Any], who: WhoIn):
         self.quotes: list[dict[str, Any]] = []
         self.claims: list[dict[str, Any]] = []
         self.marks: list[dict[str, Any]] = []
@@ -224,51 +249,42 @@ class Around:
             return
         query = select(articles.c.id, articles.c.result).where(articles.c.id.in_(list(rows)))
         results = {r.id: json.loads(r.result) for r in conn.execute(query)}
-        names: dict[str, set[str]] = {}
+        found: dict[str, Who] = {}
         for article_id, row in rows.items():
             if article_id in results:
-                names[article_id] = self.article(results[article_id], row)
+                found[article_id] = who(results[article_id], row)
+                self.article(results[article_id], row, found[article_id])
         claims = (
             select(claim_index)
-            .where(claim_index.c.article_id.in_(list(rows)))
+            .where(claim_index.c.article_id.in_(list(found)))
             .order_by(claim_index.c.score.desc())
         )
         for claim in conn.execute(claims):
-            row = rows[claim.article_id]
-            ours = (row.entity_id and claim.speaker_entity_id == row.entity_id) or (
-                claim.speaker
-                and key_of(name_words(claim.speaker, PERSON)) in names.get(claim.article_id, ())
+            them, span = found[claim.article_id], Span(claim.start, claim.end)
+            if them.said(claim.speaker, claim.speaker_entity_id):
+                why = "said"
+            elif any(overlaps(m, span) for m in them.mentions):
+                why = "mentions"
+            else:
+                continue
+            self.claims.append(
+                meta(rows[claim.article_id])
+                | {"claim": claim.claim, "score": claim.score, "start": claim.start}
+                | {"end": claim.end, "why": why}
+                | {"page": link(claim.article_id, "claims", span)}
             )
-            if ours:
-                span = Span(claim.start, claim.end)
-                self.claims.append(
-                    meta(row)
-                    | {
-                        "claim": claim.claim,
-                        "score": claim.score,
-                        "start": claim.start,
-                        "end": claim.end,
-                    }
-                    | {"page": link(row.article_id, "claims", span)}
-                )
 
-    def article(self, data: dict[str, Any], row: Any) -> set[str]:
-        """Collect one article's quotes and marks; the keys the speaker has in it."""
+    def article(self, data: dict[str, Any], row: Any, who: Who) -> None:
+        """Collect one article's quotes by them and the marks near them."""
         text = data.get("text") or ""
-        keys = {row.key}
-        sentences = [Span(int(s["start"]), int(s["end"])) for s in data.get("sentences") or []]
-        techniques = [t for t in data.get("techniques") or [] if isinstance(t, dict)]
-        seen: set[tuple[int, int, str]] = set()
+        spots = [(m, link(row.article_id, "entities", m)) for m in who.mentions]
         for item in data.get("quotes") or []:
             try:
                 found = Quote.from_dict(item)
             except (AttributeError, KeyError, TypeError, ValueError):
                 continue
             speaker = found.said_by
-            if speaker is None:
-                continue
-            same = row.entity_id is not None and speaker.entity_id == row.entity_id
-            if not same and key_of(name_words(speaker.name, PERSON)) not in keys:
+            if speaker is None or not who.said(speaker.name, speaker.entity_id):
                 continue
             said = found.said
             page = link(row.article_id, "quotes", found.content)
@@ -277,11 +293,23 @@ class Around:
                 | {"start": said.start, "end": said.end, "text": text[said.start : said.end]}
                 | {"kind": found.kind, "page": page}
             )
-            near = [s for s in sentences if s.start < said.end and said.start < s.end] or [said]
-            lo, hi = min(s.start for s in near), max(s.end for s in near)
+            if not who.mentions:
+                spots.append((said, page))
+        self.near(data, row, spots)
+
+    def near(self, data: dict[str, Any], row: Any, spots: list[tuple[Span, str]]) -> None:
+        """The technique marks in the sentences of `spots` (each once, linked to the
+        first spot it is near)."""
+        text = data.get("text") or ""
+        sentences = [Span(int(s["start"]), int(s["end"])) for s in data.get("sentences") or []]
+        techniques = [t for t in data.get("techniques") or [] if isinstance(t, dict)]
+        seen: set[tuple[int, int, str]] = set()
+        for spot, page in spots:
+            near = [s for s in sentences if overlaps(s, spot)] or [spot]
+            around = Span(min(s.start for s in near), max(s.end for s in near))
             for mark in techniques:
                 start, end, name = int(mark["start"]), int(mark["end"]), str(mark["technique"])
-                if start < hi and lo < end and (start, end, name) not in seen:
+                if overlaps(Span(start, end), around) and (start, end, name) not in seen:
                     seen.add((start, end, name))
                     self.techniques[name] += 1
                     self.marks.append(
@@ -289,7 +317,19 @@ class Around:
                         | {"technique": name, "start": start, "end": end, "text": text[start:end]}
                         | {"page": page}
                     )
-        return keys
+
+    def shown(self) -> dict[str, Any]:
+        """What a profile shows of them."""
+        return {
+            "quotes_shown": self.quotes,
+            "claims": self.claims,
+            "techniques": [{"technique": k, "count": v} for k, v in self.techniques.most_common()],
+            "technique_marks": self.marks,
+        }
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def meta(row: Any) -> dict[str, Any]:

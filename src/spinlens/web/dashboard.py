@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from spinlens.duplicates.outlets import outlet_copies
+from spinlens.speakers.entity import entity_page
 from spinlens.speakers.views import page_of, top_speakers
 from spinlens.techniques.layer import technique_class
 from spinlens.web import charts
@@ -167,7 +168,7 @@ def dashboard_charts(data: dict[str, Any], filters: Filters) -> dict[str, Markup
             [(e["name"], e["count"]) for e in data["top_entities"]],
             "Most mentioned entities",
             width=charts.NARROW,
-            link=lambda name: to(entity=name),
+            link=lambda name: filters.url(entity_page(name)),
         ),
         "speech": charts.hbars(
             [(s["source"], s["share"]) for s in data["reported_speech"]],

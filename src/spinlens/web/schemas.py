@@ -217,16 +217,23 @@ class ErrorOut(BaseModel):
     detail: Any
 
 
-class SpeakerRow(BaseModel):
-    """A speaker or entity, its names merged across articles."""
+class Counted(BaseModel):
+    """A speaker's or an entity's counts and its page in the workspace."""
 
-    speaker: str = Field(..., description="Its key (the canonical name's words).")
     name: str
-    kind: str = Field(..., description="person or organization")
+    kind: str = Field(
+        ..., description="person or organization (a speaker); its entity type (an entity)"
+    )
     articles: int
     quotes: int = Field(..., description="Attributions credited to it.")
     mentions: int = Field(..., description="Name mentions in the articles.")
     page: str
+
+
+class SpeakerRow(Counted):
+    """A speaker or entity, its names merged across articles."""
+
+    speaker: str = Field(..., description="Its key (the canonical name's words).")
 
 
 class SpeakerList(BaseModel):
@@ -237,10 +244,10 @@ class SpeakerList(BaseModel):
     items: list[SpeakerRow]
 
 
-class SpeakerProfile(SpeakerRow):
-    """One merged speaker; quotes, claims and techniques from its latest 100 articles."""
+class Presence(BaseModel):
+    """Someone's spread over the corpus and, from their latest 100 articles, their
+    quotes, claims and the techniques around them."""
 
-    names: list[str] = Field(..., description="The names written for it, most frequent first.")
     over_time: list[dict[str, Any]] = Field(
         ..., description="Per month: articles, quotes, mentions."
     )
@@ -251,8 +258,25 @@ class SpeakerProfile(SpeakerRow):
     quotes_shown: list[dict[str, Any]] = Field(
         ..., description="Its quotes, linked to their marks."
     )
-    claims: list[dict[str, Any]]
+    claims: list[dict[str, Any]] = Field(
+        ..., description="Claims it makes (`why`: said) or that mention it (mentions)."
+    )
     techniques: list[dict[str, Any]] = Field(
-        ..., description="Technique marks overlapping its quotes or in their sentences, by name."
+        ...,
+        description="Technique marks in the sentences of its quotes (a speaker) or of "
+        "its mentions (an entity), by name.",
     )
     technique_marks: list[dict[str, Any]]
+
+
+class SpeakerProfile(Presence, SpeakerRow):
+    """One merged speaker; quotes, claims and techniques from its latest 100 articles."""
+
+    names: list[str] = Field(..., description="The names written for it, most frequent first.")
+
+
+class EntityProfile(Presence, Counted):
+    """One named entity in the articles the filters leave."""
+
+    entity: str = Field(..., description="Its name, as the entity filter names it.")
+    speaker_page: str | None = Field(..., description="Its merged speaker's page, if any.")

@@ -1,5 +1,6 @@
-"""Speakers and entities across the corpus in the workspace: the list and a page per
-merged speaker, in HTML and through the REST API (`spinlens.speakers.views`)."""
+"""Speakers and entities across the corpus in the workspace: the list, a page per
+merged speaker and a page per named entity (for the filter bar's articles), in HTML
+and through the REST API (`spinlens.speakers.views`, `spinlens.speakers.entity`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from fastapi.responses import HTMLResponse
 
 from spinlens.speakers.views import list_speakers, profile
 from spinlens.web import charts
+from spinlens.web.entities import entity_profile
+from spinlens.web.filters import Filters, QueryError
+from spinlens.web.pages import filtered_page
 from spinlens.web.queries import MAX_PER_PAGE, PER_PAGE
-from spinlens.web.schemas import ErrorOut, SpeakerList, SpeakerProfile
+from spinlens.web.schemas import EntityProfile, ErrorOut, SpeakerList, SpeakerProfile
 from spinlens.web.state import workspace
 
 api = APIRouter(prefix="/api", tags=["api"])
@@ -77,14 +81,66 @@ def speakers_page(request: Request) -> HTMLResponse:
 @pages.get("/speakers/{key}", response_class=HTMLResponse)
 def speaker_page(request: Request, key: str) -> HTMLResponse:
     data = found(request, key)
-    over_time = charts.hbars(
-        [(m["month"], m["articles"]) for m in data["over_time"]],
-        "Articles naming them, by month of publication",
-        " articles",
+    return render(request, "speaker.html.j2", s=data, **drawn(data))
+
+
+@api.get(
+    "/entities/{name:path}",
+    summary="One named entity: its articles over time and per outlet, quotes, claims, "
+    "techniques in the sentences naming it (the filter bar's filters apply)",
+    responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}},
+)
+def entity(request: Request, name: Annotated[str, Path(max_length=500)]) -> EntityProfile:
+    try:
+        return EntityProfile(**entity_found(request, name, Filters.of(request.query_params)))
+    except QueryError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+@pages.get("/entities/{name:path}", response_class=HTMLResponse)
+def entity_page(request: Request, name: str) -> HTMLResponse:
+    filters = Filters.of(request.query_params)
+    try:
+        data = entity_found(request, name, filters)
+    except QueryError as exc:
+        context = {"s": None, "filters": filters, "nav": "speakers", "action": request.url.path}
+        return filtered_page(request, "speaker.html.j2", str(exc), **context)
+    return filtered_page(
+        request,
+        "speaker.html.j2",
+        None,
+        s=data,
+        filters=filters,
+        nav="speakers",
+        action=request.url.path,
+        **drawn(data),
     )
-    outlets = charts.hbars(
-        [(o["source"] or "(no source)", o["articles"]) for o in data["outlets"]],
-        "Articles naming them, by source",
-        " articles",
-    )
-    return render(request, "speaker.html.j2", s=data, over_time=over_time, outlets=outlets)
+
+
+def entity_found(request: Request, name: str, filters: Filters) -> dict[str, Any]:
+    """The entity's profile for these filters (cached), or 404."""
+    ws = workspace(request)
+
+    def made() -> dict[str, Any] | None:
+        return entity_profile(ws, name, filters)
+
+    data = ws.cache.get(f"entity:{name}:{filters.url('')}", made)
+    if data is None:
+        raise HTTPException(404, "no stored article names this entity")
+    return data
+
+
+def drawn(data: dict[str, Any]) -> dict[str, Any]:
+    """A profile's charts: its articles by month and by source."""
+    return {
+        "over_time": charts.hbars(
+            [(m["month"], m["articles"]) for m in data["over_time"]],
+            "Articles naming them, by month of publication",
+            " articles",
+        ),
+        "outlets": charts.hbars(
+            [(o["source"] or "(no source)", o["articles"]) for o in data["outlets"]],
+            "Articles naming them, by source",
+            " articles",
+        ),
+    }

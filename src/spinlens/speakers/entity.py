@@ -1,0 +1,48 @@
+"""One named entity across the corpus (as the entity facet names it): its page, its
+merged speaker, and whom it is in one article (for the quotes it is credited with,
+the claims it makes or that mention it, and the techniques near its mentions)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection, or_, select
+
+from spinlens.model import Span
+from spinlens.pipeline.layers import entity_value
+from spinlens.speakers.names import PERSON, key_of, name_words
+from spinlens.speakers.tables import speaker_totals
+from spinlens.speakers.views import Who, page_of
+
+
+def entity_page(name: str) -> str:
+    """The entity's page in the workspace."""
+    return f"/entities/{quote(name, safe='')}"
+
+
+def speaker_page_of(conn: Connection, name: str) -> str | None:
+    """The page of the merged speaker with this name or key, if there is one."""
+    t = speaker_totals.c
+    key = key_of(name_words(name, PERSON))
+    query = select(t.speaker).where(or_(t.speaker == key, t.name == name)).limit(1)
+    speaker = conn.execute(query).scalar()
+    return page_of(speaker) if speaker else None
+
+
+def named_in(data: dict[str, Any], name: str) -> Who:
+    """The entity called `name` in one article: the entities whose facet value it is
+    (any case), their ids and every mention of them."""
+    text, wanted = data.get("text") or "", name.casefold()
+    spans = [s for s in data.get("entities") or [] if isinstance(s, dict)]
+    ids = frozenset(
+        str(s["entity_id"])
+        for s in spans
+        if s.get("entity_id") and entity_value(s, text).casefold() == wanted
+    )
+    mentions = tuple(
+        Span(int(s["start"]), int(s["end"]))
+        for s in spans
+        if s.get("entity_id") in ids or entity_value(s, text).casefold() == wanted
+    )
+    return Who(ids, frozenset({key_of(name_words(name, PERSON))}), mentions)
