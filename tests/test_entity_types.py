@@ -3,7 +3,7 @@ group stays a person; a place never becomes one without a full name."""
 
 from __future__ import annotations
 
-from spinlens.attribution.entities import cluster_entities, cluster_label
+from spinlens.attribution.entities import clean_form, cluster_entities, cluster_label
 from spinlens.model import Entity
 
 
@@ -51,3 +51,9 @@ def test_places_and_groups_stay_what_most_mentions_say():
 def test_a_body_named_by_capitalised_words_without_a_person_mention_stays_a_body():
     assert cluster_label(mentions(("Cao Cao", "ORG"), ("Cao Cao", "ORG"))) == "ORG"
     assert cluster_label(mentions(("Ford", "ORG"), ("Ford", "ORG"), ("Ford", "PERSON"))) == "ORG"
+
+
+def test_a_persons_possessive_is_not_part_of_the_name():
+    assert clean_form("Ava DuVernay’s", "PERSON") == "Ava DuVernay"
+    assert clean_form("Jones's", "PERSON") == "Jones"
+    assert clean_form("McDonald's", "ORG") == "McDonald's"  # a body's name keeps it

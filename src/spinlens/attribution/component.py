@@ -25,7 +25,7 @@ class EntityLinker:
     """Gives every entity mention its article-level `entity_id` and `canonical` name."""
 
     name = "entities"
-    version = "names-3"
+    version = "names-4"
     """Rules only: bump when they change what they link."""
     requires = ("entities",)
     assigns = ("entities",)

@@ -16,6 +16,7 @@ from spinlens.model import Entity
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 QUOTE_MARKS = re.compile(r"[’‘'`´ʼʻ\"“”«»]")
 NON_WORD = re.compile(r"[^\w\s]")
+POSSESSIVE = re.compile(r"[’'`]s$")
 
 
 def fold(text: str) -> str:
@@ -110,9 +111,11 @@ def surname_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def clean_form(text: str, label: str) -> str:
-    """A display form: no surrounding quotes or punctuation, no leading honorifics."""
+    """A display form: no surrounding quotes or punctuation, no leading honorifics,
+    no possessive ending on a person ("Ava DuVernay’s" is Ava DuVernay)."""
     words = text.strip(" ,.;:’‘'\"“”«»").replace("“", "").replace("”", "").split()
-    if label == "PERSON":
+    if label == "PERSON" and words:
+        words[-1] = POSSESSIVE.sub("", words[-1]) or words[-1]
         while len(words) > 1 and fold(words[0]) in HONORIFICS:
             words = words[1:]
     if label in NAME_LABELS and len(words) > 1 and words[0].lower() == "the":
