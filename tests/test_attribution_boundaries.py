@@ -51,6 +51,12 @@ def test_a_piece_without_a_word_is_dropped():
     assert pieces(text, found) == ["Well, look, this is serious."]
 
 
+def test_a_content_ending_at_its_cue_at_the_end_of_the_text_stays_one_piece():
+    text = "“A,” she said."
+    found = content_parts(text, (0, len(text)), [at(text, "said"), at(text, "she")])
+    assert pieces(text, found) == ["“A,”"]
+
+
 def test_a_source_with_an_apposition_keeps_its_closing_comma():
     text = "Josh Earnest, the press secretary, said the talks failed."
     source = at(text, "Josh Earnest, the press secretary")

@@ -55,7 +55,7 @@ def resumed_quotation(text: str, start: int, end: int) -> int:
     mark that resumes it when a sentence of the article's own ends first (`“A,” she
     said in an interview. “B.”`: not "in an interview."; after a comma the words
     are as often part of the content)."""
-    if text[start] in OPENING_MARKS:
+    if start >= end or text[start] in OPENING_MARKS:
         return start
     at = next((i for i in range(start, end) if text[i] in OPENING_MARKS), None)
     if at is None or not text[start:at].rstrip().endswith("."):
