@@ -88,8 +88,13 @@ def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analy
         assert [hit.id for hit in store.search("veldhaven")] == ["harbour"]  # any case
         assert store.search("Veldhav") == []  # whole words, as FTS5 on SQLite
         with store.engine.connect() as conn:  # answered by the words' GIN index
-            index = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_articles_words'"
+            index = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_article_words'"
             assert conn.execute(text(index)).scalar() == 1
+            docs = (
+                "SELECT s.doc, w.doc FROM article_stats s JOIN article_words w USING (article_id)"
+            )
+            numbered = conn.execute(text(docs)).all()  # the index's doc is the words' doc
+        assert len(numbered) == len(analysed) and all(a == b for a, b in numbered)
         cube = load(store)  # the dashboard's and outlet pages' figures
         chosen = cube.mask(store, Filters.of({"q": "Veldhaven"}))
         assert [cube.ids[i] for i in chosen.nonzero()[0]] == ["harbour"]
@@ -163,4 +168,33 @@ def test_the_cube_lists_what_postgresql_lists(postgres_url):
         dated = list_articles(store, Filters(), "date", "asc", 1, 500).rows
         assert dated[0]["day"] is not None and dated[-1]["day"] is None
     finally:
+        store.close()
+
+
+def test_a_store_of_version_6_moves_its_words_out_of_the_articles_rows(postgres_url, analysed):
+    """Before version 7 the words were a generated column of `articles`; opening such a
+    store drops it and fills `article_words`, and search finds the same articles."""
+    current = Store(postgres_url)
+    current.save(analysed)
+    found = sorted(hit.id for hit in current.search("Veldhaven", limit=1000))
+    with current.engine.begin() as conn:
+        conn.execute(text("DROP TABLE article_words"))
+        conn.execute(
+            text(
+                "ALTER TABLE articles ADD COLUMN words tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('simple', coalesce(title, '') || ' ' || text)) STORED"
+            )
+        )
+        conn.execute(text("UPDATE spinlens_meta SET value = '6:old' WHERE key = 'schema'"))
+    store = Store(postgres_url)
+    try:
+        with store.engine.connect() as conn:
+            columns = (
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'articles'"
+            )
+            assert "words" not in set(conn.execute(text(columns)).scalars())
+        assert sorted(hit.id for hit in store.search("Veldhaven", limit=1000)) == found
+        assert "harbour" in found
+    finally:
+        current.close()
         store.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,14 @@ from spinlens.facets import (
 from spinlens.model import Article
 from spinlens.speakers import index as speaker_index
 from spinlens.store_open import open_engine, require_current, with_retries
-from spinlens.store_search import FTS_DDL, WORDS_DDL, fts_query, words_match
+from spinlens.store_search import (
+    FTS_DDL,
+    Hit,
+    article_words,
+    index_words,
+    search_hits,
+    words_metadata,
+)
 from spinlens.stories import index as story_index
 from spinlens.stories import terms as story_terms
 
@@ -80,7 +86,7 @@ articles = Table(
     Index("ix_articles_language", "language"),
 )
 LOOKUP_CHUNK = 500
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """2: corpus index tables (`spinlens.facets`) filled; FTS rowids equal `articles` rowids.
 3: span counts in `layer_counts`, one row per counted layer of the registry.
 4: the duplicate index (`spinlens.duplicates.index`) and the story terms
@@ -89,17 +95,9 @@ SCHEMA_VERSION = 6
 6: exact copies grouped in the duplicate index (`dup_docs.content`, `copy_of`); the
 story index (`spinlens.stories.index`: vectors, links, stories) and the story words'
 article counts; the speaker tables (`spinlens.speakers.index`: names merged across
-articles)."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One full-text search result."""
-
-    id: str
-    title: str | None
-    source: str | None
-    snippet: str
+articles).
+7: on PostgreSQL, the search words in `article_words`, numbered by the `doc` of the
+corpus index (`spinlens.store_search`)."""
 
 
 def default_url() -> str:
@@ -126,9 +124,11 @@ class Store:
         """Create what is missing, then migrate (both do nothing on a current store)."""
         metadata.create_all(self.engine)
         spinlens_meta.create(self.engine, checkfirst=True)
-        with self.engine.begin() as conn:
-            for ddl in (FTS_DDL,) if self.is_sqlite else WORDS_DDL:
-                conn.execute(text(ddl))
+        if self.is_sqlite:
+            with self.engine.begin() as conn:
+                conn.execute(text(FTS_DDL))
+        else:
+            words_metadata.create_all(self.engine)
         self.migrate()
 
     def close(self) -> None:
@@ -210,8 +210,10 @@ class Store:
                     articles.c.id.in_(ids[i : i + LOOKUP_CHUNK])
                 )
                 rowid.update((r.id, r.rowid) for r in conn.execute(query))
-            for stats, _, _ in new:
-                stats["doc"] = rowid[stats["article_id"]]
+        else:  # the words' table numbers them
+            rowid = index_words(conn, ids)
+        for stats, _, _ in new:
+            stats["doc"] = rowid[stats["article_id"]]
         old = self.index_of(conn, ids)
         for i in range(0, len(ids), LOOKUP_CHUNK):
             chunk = ids[i : i + LOOKUP_CHUNK]
@@ -310,6 +312,9 @@ class Store:
             index_metadata.create_all(conn, tables=derived)
             if self.is_sqlite:
                 conn.execute(text("DELETE FROM articles_fts"))
+            else:  # versions before 7 kept the words in the articles row
+                conn.execute(text("ALTER TABLE articles DROP COLUMN IF EXISTS words"))
+                conn.execute(article_words.delete())
             ids = list(conn.execute(select(articles.c.id)).scalars())
             for i in range(0, len(ids), LOOKUP_CHUNK):
                 query = select(
@@ -357,23 +362,8 @@ class Store:
         """Full-text search over titles and texts, best matches first."""
         if not query.strip():
             raise ValueError("empty search query")
-        if self.is_sqlite:
-            sql = text(
-                "SELECT f.id, a.title, a.source, "
-                "snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snippet "
-                "FROM articles_fts f JOIN articles a ON a.id = f.id "
-                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"
-            )
-            params = {"q": fts_query(query), "n": limit}
-            with self.engine.connect() as conn:
-                return [Hit(r.id, r.title, r.source, r.snippet) for r in conn.execute(sql, params)]
-        stmt = (
-            select(articles.c.id, articles.c.title, articles.c.source, articles.c.text)
-            .where(words_match(query))
-            .limit(limit)
-        )
         with self.engine.connect() as conn:
-            return [Hit(r.id, r.title, r.source, r.text[:160]) for r in conn.execute(stmt)]
+            return search_hits(conn, self.is_sqlite, query, limit)
 
 
 def current_schema() -> str:

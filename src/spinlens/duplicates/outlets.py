@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from spinlens.duplicates.index import CHUNK
-from spinlens.duplicates.pairs import all_records, paired_ids, records_of
+from spinlens.duplicates.pairs import all_records, in_pairs, records_of
 from spinlens.facets import article_stats
 
 
@@ -102,22 +102,25 @@ def copy_flows(engine: Engine) -> Flows:
 def outlet_copies(engine: Engine, source: str) -> OutletCopies | None:
     """Whom one outlet copies, who copies it, and the pairs of unknown order; None
     when no stored article comes from it."""
+    stats = article_stats.c
     with engine.connect() as conn:
-        query = select(article_stats.c.article_id, article_stats.c.source)
-        own = list(conn.execute(query.where(article_stats.c.source == source)))
-        if not own:
+        named = select(stats.source).where(stats.source == source).distinct()
+        mine = set(conn.execute(named).scalars())  # as stored (SQLite matches caseless)
+        if not mine:
             return None
         # only those in a pair can have one: an outlet's thousands of articles are
-        # not looked up one by one when few of them are copies
-        ids = sorted({row.article_id for row in own}.intersection(paired_ids(conn)))
+        # not read when few of them are copies
+        paired = select(stats.article_id).where(
+            stats.source == source, stats.article_id.in_(in_pairs())
+        )
+        ids = sorted(conn.execute(paired).scalars())
         pairs: set[tuple[str, str, str]] = set()
         for i in range(0, len(ids), CHUNK):
             for records in records_of(conn, ids[i : i + CHUNK]).values():
                 pairs.update((r["a"], r["b"], r["kind"]) for r in records)
         flows = flows_of(conn, sorted(pairs))
-    mine = {row.source for row in own}  # as stored (SQLite matches sources caseless)
     return OutletCopies(
-        own[0].source,  # as stored (the template tells the outlet from the other by it)
+        min(mine),  # as stored (the template tells the outlet from the other by it)
         [f for f in flows.ordered if f.later in mine],
         [f for f in flows.ordered if f.earlier in mine],
         [f for f in flows.unordered if mine & {f.earlier, f.later}],

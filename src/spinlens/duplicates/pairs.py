@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, bindparam, or_, select, text, union
+from sqlalchemy import CompoundSelect, Connection, Row, Select, bindparam, or_, select, text, union
 
 from spinlens.duplicates.align import identical
 from spinlens.duplicates.fingerprint import shingled
@@ -142,15 +142,19 @@ def same_text_matches(conn: Connection, reps: list[str]) -> dict[str, dict[str, 
     return found
 
 
-def paired_ids(conn: Connection) -> list[str]:
-    """The articles in any pair: the exact copies, the representatives of copies
-    and those in stored pairs, in id order."""
+def in_pairs() -> CompoundSelect:
+    """The ids of the articles in any pair: the exact copies, the representatives of
+    copies and those in stored pairs."""
     copies = select(dup_docs.c.article_id).where(dup_docs.c.copy_of.is_not(None))
     grouped = select(dup_docs.c.article_id).where(
         dup_docs.c.doc.in_(select(dup_docs.c.copy_of).where(dup_docs.c.copy_of.is_not(None)))
     )
-    query = union(copies, grouped, select(dup_pairs.c.a), select(dup_pairs.c.b))
-    return sorted(conn.execute(query).scalars())
+    return union(copies, grouped, select(dup_pairs.c.a), select(dup_pairs.c.b))
+
+
+def paired_ids(conn: Connection) -> list[str]:
+    """`in_pairs`, in id order."""
+    return sorted(conn.execute(in_pairs()).scalars())
 
 
 def all_records(conn: Connection, min_similarity: float) -> Iterator[dict[str, Any]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets, article_stats, layer_counts
 from spinlens.speakers.views import speaker_articles
 from spinlens.store import Store
-from spinlens.store_search import FTS_RANKS, FTS_ROWIDS, WORDS_IDS, fts_query
+from spinlens.store_search import FTS_RANKS, FTS_ROWIDS, WORDS_DOCS, fts_query
 from spinlens.web.filters import Filters, QueryError
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -122,15 +121,13 @@ class Cube:
         return having
 
     def found(self, store: Store, query: str) -> np.ndarray:
-        """Which articles a full-text query finds: by rowid on SQLite, by id
-        elsewhere (`spinlens.store_search`)."""
+        """Which articles a full-text query finds, by their `doc`
+        (`spinlens.store_search`)."""
         if store.is_sqlite:
-            return np.isin(self.doc, [row[0] for row in driver_rows(store, FTS_ROWIDS, query)])
-        ids = [row[0] for row in driver_rows(store, WORDS_IDS, query)]
-        found = np.fromiter(map(self.position.get, ids, repeat(-1)), np.int64, len(ids))
-        hits = np.zeros(len(self), dtype=bool)
-        hits[found[found >= 0]] = True
-        return hits
+            docs = [row[0] for row in driver_rows(store, FTS_ROWIDS, query)]
+        else:
+            docs = driver_rows(store, WORDS_DOCS, query)[0][0] or []
+        return np.isin(self.doc, np.asarray(docs, dtype=np.int64))
 
     def listed(self, store: Store, filters: Filters, sort: str, order: str) -> np.ndarray:
         """The positions of the filters' articles in a listing's order, as the

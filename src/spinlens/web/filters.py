@@ -17,8 +17,8 @@ from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets as facets
 from spinlens.facets import article_stats as stats
 from spinlens.speakers.views import speaker_articles
-from spinlens.store import Store, articles
-from spinlens.store_search import fts_rowids, words_match
+from spinlens.store import Store
+from spinlens.store_search import found_docs
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 BASE_FILTERS = ("q", "source", "language", "date_from", "date_to", "min_score")
@@ -160,11 +160,7 @@ def conditions_of(store: Store, filters: Filters, joined: bool = False) -> list[
             having = having.union(speaker_articles(value))
         out.append(stats.c.article_id.in_(having))
     if filters.q and not joined:
-        if store.is_sqlite:
-            out.append(stats.c.doc.in_(fts_rowids(filters.q)))
-        else:
-            found = select(articles.c.id).where(words_match(filters.q))
-            out.append(stats.c.article_id.in_(found))
+        out.append(stats.c.doc.in_(found_docs(store.is_sqlite, filters.q)))
     return out
 
 

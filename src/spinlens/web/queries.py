@@ -19,7 +19,7 @@ from spinlens.facets import layer_counts
 from spinlens.model import UNRESOLVED
 from spinlens.speakers.views import merged_speakers
 from spinlens.store import Store
-from spinlens.store_search import fts_query, fts_rowids
+from spinlens.store_search import found_docs, fts_query
 from spinlens.web.filters import Filters, QueryError, conditions_of
 
 BASE_SORTS = {
@@ -74,7 +74,9 @@ def list_articles(
         query = query.join(rank, rank.c.doc == stats.c.doc).order_by(
             rank.c.rank if order == "desc" else rank.c.rank.desc()
         )
-        counted: Select[Any] = select(func.count()).select_from(fts_rowids(filters.q).subquery())
+        counted: Select[Any] = select(func.count()).select_from(
+            found_docs(True, filters.q).subquery()
+        )
         offset = 0
     elif sort == "relevance":
         rank = fts_matches(filters.q)
