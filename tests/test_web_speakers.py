@@ -218,3 +218,16 @@ def test_entity_page_escapes_and_links(client: TestClient) -> None:
     assert client.get("/entities/nobody").status_code == 404
     dashboard = client.get("/dashboard", params={"source": "NYT"}).text
     assert 'href="/entities/Donald%20J.%20Trump?source=NYT"' in dashboard
+
+
+def test_article_entities_link_to_their_pages(client: TestClient) -> None:
+    article = client.get("/articles/nyt-1").text
+    entities = article.split('id="entities"')[1]
+    trump = '<a href="/entities/Donald%20J.%20Trump" title="Donald J. Trump: its page">'
+    assert trump + "Donald J. Trump</a>" in entities and trump + "Mr. Trump</a>" in entities
+    assert client.get("/entities/Donald%20J.%20Trump").status_code == 200
+    hostile = client.get("/articles/s-2016-07-01").text.split('id="entities"')[1]
+    href = "/entities/" + quote(SCRIPT, safe="")
+    assert f'<a href="{href}"' in hostile and SCRIPT not in hostile
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</a>" in hostile
+    assert client.get(href).status_code == 200
