@@ -78,8 +78,8 @@ def main() -> None:
         mock.patch.object(story_index, "update", lambda *_: None),
         mock.patch.object(speaker_index, "update", timed),
     ):
-        for start in range(0, args.articles, 500):
-            batch = [article(n, rng) for n in range(start, min(start + 500, args.articles))]
+        for first in range(0, args.articles, 500):
+            batch = [article(n, rng) for n in range(first, min(first + 500, args.articles))]
             store.save(batch)  # type: ignore[arg-type]
     per = 1000 * sum(spent) / args.articles
     print(f"speaker step: {per:.2f} ms per article; last batch {spent[-1]:.2f} s")
