@@ -5,7 +5,7 @@ quotes and mentions by month and by outlet, and from their latest articles what
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -33,25 +33,23 @@ def speaker_profile(ws: Workspace, speaker: str, filters: Filters) -> dict[str, 
             return None
         keys = select(a.key).where(a.speaker == speaker)
         rows = conn.execute(
-            select(n.article_id, n.key, n.entity_id, n.quotes, n.mentions).where(n.key.in_(keys))
+            select(n.article_id, n.quotes, n.mentions, n.key, n.entity_id).where(n.key.in_(keys))
         ).all()
         names = names_of(conn, [speaker]).get(speaker, [])
-    at = np.array([cube.position.get(r.article_id, -1) for r in rows], dtype=np.int64)
-    kept = np.flatnonzero(at >= 0)
-    kept = kept[chosen[at[kept]]]
+    ids, quoted, named, written, linked = zip(*rows, strict=True) if rows else ((),) * 5
+    at = np.fromiter(map(cube.position.get, ids, repeat(-1)), np.int64, len(ids))
+    kept = at >= 0
+    kept[kept] = chosen[at[kept]]
     articles, where = np.unique(at[kept], return_inverse=True)
     quotes, mentions = (
-        np.bincount(where, [getattr(rows[i], count) for i in kept], len(articles)).astype(np.int64)
-        for count in ("quotes", "mentions")
+        np.bincount(where, np.array(v, dtype=np.int64)[kept], len(articles)).astype(np.int64)
+        for v in (quoted, named)
     )
-    ids: dict[str, set[str]] = defaultdict(set)
-    written: dict[str, set[str]] = defaultdict(set)
-    for i in kept.tolist():
-        ids[rows[i].article_id].update({rows[i].entity_id} - {None})
-        written[rows[i].article_id].add(rows[i].key)
 
     def them(data: dict[str, Any], row: Any) -> Who:
-        return Who(frozenset(ids[row.article_id]), frozenset(written[row.article_id]))
+        """Every key and entity id it has in this article (read only for the latest)."""
+        mine = np.flatnonzero(at == cube.position[row.article_id]).tolist()
+        return Who(frozenset(linked[i] for i in mine) - {None}, frozenset(written[i] for i in mine))
 
     head = {"speaker": speaker, "name": found.name, "kind": found.kind, "page": page_of(speaker)}
     return head | {"names": names} | presence(ws, cube, articles, quotes, mentions, them)
