@@ -5,7 +5,6 @@ quotes and mentions by month and by outlet, and from their latest articles what
 
 from __future__ import annotations
 
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -31,25 +30,30 @@ def speaker_profile(ws: Workspace, speaker: str, filters: Filters) -> dict[str, 
         found = conn.execute(select(t.name, t.kind).where(t.speaker == speaker)).first()
         if found is None:
             return None
-        keys = select(a.key).where(a.speaker == speaker)
-        rows = conn.execute(
-            select(n.article_id, n.quotes, n.mentions, n.key, n.entity_id).where(n.key.in_(keys))
-        ).all()
+        keys = list(conn.execute(select(a.key).where(a.speaker == speaker)).scalars())
         names = names_of(conn, [speaker]).get(speaker, [])
-    ids, quoted, named, written, linked = zip(*rows, strict=True) if rows else ((),) * 5
-    at = np.fromiter(map(cube.position.get, ids, repeat(-1)), np.int64, len(ids))
-    kept = at >= 0
-    kept[kept] = chosen[at[kept]]
-    articles, where = np.unique(at[kept], return_inverse=True)
-    quotes, mentions = (
-        np.bincount(where, np.array(v, dtype=np.int64)[kept], len(articles)).astype(np.int64)
-        for v in (quoted, named)
-    )
+        rows = cube.names
+        at = np.isin(rows.key, [rows.keys.find(k) for k in keys])
+        at[at] = chosen[rows.article[at]]
+        articles, where = np.unique(rows.article[at], return_inverse=True)
+        quotes, mentions = (
+            np.bincount(where, counts[at], len(articles)).astype(np.int64)
+            for counts in (rows.quotes, rows.mentions)
+        )
+        ids = [cube.ids[p] for p in latest(cube, articles).tolist()]
+        query = select(n.article_id, n.key, n.entity_id).where(
+            n.article_id.in_(ids), n.key.in_(keys)
+        )
+        entity_ids: dict[str, set[str]] = {i: set() for i in ids}
+        written: dict[str, set[str]] = {i: set() for i in ids}
+        for row in conn.execute(query):
+            written[row.article_id].add(row.key)
+            if row.entity_id:
+                entity_ids[row.article_id].add(row.entity_id)
 
     def them(data: dict[str, Any], row: Any) -> Who:
-        """Every key and entity id it has in this article (read only for the latest)."""
-        mine = np.flatnonzero(at == cube.position[row.article_id]).tolist()
-        return Who(frozenset(linked[i] for i in mine) - {None}, frozenset(written[i] for i in mine))
+        """Its keys and entity ids in one of its latest articles."""
+        return Who(frozenset(entity_ids[row.article_id]), frozenset(written[row.article_id]))
 
     head = {"speaker": speaker, "name": found.name, "kind": found.kind, "page": page_of(speaker)}
     return head | {"names": names} | presence(ws, cube, articles, quotes, mentions, them)
@@ -91,8 +95,7 @@ def presence(
     the latest `PROFILE_ARTICLES` of them."""
     months = grouped(cube.month[articles], quotes, mentions)
     outlets = grouped(cube.source[articles], quotes, mentions)
-    latest = articles[np.lexsort((articles, -cube.day[articles]))][:PROFILE_ARTICLES]
-    ids = [cube.ids[p] for p in latest.tolist()]
+    ids = [cube.ids[p] for p in latest(cube, articles).tolist()]
     with ws.store.engine.connect() as conn:
         query = select(stats.c.article_id, stats.c.title, stats.c.source, stats.c.published)
         found = {r.article_id: r for r in conn.execute(query.where(stats.c.article_id.in_(ids)))}
@@ -108,6 +111,11 @@ def presence(
             for s, c in sorted(outlets, key=lambda sc: (-sc[1]["quotes"], -sc[1]["articles"]))
         ],
     } | around.shown()
+
+
+def latest(cube: Cube, articles: np.ndarray) -> np.ndarray:
+    """The latest `PROFILE_ARTICLES` of `articles` (undated last, then by position)."""
+    return articles[np.lexsort((articles, -cube.day[articles]))][:PROFILE_ARTICLES]
 
 
 def quotes_of(cube: Cube, name: str) -> np.ndarray:
