@@ -4,7 +4,8 @@ Fills the store's corpus index (article_stats, layer_counts, article_facets,
 facet_totals, technique_rollup, the full-text rows and the claims index) with
 synthetic articles: 40 outlets of uneven size, two years of days, two languages,
 0-4 of the 14 PTC techniques, entities and speakers drawn from Zipf-like pools
-(some speakers unresolved), 3 claims each. No article is analysed: the views read
+(some speakers unresolved; the named ones also in the speaker tables, each person
+one merged speaker), 3 claims each. No article is analysed: the views read
 the index only, and saving 100,000 articles through `Store.save` takes hours once
 the duplicate index compares copies. Each request goes through the whole app
 (FastAPI's TestClient, in process) with the workspace's 30-second cache of answers
@@ -44,6 +45,8 @@ from spinlens.facets import (
     technique_rollup,
 )
 from spinlens.model import UNRESOLVED
+from spinlens.speakers.names import PERSON, key_of, name_words
+from spinlens.speakers.tables import speaker_alias, speaker_names, speaker_totals
 from spinlens.store import Store, articles
 from spinlens.techniques import NAMES as TECHNIQUES
 from spinlens.web.app import create_app
@@ -103,6 +106,7 @@ def fill(store: Store, count: int) -> float:
     totals: dict[tuple[str, str], list[Any]] = {}
     rollup: Counter[tuple[str, str, str]] = Counter()
     rollup_articles: Counter[tuple[str, str, str]] = Counter()
+    people: dict[str, list[Any]] = {}
     with store.engine.begin() as conn:
         for first in range(0, count, CHUNK):
             made = [synthetic(n, rng) for n in range(first, min(count, first + CHUNK))]
@@ -116,6 +120,10 @@ def fill(store: Store, count: int) -> float:
                     if f["kind"] == "technique":
                         rollup[(s["source"], s["month"], f["value"])] += f["n"]
                         rollup_articles[(s["source"], s["month"], f["value"])] += 1
+                    if f["kind"] == "speaker" and f["label"] == PERSON:
+                        person = people.setdefault(f["value"], [0, 0])
+                        person[0] += 1
+                        person[1] += f["n"]
         conn.execute(
             insert(facet_totals),
             [
@@ -131,11 +139,34 @@ def fill(store: Store, count: int) -> float:
                 for (s, m, t), n in rollup.items()
             ],
         )
+        write_people(conn, people)
         if not store.is_sqlite:  # the words' own numbering goes on after the bench's
             conn.execute(text(f"ALTER TABLE article_words ALTER doc RESTART WITH {count + 1}"))
     with store.engine.begin() as conn:  # the planner's statistics, as after a long use
         conn.execute(text("ANALYZE"))
     return time.perf_counter() - start
+
+
+def speaker_key(name: str) -> str:
+    return key_of(name_words(name, PERSON))
+
+
+def write_people(conn: Any, people: dict[str, list[Any]]) -> None:
+    """The merged speakers' alias table and totals: each synthetic person one speaker
+    (quoted once per mention)."""
+    keys = {name: speaker_key(name) for name in people}
+    conn.execute(
+        insert(speaker_alias),
+        [{"key": key, "speaker": key, "kind": PERSON} for key in keys.values()],
+    )
+    conn.execute(
+        insert(speaker_totals),
+        [
+            {"speaker": keys[name], "name": name, "kind": PERSON}
+            | {"articles": count, "quotes": n, "mentions": n}
+            for name, (count, n) in people.items()
+        ],
+    )
 
 
 def write_chunk(store: Store, conn: Any, made: list[dict[str, Any]]) -> None:
@@ -180,6 +211,17 @@ def write_chunk(store: Store, conn: Any, made: list[dict[str, Any]]) -> None:
         [f | {"article_id": a["stats"]["article_id"]} for a in made for f in a["facets"]],
     )
     conn.execute(
+        insert(speaker_names),
+        [
+            {"article_id": a["stats"]["article_id"], "key": speaker_key(f["value"])}
+            | {"name": f["value"], "kind": PERSON, "entity_id": None}
+            | {"quotes": f["n"], "mentions": f["n"]}
+            for a in made
+            for f in a["facets"]
+            if f["kind"] == "speaker" and f["label"] == PERSON
+        ],
+    )
+    conn.execute(
         insert(claim_index),
         [
             c
@@ -219,6 +261,9 @@ VIEWS = {
     "outlet API": f"/api/outlets/{quote('Outlet 02')}",
     "entity page": f"/entities/{quote('Entity 001')}",
     "entity API": f"/api/entities/{quote('Entity 001')}",
+    "speaker page": f"/speakers/{speaker_key('Person 001')}",
+    "speaker API": f"/api/speakers/{speaker_key('Person 001')}",
+    "chart PNG (per source)": "/dashboard/per_source.png",
 }
 
 

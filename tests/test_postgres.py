@@ -126,7 +126,9 @@ def test_speakers_merge_and_show_on_postgresql(postgres_url, tmp_path):
     from sqlalchemy import select
 
     from spinlens.speakers.tables import speaker_alias, speaker_totals
-    from spinlens.speakers.views import list_speakers, profile
+    from spinlens.speakers.views import list_speakers
+    from spinlens.web.app import create_app
+    from spinlens.web.profiles import speaker_profile
     from spinlens.web.queries import Filters, list_articles
 
     def merged(store: Store) -> tuple[dict[str, str], list[tuple]]:
@@ -142,8 +144,11 @@ def test_speakers_merge_and_show_on_postgresql(postgres_url, tmp_path):
         rebuilt.save(list(store))  # with what the other tests stored
         assert merged(store) == merged(rebuilt)
         assert list_speakers(store.engine).rows[0]["speaker"] == "donald-j-trump"
-        found = profile(store.engine, "donald-j-trump")
+        ws = create_app(store, token=None).state.ws
+        found = speaker_profile(ws, "donald-j-trump", Filters())
         assert found is not None and len(found["quotes_shown"]) == 3
+        nyt = speaker_profile(ws, "donald-j-trump", Filters(source=("NYT",)))
+        assert nyt is not None and [q["text"] for q in nyt["quotes_shown"]] == ["Build it,"]
         trump = list_articles(store, Filters.of({"speaker": "Donald J. Trump"}))
         assert {r["article_id"] for r in trump.rows} == {"nyt-1", "wp-1", "bb-1"}
     finally:

@@ -109,6 +109,44 @@ def test_speaker_page_links_quotes_and_escapes(client: TestClient) -> None:
     assert client.get("/speakers/nobody").status_code == 404
 
 
+def test_speaker_filters_are_honoured(client: TestClient) -> None:
+    path = "/api/speakers/donald-j-trump"
+    nyt = client.get(path, params={"source": "NYT"}).json()
+    assert (nyt["articles"], nyt["quotes"], nyt["mentions"]) == (1, 1, 2)
+    assert [(m["month"], m["articles"]) for m in nyt["over_time"]] == [("2016-05", 1)]
+    assert [o["source"] for o in nyt["outlets"]] == ["NYT"]
+    assert [q["text"] for q in nyt["quotes_shown"]] == ["Build it,"]
+    assert [c["claim"] for c in nyt["claims"]] == ["Build it"]
+    assert set(nyt["names"]) == {"Donald J. Trump", "Donald Trump", "Trump"}
+    june = client.get(path, params={"date_from": "2016-06-01", "date_to": "2016-06-30"}).json()
+    assert (june["articles"], june["quotes"]) == (2, 2)
+    assert {o["source"] for o in june["outlets"]} == {"WaPo", "Breitbart"}
+    assert {q["text"] for q in june["quotes_shown"]} == {"Low energy,", "Sad,"}
+    assert june["claims"] == [] and june["techniques"][0]["count"] == 2
+    none = client.get(path, params={"date_to": "2016-01-01"}).json()
+    assert (none["articles"], none["over_time"], none["quotes_shown"]) == (0, [], [])
+    assert client.get(path, params={"date_from": "soon"}).status_code == 400
+    assert client.get("/api/speakers/nobody", params={"source": "NYT"}).status_code == 404
+
+
+def test_speaker_page_has_the_filter_bar(client: TestClient) -> None:
+    page = client.get("/speakers/donald-j-trump", params={"source": "WaPo"})
+    assert page.status_code == 200 and 'id="filter-bar"' in page.text
+    assert 'action="/speakers/donald-j-trump"' in page.text
+    assert '<option value="WaPo" selected>' in page.text
+    assert "<b>1</b> quote ·" in page.text and "matching the filters" in page.text
+    listed = 'href="/articles?source=WaPo&amp;speaker=Donald+J.+Trump">1 article</a>'
+    assert listed in page.text
+    assert "Low energy," in page.text and "Build it," not in page.text
+    assert 'href="/api/speakers/donald-j-trump?source=WaPo"' in page.text
+    wrong = client.get("/speakers/donald-j-trump", params={"date_from": "soon"})
+    entity = client.get("/entities/Trump", params={"date_from": "soon"})
+    assert wrong.status_code == entity.status_code == 400
+    alert = '<p class="error" role="alert">date_from must be a date like 2024-05-31</p>'
+    assert alert in wrong.text and alert in entity.text and 'id="filter-bar"' in wrong.text
+    assert client.get("/speakers/nobody", params={"source": "WaPo"}).status_code == 404
+
+
 def test_dashboard_top_speakers_are_merged_and_linked(client: TestClient) -> None:
     top = client.get("/api/aggregates").json()["top_speakers"]
     assert top[0] == {
@@ -180,3 +218,16 @@ def test_entity_page_escapes_and_links(client: TestClient) -> None:
     assert client.get("/entities/nobody").status_code == 404
     dashboard = client.get("/dashboard", params={"source": "NYT"}).text
     assert 'href="/entities/Donald%20J.%20Trump?source=NYT"' in dashboard
+
+
+def test_article_entities_link_to_their_pages(client: TestClient) -> None:
+    article = client.get("/articles/nyt-1").text
+    entities = article.split('id="entities"')[1]
+    trump = '<a href="/entities/Donald%20J.%20Trump" title="Donald J. Trump: its page">'
+    assert trump + "Donald J. Trump</a>" in entities and trump + "Mr. Trump</a>" in entities
+    assert client.get("/entities/Donald%20J.%20Trump").status_code == 200
+    hostile = client.get("/articles/s-2016-07-01").text.split('id="entities"')[1]
+    href = "/entities/" + quote(SCRIPT, safe="")
+    assert f'<a href="{href}"' in hostile and SCRIPT not in hostile
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</a>" in hostile
+    assert client.get(href).status_code == 200

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from spinlens.web.filters import Filters
+from spinlens.web.middleware import CSP
 from spinlens.web.outlets import interval
 from spinlens.web.timeline import bounds, period_of
 
@@ -124,6 +125,22 @@ def test_chart_downloads(web_client):
     page = web_client.get("/dashboard", params={"source": "Wire"}).text
     link = "/api/aggregates?source=Wire&amp;format=csv&amp;chart=speakers"
     assert link in page  # the chart's CSV link keeps the filters and names the chart
+
+
+def test_chart_png(web_client):
+    every = web_client.get("/dashboard/per_source.png")
+    assert every.status_code == 200 and every.headers["content-type"] == "image/png"
+    assert every.content.startswith(b"\x89PNG\r\n\x1a\n") and len(every.content) > 1000
+    assert 'filename="per_source.png"' in every.headers["content-disposition"]
+    wire = web_client.get("/dashboard/per_source.png", params={"source": "Wire"})
+    assert wire.content.startswith(b"\x89PNG") and wire.content != every.content
+    again = web_client.get("/dashboard/per_source.png", params={"source": "Wire"})
+    assert again.content == wire.content
+    assert web_client.get("/dashboard/nope.png").status_code == 404
+    assert web_client.get("/dashboard/per_source.png?date_from=soon").status_code == 400
+    page = web_client.get("/dashboard", params={"source": "Wire"}).text
+    assert 'href="/dashboard/speakers.png?source=Wire" download>PNG</a>' in page
+    assert every.headers["content-security-policy"] == CSP  # the PNG changes no policy
 
 
 def test_outlet_profile(web_client):

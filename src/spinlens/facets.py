@@ -115,8 +115,6 @@ def schema_fingerprint() -> str:
     return ",".join(registry.counted()) + ";" + ",".join(registry.facet_kinds())
 
 
-MAX_VALUE = 200
-"""Longest facet value kept (characters, white space runs made one space)."""
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -169,7 +167,7 @@ def index_rows(data: dict[str, Any], stored_at: str) -> IndexRows:
     facets: dict[tuple[str, str], dict[str, Any]] = {}
     for spec in registry.specs():
         for kind, given, label in spec.facet_rows(data) if spec.facet_rows else ():
-            if not (value := " ".join(given.split())[:MAX_VALUE]):
+            if not (value := registry.facet_value(given)):
                 continue
             # one row per value whatever its case (the column compares case-insensitively)
             row = facets.setdefault(

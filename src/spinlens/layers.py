@@ -37,6 +37,14 @@ ENTRY_POINTS = "spinlens.layers"
 
 FacetRow = tuple[str, str, str | None]
 """(kind, value, label) of one facet mention: ("speaker", "Qais al-Khazali", None)."""
+MAX_FACET_VALUE = 200
+"""Longest facet value kept (characters, white space runs made one space)."""
+
+
+def facet_value(given: str) -> str:
+    """A facet row's value as the corpus index keeps it (and filters and pages take
+    it): white space runs made one space, at most `MAX_FACET_VALUE` characters."""
+    return " ".join(given.split())[:MAX_FACET_VALUE]
 
 
 @dataclass(frozen=True)

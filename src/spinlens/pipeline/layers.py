@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from spinlens.layers import Facet, FacetRow, LayerSpec, Panel
+from spinlens.layers import Facet, FacetRow, LayerSpec, Panel, facet_value
 from spinlens.model import Article, Entity, Sentence
 from spinlens.render.marks import Mark, describe
 
@@ -98,14 +98,19 @@ def top_mentions(article: Article, limit: int = 25) -> list[tuple[str, str, int]
 
 
 def entity_panel(article: Article) -> dict[str, Any]:
-    """Named mentions per entity type and the most mentioned entities: names, then
-    numbers and dates apart."""
+    """Named mentions per entity type and the most mentioned entities: names, each
+    with the entity's name as the entity facet has it (its page in the workspace),
+    then numbers and dates apart (no name)."""
     labels = Counter(span.label for span in names(article))
     mentions = top_mentions(article, 30)
+    entity: dict[tuple[str, str], str] = {}
+    for span in names(article):
+        value = facet_value(entity_value(span.to_dict(), article.text))
+        entity.setdefault((article.text[span.start : span.end], span.label), value)
     return {
         "labels": sorted(labels.items(), key=lambda kv: named_first(*kv)),
-        "named": [m for m in mentions if m[1] in NAMED_LABELS],
-        "other": [m for m in mentions if m[1] not in NAMED_LABELS],
+        "named": [(*m, entity[m[:2]]) for m in mentions if m[1] in NAMED_LABELS],
+        "other": [(*m, None) for m in mentions if m[1] not in NAMED_LABELS],
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -24,6 +24,11 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+def path_quote(value: str) -> str:
+    """A value as one URL path segment."""
+    return quote(value, safe="")
+
+
 def environment(*folders: Path) -> jinja2.Environment:
     """Templates from `folders`, the shared ones (text, layer toggles) and every
     registered layer's panel; autoescaped, strict about undefined names."""
@@ -35,7 +40,7 @@ def environment(*folders: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(describe=describe, safe_url=safe_url, title=registry.title)
+    env.filters.update(describe=describe, safe_url=safe_url, title=registry.title, q=path_quote)
     return env
 
 

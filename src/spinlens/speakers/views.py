@@ -1,6 +1,7 @@
 """What the workspace, the API and `spinlens speakers` show of merged speakers: the
-list with counts, and one speaker's profile (names, mentions over time and per
-outlet, quotes, claims, and the techniques used around the quotes)."""
+list with counts, their names, and what a profile lists around someone in their
+articles (quotes, claims, and the techniques used around the quotes;
+`web/profiles.py` counts the rest)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Engine, func, or_, select
 
 from spinlens.claims.index import claim_index
-from spinlens.facets import article_stats as stats
 from spinlens.model import Quote, Span
 from spinlens.render.marks import anchor
 from spinlens.speakers.names import PERSON, key_of, name_words
@@ -145,70 +145,6 @@ def speaker_articles(name: str) -> Any:
     return select(speaker_names.c.article_id).where(speaker_names.c.key.in_(keys))
 
 
-def profile(engine: Engine, speaker: str) -> dict[str, Any] | None:
-    """One merged speaker: counts, names, mentions by month and by outlet, and in its
-    latest articles its quotes, claims and the techniques around its quotes."""
-    t, n, a = speaker_totals.c, speaker_names.c, speaker_alias.c
-    with engine.connect() as conn:
-        found = conn.execute(select(*(t[c] for c in COLUMNS)).where(t.speaker == speaker)).first()
-        if found is None:
-            return None
-        mine = (
-            select(n.article_id, n.key, n.entity_id, n.quotes, n.mentions)
-            .where(n.key.in_(select(a.key).where(a.speaker == speaker)))
-            .subquery()
-        )
-        spread, latest = mentions_of(conn, mine)
-        around = Around(conn, {r.article_id: r for r in latest}, speaker_in)
-        out = dict(found._mapping) | {
-            "page": page_of(speaker),
-            "names": names_of(conn, [speaker]).get(speaker, []),
-        }
-    return out | spread | around.shown()
-
-
-def mentions_of(conn: Connection, mine: Any) -> tuple[dict[str, Any], list[Any]]:
-    """Articles, quotes and mentions of `mine` (a subquery of article_id, quotes and
-    mentions per row) by month and by outlet; its latest articles with their metadata."""
-    by = {"month": stats.c.month, "source": stats.c.source}
-    grouped = {
-        name: [
-            {
-                name: r[0],
-                "articles": int(r[1]),
-                "quotes": int(r[2] or 0),
-                "mentions": int(r[3] or 0),
-            }
-            for r in conn.execute(
-                select(
-                    column,
-                    func.count(mine.c.article_id.distinct()),
-                    func.sum(mine.c.quotes),
-                    func.sum(mine.c.mentions),
-                )
-                .join(stats, stats.c.article_id == mine.c.article_id)
-                .group_by(column)
-                .order_by(column if name == "month" else func.sum(mine.c.quotes).desc(), column)
-            )
-        ]
-        for name, column in by.items()
-    }
-    latest = list(
-        conn.execute(
-            select(mine, stats.c.title, stats.c.source, stats.c.published)
-            .join(stats, stats.c.article_id == mine.c.article_id)
-            .order_by(stats.c.day.desc(), mine.c.article_id)
-            .limit(PROFILE_ARTICLES)
-        )
-    )
-    spread = {
-        "over_time": [m for m in grouped["month"] if m["month"]],
-        "undated": sum(m["articles"] for m in grouped["month"] if not m["month"]),
-        "outlets": grouped["source"],
-    }
-    return spread, latest
-
-
 @dataclass(frozen=True)
 class Who:
     """Whom a profile is about in one article: its entity ids and name keys, and the
@@ -227,11 +163,6 @@ class Who:
 
 WhoIn = Callable[[dict[str, Any], Any], Who]
 """Whom a profile is about in an article, from its JSON and its row."""
-
-
-def speaker_in(data: dict[str, Any], row: Any) -> Who:
-    """A merged speaker in one of its articles: its key and entity there."""
-    return Who(frozenset({row.entity_id} - {None}), frozenset({row.key}))
 
 
 class Around:

@@ -13,6 +13,7 @@ from spinlens.model import Article
 from spinlens.readers import ReadError
 from spinlens.readers.metadata import checked
 from spinlens.render import open_writer
+from spinlens.render.templating import path_quote
 from spinlens.web.auth import Writer
 from spinlens.web.claims import claim_page
 from spinlens.web.corpus import Paging, list_corpus
@@ -35,7 +36,7 @@ from spinlens.web.schemas import (
     JobOut,
     MetadataIn,
 )
-from spinlens.web.state import path_quote, workspace
+from spinlens.web.state import workspace
 from spinlens.web.uploads import start_upload
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -11,10 +11,10 @@ from spinlens import layers as registry
 from spinlens.claims.index import ClaimPage, list_claims
 from spinlens.model import Span
 from spinlens.render.marks import anchor
+from spinlens.render.templating import path_quote
 from spinlens.store import Store
 from spinlens.web.filters import BASE_FILTERS, Filters, claim_conditions
 from spinlens.web.queries import MAX_PER_PAGE, PER_PAGE
-from spinlens.web.state import path_quote
 
 
 def claim_page(store: Store, params: Mapping[str, Any]) -> ClaimPage:

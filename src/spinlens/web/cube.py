@@ -1,5 +1,6 @@
 """The corpus index in memory: one entry per stored article (metadata, words,
-technique spans, claims) and its facet rows, as numpy arrays, so that every view
+technique spans, claims), its facet rows and its speakers' name rows, as numpy
+arrays, so that every view
 under any filter is a mask and a few `bincount`s instead of SQL group-bys over the
 whole store. Loaded from the index tables once per store change (see
 docs/decisions.md, "#21 filter bar")."""
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from spinlens import layers as registry
 from spinlens.claims.index import claim_index
 from spinlens.facets import article_facets, article_stats, layer_counts
+from spinlens.speakers.tables import speaker_names
 from spinlens.speakers.views import speaker_articles
 from spinlens.store import Store
 from spinlens.store_search import FTS_RANKS, FTS_ROWIDS, WORDS_DOCS, fts_query
@@ -59,6 +61,18 @@ class FacetRows:
 
 
 @dataclass
+class NameRows:
+    """The speaker tables' rows (`speaker_names`): article (position), name key
+    (code), the quotes credited to it and its mentions there."""
+
+    article: np.ndarray
+    key: np.ndarray
+    quotes: np.ndarray
+    mentions: np.ndarray
+    keys: Codes
+
+
+@dataclass
 class Cube:
     """Every stored article's index row, one array per column (positions agree)."""
 
@@ -83,6 +97,8 @@ class Cube:
     best_claim: np.ndarray
     """The article's highest claim score (-1: no claim)."""
     facets: dict[str, FacetRows]
+    names: NameRows
+    """The speaker tables' name rows (a merged speaker's articles)."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -218,6 +234,7 @@ def load(store: Store) -> Cube:
             claims=np.zeros(len(rows), dtype=np.int64),
             best_claim=np.full(len(rows), -1.0),
             facets={},
+            names=name_rows(conn, position),
         )
         dated = cube.day > 0
         epoch = (cube.day[dated] - EPOCH).astype("datetime64[D]")
@@ -237,6 +254,19 @@ def load(store: Store) -> Cube:
         for kind in registry.facet_kinds():
             cube.facets[kind] = facet_rows(conn, kind, position)
     return cube
+
+
+def name_rows(conn: Any, position: dict[str, int]) -> NameRows:
+    n = speaker_names.c
+    keys = Codes()
+    query = select(n.article_id, n.key, n.quotes, n.mentions)
+    found = [
+        (i, keys.code(key), quotes, mentions)
+        for article_id, key, quotes, mentions in conn.execute(query)
+        if (i := position.get(article_id)) is not None
+    ]
+    table = np.array(found, dtype=np.int64).reshape(-1, 4)
+    return NameRows(table[:, 0], table[:, 1], table[:, 2], table[:, 3], keys)
 
 
 def facet_rows(conn: Any, kind: str, position: dict[str, int]) -> FacetRows:

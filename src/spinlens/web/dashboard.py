@@ -1,6 +1,6 @@
 """The dashboard: the filter bar's articles drawn as server-side SVG charts, each
 bar and dot a link to the articles behind it, each chart's data as CSV and the
-chart itself as an SVG file."""
+chart itself as an SVG file or a PNG image (drawn from that SVG by resvg)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from resvg_py import svg_to_bytes
 
 from spinlens.duplicates.outlets import outlet_copies
 from spinlens.speakers.entity import entity_page
@@ -27,6 +28,8 @@ from spinlens.web.timeline import month_bounds
 
 router = APIRouter(include_in_schema=False)
 UNIT = " per 1,000 words"
+PNG_ZOOM = 2.0
+"""A PNG chart's pixels per SVG unit (1,520 pixels across a full-width chart)."""
 ALL = "all articles"
 CSV_COLUMNS: dict[str, list[str]] = {
     "per_source": ["source", "articles", "words", "technique", "per_1000_words"],
@@ -96,8 +99,7 @@ def as_csv(rows: list[dict[str, Any]], columns: list[str], name: str) -> Respons
     writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    headers = {"content-disposition": f'attachment; filename="{name}.csv"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return download(name, "csv", out.getvalue(), "text/csv; charset=utf-8")
 
 
 def chart_csv(data: dict[str, Any], name: str) -> Response:
@@ -235,6 +237,20 @@ def dashboard(request: Request) -> HTMLResponse:
 @router.get("/dashboard/{name}.svg")
 def chart_svg(request: Request, name: str) -> Response:
     """One dashboard chart as an SVG file, for the same filters."""
+    return download(name, "svg", drawn_chart(request, name), "image/svg+xml")
+
+
+@router.get("/dashboard/{name}.png")
+def chart_png(request: Request, name: str) -> Response:
+    """One dashboard chart as a PNG image (the SVG drawn at twice its size on white),
+    for the same filters."""
+    png = svg_to_bytes(svg_string=drawn_chart(request, name), background="white", zoom=PNG_ZOOM)
+    return download(name, "png", png, "image/png")
+
+
+def drawn_chart(request: Request, name: str) -> str:
+    """One dashboard chart's SVG for the URL's filters (400: a malformed filter; 404:
+    no such chart)."""
     filters, period = chosen(request)
     try:
         data = cached_aggregates(workspace(request), filters, period)
@@ -243,8 +259,13 @@ def chart_svg(request: Request, name: str) -> Response:
     drawn = dashboard_charts(data, filters)
     if name not in drawn:
         raise HTTPException(404, f"no chart {name!r}: one of {', '.join(drawn)}")
-    headers = {"content-disposition": f'attachment; filename="{name}.svg"'}
-    return Response(str(drawn[name]), media_type="image/svg+xml", headers=headers)
+    return str(drawn[name])
+
+
+def download(name: str, suffix: str, content: str | bytes, media_type: str) -> Response:
+    """`content` as a file to save, named after the chart."""
+    headers = {"content-disposition": f'attachment; filename="{name}.{suffix}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 @router.get("/outlets/{source:path}", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from spinlens.claims.index import ClaimPage
 from spinlens.duplicates.outlets import outlet_copies
 from spinlens.model import Technique
 from spinlens.readers import ReadError
-from spinlens.render.templating import article_view, layer_css, score_filter
+from spinlens.render.templating import article_view, layer_css, path_quote, score_filter
 from spinlens.stories.cluster import GROWTH_DAYS
 from spinlens.web.auth import authorised, bearer, same_origin
 from spinlens.web.claims import claim_page, page_url
@@ -31,7 +31,7 @@ from spinlens.web.queries import (
     sorts,
     titles,
 )
-from spinlens.web.state import Workspace, path_quote, workspace
+from spinlens.web.state import Workspace, workspace
 from spinlens.web.uploads import start_upload
 
 router = APIRouter(include_in_schema=False)

@@ -270,7 +270,8 @@ class Presence(BaseModel):
 
 
 class SpeakerProfile(Presence, SpeakerRow):
-    """One merged speaker; quotes, claims and techniques from its latest 100 articles."""
+    """One merged speaker in the articles the filters leave; quotes, claims and
+    techniques from the latest 100 of them."""
 
     names: list[str] = Field(..., description="The names written for it, most frequent first.")
 

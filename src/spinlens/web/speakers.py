@@ -1,23 +1,24 @@
 """Speakers and entities across the corpus in the workspace: the list, a page per
-merged speaker and a page per named entity (for the filter bar's articles), in HTML
-and through the REST API (`spinlens.speakers.views`, `spinlens.speakers.entity`)."""
+merged speaker and a page per named entity (both for the filter bar's articles), in
+HTML and through the REST API (`spinlens.speakers.views`, `spinlens.web.profiles`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from spinlens.speakers.views import list_speakers, profile
+from spinlens.speakers.views import list_speakers
 from spinlens.web import charts
-from spinlens.web.entities import entity_profile
 from spinlens.web.filters import Filters, QueryError
 from spinlens.web.pages import filtered_page
+from spinlens.web.profiles import entity_profile, speaker_profile
 from spinlens.web.queries import MAX_PER_PAGE, PER_PAGE
 from spinlens.web.schemas import EntityProfile, ErrorOut, SpeakerList, SpeakerProfile
-from spinlens.web.state import workspace
+from spinlens.web.state import Workspace, workspace
 
 api = APIRouter(prefix="/api", tags=["api"])
 pages = APIRouter(include_in_schema=False)
@@ -40,19 +41,12 @@ def speakers(
 
 @api.get(
     "/speakers/{key}",
-    summary="One merged speaker: mentions, quotes, claims, techniques around them",
-    responses={404: {"model": ErrorOut}},
+    summary="One merged speaker: mentions, quotes, claims, techniques around them "
+    "(the filter bar's filters apply)",
+    responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}},
 )
 def speaker(request: Request, key: Annotated[str, Path(max_length=500)]) -> SpeakerProfile:
-    return SpeakerProfile(**found(request, key))
-
-
-def found(request: Request, key: str) -> dict[str, Any]:
-    ws = workspace(request)
-    data = ws.cache.get(f"speaker:{key}", lambda: profile(ws.store.engine, key))
-    if data is None:
-        raise HTTPException(404, "no such speaker")
-    return data
+    return SpeakerProfile(**answered(request, "speaker", key))
 
 
 def render(request: Request, name: str, **context: Any) -> HTMLResponse:
@@ -80,8 +74,7 @@ def speakers_page(request: Request) -> HTMLResponse:
 
 @pages.get("/speakers/{key}", response_class=HTMLResponse)
 def speaker_page(request: Request, key: str) -> HTMLResponse:
-    data = found(request, key)
-    return render(request, "speaker.html.j2", s=data, **drawn(data))
+    return profile_page(request, "speaker", key)
 
 
 @api.get(
@@ -91,43 +84,49 @@ def speaker_page(request: Request, key: str) -> HTMLResponse:
     responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}},
 )
 def entity(request: Request, name: Annotated[str, Path(max_length=500)]) -> EntityProfile:
-    try:
-        return EntityProfile(**entity_found(request, name, Filters.of(request.query_params)))
-    except QueryError as exc:
-        raise HTTPException(400, str(exc)) from exc
+    return EntityProfile(**answered(request, "entity", name))
 
 
 @pages.get("/entities/{name:path}", response_class=HTMLResponse)
 def entity_page(request: Request, name: str) -> HTMLResponse:
-    filters = Filters.of(request.query_params)
-    try:
-        data = entity_found(request, name, filters)
-    except QueryError as exc:
-        context = {"s": None, "filters": filters, "nav": "speakers", "action": request.url.path}
-        return filtered_page(request, "speaker.html.j2", str(exc), **context)
-    return filtered_page(
-        request,
-        "speaker.html.j2",
-        None,
-        s=data,
-        filters=filters,
-        nav="speakers",
-        action=request.url.path,
-        **drawn(data),
-    )
+    return profile_page(request, "entity", name)
 
 
-def entity_found(request: Request, name: str, filters: Filters) -> dict[str, Any]:
-    """The entity's profile for these filters (cached), or 404."""
+PROFILES: dict[str, tuple[Callable[[Workspace, str, Filters], dict[str, Any] | None], str]] = {
+    "speaker": (speaker_profile, "no such speaker"),
+    "entity": (entity_profile, "no stored article names this entity"),
+}
+"""Per kind of profile page: what makes it, and the 404's words."""
+
+
+def found(request: Request, about: str, name: str, filters: Filters) -> dict[str, Any]:
+    """The speaker's or entity's profile for these filters (cached), or 404."""
     ws = workspace(request)
-
-    def made() -> dict[str, Any] | None:
-        return entity_profile(ws, name, filters)
-
-    data = ws.cache.get(f"entity:{name}:{filters.url('')}", made)
+    make, missing = PROFILES[about]
+    data = ws.cache.get(f"{about}:{name}:{filters.url('')}", lambda: make(ws, name, filters))
     if data is None:
-        raise HTTPException(404, "no stored article names this entity")
+        raise HTTPException(404, missing)
     return data
+
+
+def answered(request: Request, about: str, name: str) -> dict[str, Any]:
+    """The profile for the URL's filters; 400 for a malformed filter."""
+    try:
+        return found(request, about, name, Filters.of(request.query_params))
+    except QueryError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+def profile_page(request: Request, about: str, name: str) -> HTMLResponse:
+    """A speaker's or entity's page under the filter bar (the error page for a
+    malformed filter)."""
+    filters = Filters.of(request.query_params)
+    context = {"filters": filters, "about": about, "nav": "speakers", "action": request.url.path}
+    try:
+        data = found(request, about, name, filters)
+    except QueryError as exc:
+        return filtered_page(request, "speaker.html.j2", str(exc), s=None, **context)
+    return filtered_page(request, "speaker.html.j2", None, s=data, **context, **drawn(data))
 
 
 def drawn(data: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from fastapi import Request
@@ -56,14 +55,8 @@ def workspace(request: Request) -> Workspace:
     return ws
 
 
-def path_quote(value: str) -> str:
-    """An id as one URL path segment."""
-    return quote(value, safe="")
-
-
 def templates() -> jinja2.Environment:
     """The pages' templates, with the reports' shared ones and every layer's panel."""
     env = environment(HERE / "templates")
-    env.filters["q"] = path_quote
     env.globals["version"] = __version__
     return env
