@@ -66,9 +66,11 @@ def postgres_url() -> Iterator[str]:
 
 
 def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analysed, tmp_path):
+    from spinlens.claims.index import list_claims
     from spinlens.export import export
     from spinlens.web.aggregates import aggregates
     from spinlens.web.cube import load
+    from spinlens.web.filters import claim_conditions
     from spinlens.web.queries import Filters, filter_options, list_articles
 
     store = Store(postgres_url)
@@ -95,6 +97,14 @@ def test_store_on_postgresql_saves_resumes_lists_and_exports(postgres_url, analy
             )
             numbered = conn.execute(text(docs)).all()  # the index's doc is the words' doc
         assert len(numbered) == len(analysed) and all(a == b for a, b in numbered)
+        with store.engine.connect() as conn:  # claims searched through pg_trgm's index
+            index = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_claims_words'"
+            assert conn.execute(text(index)).scalar() == 1
+            claims = list(conn.execute(text("SELECT claim FROM claim_index")).scalars())
+        word = max((w for c in claims for w in c.split() if w.isalpha()), key=len)
+        where = claim_conditions(store, Filters.of({"q": word.upper()}))
+        found = list_claims(store.engine, where, 1, 100)
+        assert found.total == sum(word.lower() in c.lower() for c in claims) > 0
         cube = load(store)  # the dashboard's and outlet pages' figures
         chosen = cube.mask(store, Filters.of({"q": "Veldhaven"}))
         assert [cube.ids[i] for i in chosen.nonzero()[0]] == ["harbour"]

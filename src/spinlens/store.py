@@ -129,6 +129,7 @@ class Store:
                 conn.execute(text(FTS_DDL))
         else:
             words_metadata.create_all(self.engine)
+            claim_index.add_trigrams(self.engine)
         self.migrate()
 
     def close(self) -> None:

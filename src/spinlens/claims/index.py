@@ -4,6 +4,7 @@ reads. Filled by `Store.save` (and `Store.annotate`), rebuilt by `Store.migrate`
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Connection,
+    Dialect,
     Engine,
     Float,
     Index,
@@ -22,11 +24,14 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
+from sqlalchemy.exc import DBAPIError
 
 from spinlens.claims.rows import CLAIM_COLUMNS, claim_records
 from spinlens.facets import Caseless, day_of, index_metadata
 
+log = logging.getLogger(__name__)
 CHUNK = 500
 MAX_KEY = 500
 """Characters of a claim's normalised text kept as its grouping key."""
@@ -56,6 +61,44 @@ claim_index = Table(
     Index("ix_claims_speaker", "speaker", "score"),
     Index("ix_claims_key", "key", "score"),
 )
+
+
+def has_trigrams(
+    ddl: Any,
+    target: Any,
+    bind: Connection | None,
+    tables: Any = None,
+    state: Any = None,
+    *,
+    dialect: Dialect,
+    compiler: Any = None,
+    checkfirst: bool = False,
+) -> bool:
+    """Whether the database indexes parts of words (PostgreSQL with pg_trgm), so that
+    the claims view's `ILIKE '%word%'` is answered by an index."""
+    if bind is None or dialect.name != "postgresql":
+        return False
+    found = bind.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
+    return found.first() is not None
+
+
+Index(
+    "ix_claims_words",
+    claim_index.c.claim,
+    postgresql_using="gin",
+    postgresql_ops={"claim": "gin_trgm_ops"},
+).ddl_if(callable_=has_trigrams)
+
+
+def add_trigrams(engine: Engine) -> None:
+    """On PostgreSQL, add the pg_trgm extension (trusted: a database owner may) for
+    `ix_claims_words`; without it a claims search scans every claim (200 ms at
+    300,000), which is slower but the same."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except DBAPIError as exc:
+        log.warning("no pg_trgm: claims searches scan the claims (%s)", str(exc).splitlines()[0])
 
 
 def claim_key(sentence: str) -> str:
