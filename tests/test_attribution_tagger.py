@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from spinlens.attribution.tagger import TAGS, TRANSITIONS, constrained, link, segments
+from spinlens.attribution.tagger import TAGS, constrained, link, segments
 
 TEXT = "Officials said the port would reopen.\nIt did not."
 WORDS = [(0, 9), (10, 14), (15, 18), (19, 23), (24, 29), (30, 36), (38, 40), (41, 44), (45, 48)]
@@ -120,14 +120,6 @@ def test_constrained_tags_always_follow_the_bio_scheme():
     for before, tag in zip(["O", *names], names, strict=False):
         if tag.startswith("I-"):
             assert before in (f"B-{tag[2:]}", tag)
-
-
-def test_learned_transitions_change_the_reading():
-    probs = mixed([{"B-cue": 0.9}, {"B-content": 0.5, "O": 0.4}])
-    transitions = TRANSITIONS.copy()
-    transitions[TAGS.index("B-cue"), TAGS.index("B-content")] = -5.0
-    assert tag_names(constrained(probs)) == ["B-cue", "B-content"]
-    assert tag_names(constrained(probs, transitions)) == ["B-cue", "O"]
 
 
 def test_repaired_runs_stay_within_the_text():

@@ -77,7 +77,7 @@ class Linked:
         return sum(s.score for s in parts) / len(parts)
 
 
-def allowed() -> np.ndarray:
+def bio_transitions() -> np.ndarray:
     """Transition scores between tags (from row to column): 0 where the BIO scheme
     allows the pair, -inf where an I tag follows anything but its own role's B or I."""
     scores = np.zeros((len(TAGS), len(TAGS)), np.float32)
@@ -88,22 +88,22 @@ def allowed() -> np.ndarray:
     return scores
 
 
-TRANSITIONS = allowed()
+TRANSITIONS = bio_transitions()
 STARTS = np.where([t.startswith("I-") for t in TAGS], -np.inf, 0).astype(np.float32)
 """Score of each tag on the first token: no I tag opens a text."""
 
 
-def constrained(probs: np.ndarray, transitions: np.ndarray = TRANSITIONS) -> np.ndarray:
-    """The best tag sequence the BIO scheme allows (Viterbi over the tags'
-    log-probabilities plus the `transitions` between them): an I tag after O or another
-    role, which the argmax can give, is read as the whole run's likelier reading."""
+def constrained(probs: np.ndarray) -> np.ndarray:
+    """The most probable tag sequence the BIO scheme allows (Viterbi over the tags'
+    log-probabilities): an I tag after O or another role, which the argmax can give, is
+    read as the whole run's likelier reading."""
     if len(probs) == 0:
         return np.zeros(0, np.int64)
     logp = np.log(np.maximum(probs, 1e-9)).astype(np.float32)
     back = np.zeros(probs.shape, np.int64)
     best = logp[0] + STARTS
     for t in range(1, len(probs)):
-        paths = best[:, None] + transitions
+        paths = best[:, None] + TRANSITIONS
         back[t] = paths.argmax(0)
         best = paths[back[t], np.arange(len(TAGS))] + logp[t]
     tags = np.zeros(len(probs), np.int64)
