@@ -7,7 +7,10 @@ of train in about a minute. Tune on train, report dev. Exits cleanly when ../sha
 is missing.
 
     .venv/bin/python benchmarks/attribution_errors.py --split train [--examples 5]
-        [--role content] [--without RULE ...]
+        [--role content] [--without RULE ...] [--decoding argmax] [--head DIR]
+
+--head DIR scores a head trained without fold 0 (`train_attribution.py --dev-fold
+--out DIR`) on fold 0 of train; its probabilities are cached beside the split's.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from spacy.tokens import Doc, DocBin
 
 from spinlens.attribution import boundaries
 from spinlens.attribution.component import EntityLinker, attributions, extent
-from spinlens.attribution.tagger import decode, load_tagger
+from spinlens.attribution.tagger import (
+    SequenceTagger,
+    TagChooser,
+    constrained,
+    decode,
+    load_tagger,
+)
+from spinlens.evaluation import fold_of
 from spinlens.evaluation.attribution import (
     Attribution,
     quote_attributions,
@@ -36,6 +46,7 @@ from spinlens.evaluation.attribution import (
 )
 from spinlens.model import Article, Entity
 from spinlens.pipeline.linguistic import DEFAULT_MODEL, load_spacy
+from spinlens.weights import weights_digest
 
 CACHE = Path("/tmp/spinlens-attribution-cache")
 RULES = {
@@ -47,6 +58,11 @@ RULES = {
 }
 """The boundary rules (`spinlens.attribution.boundaries`) --without can leave out."""
 BATCH = 16
+CHOOSERS: dict[str, TagChooser] = {
+    "constrained": constrained,
+    "argmax": lambda probs: probs.argmax(-1),
+}
+"""How the tags are read from the head's probabilities (--decoding)."""
 
 
 @dataclass
@@ -110,23 +126,44 @@ def build_cache(folder: Path, ids: list[str], path: Path) -> None:
     path.write_bytes(pickle.dumps((keep.docs.to_bytes(), keep.cached)))
 
 
-def load_cache(folder: Path, ids: list[str], path: Path) -> Iterator[Article]:
-    """The split's articles as the foundation left them, with the tagger's findings
-    in `extra["tagged"]`."""
+def load_cache(
+    folder: Path, ids: list[str], path: Path, head: Path | None, choose: TagChooser
+) -> Iterator[Article]:
+    """The split's articles (those of `ids`) as the foundation left them, with the
+    tagger's findings, tags chosen by `choose`, in `extra["tagged"]`; the tag
+    probabilities of the `head` (an ONNX file) instead of the shipped one's if given."""
     if not path.exists():
-        build_cache(folder, ids, path)
+        build_cache(folder, sorted(read_gold_dir(folder)), path)
     doc_bytes, cached = pickle.loads(path.read_bytes())
     vocab = load_spacy(DEFAULT_MODEL).vocab
     docs: Sequence[Doc] = list(DocBin().from_bytes(doc_bytes).get_docs(vocab))
-    for item, doc in zip(cached, docs, strict=True):
+    wanted = set(ids)
+    kept = [(item, doc) for item, doc in zip(cached, docs, strict=True) if item.id in wanted]
+    probs = head_probs(head, [item.text for item, _ in kept], path.parent) if head else None
+    for k, (item, doc) in enumerate(kept):
         article = Article.create(item.id, item.text, language="en")
         article.doc = doc
         article.layers["entities"] = [Entity.from_dict(e) for e in item.entities]
-        linked = decode(item.text, item.probs.astype(np.float32), item.offsets)
+        tag_probs = item.probs if probs is None else probs[k]
+        linked = decode(item.text, tag_probs.astype(np.float32), item.offsets, choose)
         article.extra["tagged"] = [
             (g.content, extent(g.cue), extent(g.source), g.score) for g in linked
         ]
         yield article
+
+
+def head_probs(head: Path, texts: list[str], cache: Path) -> list[np.ndarray]:
+    """The tag probabilities of another head over the texts (cached by its digest)."""
+    path = cache / f"probs-{weights_digest(head, 'attribution head')}-{len(texts)}.pkl"
+    if path.exists():
+        return list(pickle.loads(path.read_bytes()))
+    from spinlens.encoder import load_encoder
+
+    encoder, _ = load_encoder()
+    tagger = SequenceTagger(head)
+    probs = [tagger(encoder.encode([text])[0]).astype(np.float16) for text in texts]
+    path.write_bytes(pickle.dumps(probs))
+    return probs
 
 
 def predict(articles: Sequence[Article]) -> dict[str, list[Attribution]]:
@@ -210,17 +247,33 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=0, help="Examples per bucket shown.")
     parser.add_argument("--role", help="Examples of this role only.")
     parser.add_argument("--without", choices=RULES, action="append", default=[])
+    parser.add_argument("--decoding", choices=CHOOSERS, default="constrained")
+    parser.add_argument(
+        "--head",
+        type=Path,
+        help="A head trained by train_attribution.py --dev-fold (DIR/head.onnx): "
+        "scored on fold 0 of train, the fold it did not see.",
+    )
     args = parser.parse_args()
+    if args.head and args.split != "train":
+        parser.error("--head scores fold 0 of train: use it with --split train")
     for rule in args.without:
         module, name, replacement = RULES[rule]
         setattr(module, name, replacement)
     folder = require_shared(f"polnear/{args.split}")
     gold = read_gold_dir(folder)
+    if args.head:
+        gold = {i: g for i, g in gold.items() if fold_of(i, 5) == 0}
     ids = sorted(gold)
-    articles = list(load_cache(folder, ids, args.cache / f"{args.split}.pkl"))
+    head = args.head / "head.onnx" if args.head else None
+    cache = args.cache / f"{args.split}.pkl"
+    articles = list(load_cache(folder, ids, cache, head, CHOOSERS[args.decoding]))
     pred = predict(articles)
     result = score(gold, pred)
-    print(f"PolNeAR {args.split}: {len(ids)} articles, without {args.without or 'nothing'}")
+    print(
+        f"PolNeAR {args.split}{', fold 0' if head else ''}: {len(ids)} articles, "
+        f"{args.decoding} tags, without {args.without or 'nothing'}"
+    )
     for key in ("attribution", "attribution_with_source"):
         print(f"  {key:<24} F1 {result[key]['f1']:.4f}")
     for role in ("source", "cue", "content"):

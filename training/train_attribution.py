@@ -6,7 +6,9 @@ run exactly as at run time, so the head costs no second encoder pass. With
 --dev-fold, fold 0 of 5 (by a hash of the article id) is held out and scored after
 every epoch (tagger and linking only; `spinlens eval attribution` scores the whole
 component, parse-based sources included). Writes head.onnx and training.json to
-src/spinlens/models/attribution/.
+src/spinlens/models/attribution/. The encoder's vectors of train are cached in
+build/attribution-vectors-HASH.npz (git-ignored; HASH names the encoder's weights), so
+only the first run encodes.
 
     .venv-train/bin/python training/train_attribution.py [--epochs 5] [--dev-fold]
 
@@ -24,6 +26,7 @@ import numpy as np
 import torch
 from common import (
     PACKAGE_MODELS,
+    REPO,
     add_checkpoint_option,
     require_data,
     save_checkpoint,
@@ -42,13 +45,25 @@ CHUNK, CHUNK_STRIDE = 384, 256
 """Training sequences: token runs of CHUNK, CHUNK_STRIDE apart (whole articles at run time)."""
 
 
-class Article:
-    """One PolNeAR article: text, encoder vectors, BIO tags and gold attributions."""
+HELD_OUT_SCORES = (
+    "attribution",
+    "attribution_with_source",
+    "role_content_soft",
+    *(f"role_{role}_exact" for role in ROLES),
+)
+"""The scores of the held-out fold recorded after every epoch."""
 
-    def __init__(self, text: str, encoding: Encoding, gold: list[Attribution]):
-        self.text, self.encoding, self.gold = text, encoding, gold
-        self.vectors = encoding.vectors.astype(np.float16)
-        self.tags = bio_tags(encoding.offsets, gold)
+
+class Article:
+    """One PolNeAR article: text, encoder vectors and their token offsets, BIO tags and
+    gold attributions."""
+
+    def __init__(
+        self, text: str, vectors: np.ndarray, offsets: np.ndarray, gold: list[Attribution]
+    ):
+        self.text, self.gold = text, gold
+        self.vectors, self.offsets = vectors.astype(np.float16), offsets
+        self.tags = bio_tags(offsets, gold)
 
 
 def bio_tags(offsets: np.ndarray, gold: list[Attribution]) -> np.ndarray:
@@ -74,13 +89,38 @@ def bio_tags(offsets: np.ndarray, gold: list[Attribution]) -> np.ndarray:
     return tags
 
 
-def load_split(root: Path, encoder: Encoder) -> dict[str, Article]:
-    out = {}
+def load_split(root: Path, encoder: Encoder, cache: Path) -> dict[str, Article]:
+    """The split's articles, their vectors read from `cache` when it exists (else
+    encoded and written there: encoding is a fifth of a training run)."""
+    paths = sorted((root / "text").glob("*.txt"))
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        encodings = encode_all([p.read_text(encoding="utf-8") for p in paths], encoder)
+        np.savez(
+            cache,
+            vectors=np.concatenate([e.vectors.astype(np.float16) for e in encodings]),
+            offsets=np.concatenate([e.offsets for e in encodings]),
+            lengths=np.array([len(e.offsets) for e in encodings]),
+        )
+    stored = np.load(cache)
+    bounds = np.concatenate([[0], np.cumsum(stored["lengths"])])
+    vectors, offsets = stored["vectors"], stored["offsets"]
+    return {
+        path.stem: Article(
+            path.read_text(encoding="utf-8"),
+            vectors[start:end],
+            offsets[start:end],
+            read_ann(root / "attributions" / f"{path.stem}.ann"),
+        )
+        for path, start, end in zip(paths, bounds[:-1], bounds[1:], strict=True)
+    }
+
+
+def encode_all(texts: list[str], encoder: Encoder) -> list[Encoding]:
+    out = []
     started = time.time()
-    for n, path in enumerate(sorted((root / "text").glob("*.txt")), 1):
-        text = path.read_text(encoding="utf-8")
-        gold = read_ann(root / "attributions" / f"{path.stem}.ann")
-        out[path.stem] = Article(text, encoder.encode([text])[0], gold)
+    for n, text in enumerate(texts, 1):
+        out.append(encoder.encode([text])[0])
         if n % 200 == 0:
             print(f"encoded {n} articles, {time.time() - started:.0f}s", flush=True)
     return out
@@ -146,7 +186,7 @@ def evaluate(net: TaggerNet, articles: dict[str, Article]) -> dict:
                 **({"cue": chars(g.cue)} if g.cue else {}),
                 **({"source": chars(g.source)} if g.source else {}),
             }
-            for g in link(art.text, segments(art.text, probs, art.encoding.offsets))
+            for g in link(art.text, segments(art.text, probs, art.offsets))
         ]
     return score({aid: art.gold for aid, art in articles.items()}, pred)
 
@@ -183,7 +223,9 @@ def main() -> None:
     seed_everything(args.seed)
     encoder_dir = PACKAGE_MODELS / "techniques"
     encoder = Encoder(encoder_dir, threads=2)
-    articles = load_split(require_data("polnear/train"), encoder)
+    encoder_hash = hashlib.sha256((encoder_dir / "encoder.onnx").read_bytes()).hexdigest()
+    cache = REPO / "build" / f"attribution-vectors-{encoder_hash[:16]}.npz"
+    articles = load_split(require_data("polnear/train"), encoder, cache)
     held = {a: art for a, art in articles.items() if args.dev_fold and fold_of(a, 5) == 0}
     train = [art for a, art in articles.items() if a not in held]
     data = chunks(train)
@@ -198,14 +240,13 @@ def main() -> None:
         row: dict = {"epoch": epoch, "loss": round(loss, 2), "seconds": seconds}
         if held:
             result = evaluate(net, held)
-            for key in ("attribution", "attribution_with_source", "role_content_soft"):
+            for key in HELD_OUT_SCORES:
                 row[key] = result[key]["f1"]
         history.append(row)
         print(row, flush=True)
     save_checkpoint(net.state_dict(), args.checkpoint)
     args.out.mkdir(parents=True, exist_ok=True)
     export(net, encoder.dim, args.out / "head.onnx")
-    encoder_hash = hashlib.sha256((encoder_dir / "encoder.onnx").read_bytes()).hexdigest()
     write_json(
         args.out / "training.json",
         {

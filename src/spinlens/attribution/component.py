@@ -14,7 +14,7 @@ from spinlens.attribution.ranking import load_ranker
 from spinlens.attribution.rules import Candidate, Tagged, find_attributions
 from spinlens.attribution.sources import headline_cue, not_an_attribution
 from spinlens.attribution.speakers import RESOLVER_VERSION, SpeakerResolver
-from spinlens.attribution.tagger import Segment, SequenceTagger, load_tagger
+from spinlens.attribution.tagger import DECODING_VERSION, Segment, SequenceTagger, load_tagger
 from spinlens.model import Article, Entity, Quote, Span
 from spinlens.pipeline import ComponentOptions
 from spinlens.pipeline.language import ENGLISH
@@ -40,8 +40,8 @@ class AttributionTagger:
     """Adds the `quotes` layer: who said what, with speakers resolved to entities; the
     pronoun and description sources it resolves join the `entities` layer.
     `tagger`: the sequence tagger to use (default: the shipped one); the version is
-    the tagger's (a digest of its weights), the resolver's, the boundary rules' and
-    the pronoun ranker's."""
+    the tagger's (a digest of its weights), its decoding's, the resolver's, the
+    boundary rules' and the pronoun ranker's."""
 
     name = "quotes"
     requires = ("doc", "entities")
@@ -51,7 +51,8 @@ class AttributionTagger:
     def __init__(self, tagger: SequenceTagger | None = None):
         self.tagger = tagger or load_tagger()
         rules = f"{RESOLVER_VERSION}+{BOUNDARIES_VERSION}"
-        self.version = f"{self.tagger.version}+{rules}+{load_ranker().version}"
+        tagging = f"{self.tagger.version}+{DECODING_VERSION}"
+        self.version = f"{tagging}+{rules}+{load_ranker().version}"
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:

@@ -10,6 +10,7 @@ paragraph (at most MAX_GAP tokens away). See docs/decisions.md, "Attribution".
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,11 @@ is tagged in windows of this many tokens overlapping by 2 × TAG_CONTEXT, each t
 taken from the window where it is most central (issue #16: the BiLSTM's memory grows
 with the sequence, to over 2 GB for 1 MB of text). Shorter ones are tagged whole."""
 TAG_CONTEXT = 512
+DECODING_VERSION = "bio-viterbi-1"
+"""Part of the quotes component's version: bump when reading tags from the head's
+probabilities changes (the head's own version is a digest of its weights)."""
+TagChooser = Callable[[np.ndarray], np.ndarray]
+"""Picks a tag index per token from the tags' probabilities (tokens × tags)."""
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "attribution"
 
 
@@ -71,10 +77,49 @@ class Linked:
         return sum(s.score for s in parts) / len(parts)
 
 
-def segments(text: str, probs: np.ndarray, offsets: np.ndarray) -> list[Segment]:
+def bio_transitions() -> np.ndarray:
+    """Transition scores between tags (from row to column): 0 where the BIO scheme
+    allows the pair, -inf where an I tag follows anything but its own role's B or I."""
+    scores = np.zeros((len(TAGS), len(TAGS)), np.float32)
+    for k, tag in enumerate(TAGS):
+        if tag.startswith("I-"):
+            role = tag[2:]
+            scores[[j for j, t in enumerate(TAGS) if t[2:] != role], k] = -np.inf
+    return scores
+
+
+TRANSITIONS = bio_transitions()
+STARTS = np.where([t.startswith("I-") for t in TAGS], -np.inf, 0).astype(np.float32)
+"""Score of each tag on the first token: no I tag opens a text."""
+
+
+def constrained(probs: np.ndarray) -> np.ndarray:
+    """The most probable tag sequence the BIO scheme allows (Viterbi over the tags'
+    log-probabilities): an I tag after O or another role, which the argmax can give, is
+    read as the whole run's likelier reading."""
+    if len(probs) == 0:
+        return np.zeros(0, np.int64)
+    logp = np.log(np.maximum(probs, 1e-9)).astype(np.float32)
+    back = np.zeros(probs.shape, np.int64)
+    best = logp[0] + STARTS
+    for t in range(1, len(probs)):
+        paths = best[:, None] + TRANSITIONS
+        back[t] = paths.argmax(0)
+        best = paths[back[t], np.arange(len(TAGS))] + logp[t]
+    tags = np.zeros(len(probs), np.int64)
+    tags[-1] = int(best.argmax())
+    for t in range(len(probs) - 1, 0, -1):
+        tags[t - 1] = back[t, tags[t]]
+    return tags
+
+
+def segments(
+    text: str, probs: np.ndarray, offsets: np.ndarray, choose: TagChooser = constrained
+) -> list[Segment]:
     """Runs of tokens with the same role within a line, widened to whole words; an I
-    tag continues a run, a B tag (or an I tag after another role) opens one."""
-    best = probs.argmax(-1)
+    tag continues a run, a B tag (or an I tag after another role) opens one. `choose`
+    picks each token's tag from the probabilities."""
+    best = choose(probs)
     runs: list[list[int]] = []
     for i, tag in enumerate(best.tolist()):
         if tag == 0:
@@ -163,9 +208,11 @@ class SequenceTagger:
         return decode(text, self(encoding), encoding.offsets)
 
 
-def decode(text: str, probs: np.ndarray, offsets: np.ndarray) -> list[Linked]:
+def decode(
+    text: str, probs: np.ndarray, offsets: np.ndarray, choose: TagChooser = constrained
+) -> list[Linked]:
     """The linked attributions of tag probabilities, those scoring MIN_SCORE or more."""
-    linked = link(text, segments(text, probs, offsets))
+    linked = link(text, segments(text, probs, offsets, choose))
     return [g for g in linked if g.score >= MIN_SCORE]
 
 
