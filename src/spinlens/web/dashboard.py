@@ -28,8 +28,9 @@ from spinlens.web.timeline import month_bounds
 
 router = APIRouter(include_in_schema=False)
 UNIT = " per 1,000 words"
-PNG_ZOOM = 2.0
-"""A PNG chart's pixels per SVG unit (1,520 pixels across a full-width chart)."""
+PNG_ZOOM = 1.5
+"""A PNG chart's pixels per SVG unit (1,140 pixels across a full-width chart; at 2,
+drawing and compressing the image took about 150 ms of a download, at 1.5 about 80)."""
 ALL = "all articles"
 CSV_COLUMNS: dict[str, list[str]] = {
     "per_source": ["source", "articles", "words", "technique", "per_1000_words"],
@@ -242,7 +243,7 @@ def chart_svg(request: Request, name: str) -> Response:
 
 @router.get("/dashboard/{name}.png")
 def chart_png(request: Request, name: str) -> Response:
-    """One dashboard chart as a PNG image (the SVG drawn at twice its size on white),
+    """One dashboard chart as a PNG image (the SVG drawn at 1.5 times its size on white),
     for the same filters."""
     png = svg_to_bytes(svg_string=drawn_chart(request, name), background="white", zoom=PNG_ZOOM)
     return download(name, "png", png, "image/png")
