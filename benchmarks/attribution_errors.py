@@ -50,11 +50,11 @@ from spinlens.weights import weights_digest
 
 CACHE = Path("/tmp/spinlens-attribution-cache")
 RULES = {
-    "content-parts": (boundaries, "content_parts", lambda text, content, inside: (content,)),
-    "resumed-quotation": (boundaries, "resumed_quotation", lambda text, start, end: start),
-    "bare-source": (boundaries, "bare_source", lambda text, source: source),
-    "closing-comma": (boundaries, "closing_comma", lambda text, source: source),
-    "cue-colon": (boundaries, "cue_bounds", lambda text, cue: cue),
+    "content-parts": ("content_parts", lambda text, content, inside: (content,)),
+    "resumed-quotation": ("resumed_quotation", lambda text, start, end: start),
+    "bare-source": ("bare_source", lambda text, source: source),
+    "closing-comma": ("closing_comma", lambda text, source: source),
+    "cue-colon": ("cue_bounds", lambda text, cue: cue),
 }
 """The boundary rules (`spinlens.attribution.boundaries`) --without can leave out."""
 BATCH = 16
@@ -185,7 +185,7 @@ def pieces(chars: frozenset[int]) -> int:
 LEADS = ("that ", "to ", "about ", "whether ", "if ", "how ", "why ", "what ")
 
 
-def bucket(text: str, role: str, pred: frozenset[int], gold: frozenset[int]) -> str:
+def bucket(text: str, pred: frozenset[int], gold: frozenset[int]) -> str:
     """The pattern that tells a predicted span from the gold one it overlaps most."""
     if pieces(gold) > 1 and pieces(pred) == 1:
         return "gold discontinuous"
@@ -233,7 +233,7 @@ def misses(
                 yield role, "pred with no gold overlap", p, None
                 continue
             g = max(overlapping, key=lambda g: len(g & p))
-            yield role, bucket(text, role, p, g), p, g
+            yield role, bucket(text, p, g), p, g
         for g in golds - preds:
             if not any(g & p for p in preds):
                 yield role, "gold with no pred overlap", g, None
@@ -258,8 +258,7 @@ def main() -> int:
     if args.head and args.split != "train":
         parser.error("--head scores fold 0 of train: use it with --split train")
     for rule in args.without:
-        module, name, replacement = RULES[rule]
-        setattr(module, name, replacement)
+        setattr(boundaries, *RULES[rule])
     folder = require_shared(f"polnear/{args.split}")
     gold = read_gold_dir(folder)
     if args.head:

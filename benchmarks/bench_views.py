@@ -29,6 +29,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -147,6 +148,7 @@ def fill(store: Store, count: int) -> float:
     return time.perf_counter() - start
 
 
+@cache
 def speaker_key(name: str) -> str:
     return key_of(name_words(name, PERSON))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import require_data
+from common import require_data, write_json
 from convert_e5 import DEFAULT_OUT, PREFIXES, embed, package_file
 from tokenizers import Tokenizer
 from transformers import BertModel
@@ -143,7 +143,7 @@ def main() -> None:
     encoder = BertModel.from_pretrained(args.model, add_pooling_layer=False).eval()
     tokenizer = Tokenizer.from_file(str(args.model / "tokenizer.json"))
     report = compare(engine, encoder, tokenizer, sentences(args.sentences))
-    (args.model / "check.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_json(args.model / "check.json", report)
     print(json.dumps(report, indent=2))
 
 

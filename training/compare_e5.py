@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 from check_e5 import sentences, summary
-from common import PACKAGE_MODELS, require_data
-from convert_e5 import DEFAULT_OUT, PREFIXES, embed
+from common import PACKAGE_MODELS, require_data, write_json
+from convert_e5 import DEFAULT_OUT, PREFIXES, PRUNED_OUT, embed
 from e5_vocab import old_to_new
 from tokenizers import Tokenizer
 from transformers import BertModel
@@ -102,7 +102,7 @@ def speed(encoder: Encoder, texts: list[str], articles: list[str], repeats: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--pruned", type=Path, default=DEFAULT_OUT.parent / "pruned")
+    parser.add_argument("--pruned", type=Path, default=PRUNED_OUT)
     parser.add_argument("--articles", type=int, default=40, help="PTC unlabeled articles.")
     parser.add_argument("--repeats", type=int, default=2, help="Speed runs; the best counts.")
     args = parser.parse_args()
@@ -121,7 +121,7 @@ def main() -> None:
             Encoder(PACKAGE_MODELS / "techniques", THREADS), texts, articles, args.repeats
         ),
     }
-    (args.pruned / "compare.json").write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.pruned / "compare.json", report)
     print(json.dumps(report, indent=2))
 
 

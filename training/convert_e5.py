@@ -18,13 +18,14 @@ from pathlib import Path
 import dartsclone  # type: ignore[import-not-found]
 import numpy as np
 import torch
+from common import REPO
 from e5_format import E5File, read_e5
+from e5_vocab import METASPACE
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 from transformers import BertConfig, BertModel
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "build" / "e5" / "full"
-METASPACE = "\u2581"
+PRUNED_OUT = DEFAULT_OUT.parent / "pruned"
 MASK = "<mask>"
 PREFIXES = {"query": "query: ", "passage": "passage: "}
 """What e5 puts before a text: "query: " for queries, "passage: " for documents."""

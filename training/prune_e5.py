@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from common import AGREEMENT_TEXTS, SHARED_DATA, export_int8, require_data, write_json
-from convert_e5 import DEFAULT_OUT, MASK, PREFIXES, e5_tokenizer, package_file
+from convert_e5 import DEFAULT_OUT, MASK, PREFIXES, PRUNED_OUT, e5_tokenizer, package_file
 from e5_format import E5File, read_e5
 from e5_vocab import kept_ids, scripts_of, single_characters
 from tokenizers import Tokenizer
@@ -69,7 +69,7 @@ def pruned_encoder(folder: Path, kept: list[int]) -> BertModel:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_OUT, help="Converted checkpoint.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT.parent / "pruned")
+    parser.add_argument("--out", type=Path, default=PRUNED_OUT)
     args = parser.parse_args()
     model = read_e5(package_file())
     texts = corpus_texts()

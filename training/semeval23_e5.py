@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from common import REPO, require_data, write_json
 from compare_e5 import e5_encoder, sentence_vectors
-from convert_e5 import DEFAULT_OUT
+from convert_e5 import PRUNED_OUT
 from e5_pooling import line_spans, span_means
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--prefix", default="passage: ", help='"" for none.')
     parser.add_argument("--c", type=float, default=1.0, help="Inverse regularisation of the heads.")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--pruned", type=Path, default=DEFAULT_OUT.parent / "pruned")
+    parser.add_argument("--pruned", type=Path, default=PRUNED_OUT)
     args = parser.parse_args()
     root = require_data("semeval2023")
     corpus = read_corpus(root)
@@ -213,7 +213,7 @@ def main() -> None:
         tried = {float(w): scores(task, names, part, mixed(e5, base, w)) for w in WEIGHTS}
         best = max(tried, key=lambda w: mean_primary(tried[w], languages))
         report[task] = {
-            "ngrams": scores(task, names, part, base),
+            "ngrams": tried[0.0],  # weight 0 is the n-gram heads alone
             "e5": tried[1.0],
             "ngrams+e5": tried[best],
             "e5_weight": best,

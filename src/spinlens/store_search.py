@@ -19,7 +19,6 @@ from sqlalchemy import (
     Select,
     String,
     Table,
-    TextClause,
     TextualSelect,
     select,
     text,
@@ -45,7 +44,8 @@ in the `articles` row, beside the text and the JSON result: three times the page
 WORDS_OF = "to_tsvector('simple', coalesce(title, '') || ' ' || text)"
 WORDS_UPSERT = (
     f"INSERT INTO article_words (article_id, words) SELECT id, {WORDS_OF} FROM articles "
-    "WHERE id = ANY(:ids) ON CONFLICT (article_id) DO UPDATE SET words = EXCLUDED.words"
+    "WHERE id = ANY(:ids) ON CONFLICT (article_id) DO UPDATE SET words = EXCLUDED.words "
+    "RETURNING article_id, doc"
 )
 
 
@@ -71,28 +71,19 @@ WORDS_DOCS = f"SELECT array_agg(doc) FROM article_words WHERE {HOLDS_WORDS.forma
 SQLite; on PostgreSQL one array of `doc`s, which the driver reads whole."""
 
 
-def words_match(query: str) -> TextClause:
-    """`HOLDS_WORDS` for a SQLAlchemy query."""
-    return text(HOLDS_WORDS.format(":words")).bindparams(words=query)
-
-
 def found_docs(is_sqlite: bool, query: str) -> TextualSelect | Select[Any]:
     """The `doc`s of the articles a query finds, unranked."""
     if is_sqlite:
         found = text(FTS_MATCH.format("", ":q")).bindparams(q=fts_query(query))
         return found.columns(doc=Integer)
-    return select(article_words.c.doc).where(words_match(query))
+    holds = text(HOLDS_WORDS.format(":words")).bindparams(words=query)
+    return select(article_words.c.doc).where(holds)
 
 
 def index_words(conn: Connection, ids: list[str]) -> dict[str, int]:
     """On PostgreSQL, keep the words of these stored articles (replacing any they
     had) and return each one's `doc`, which stays the same when it is saved again."""
-    conn.execute(text(WORDS_UPSERT), {"ids": ids})
-    rows = conn.execute(
-        select(article_words.c.article_id, article_words.c.doc).where(
-            article_words.c.article_id.in_(ids)
-        )
-    )
+    rows = conn.execute(text(WORDS_UPSERT), {"ids": ids})
     return {row.article_id: row.doc for row in rows}
 
 

@@ -5,12 +5,12 @@ the claims it makes or that mention it, and the techniques near its mentions).""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Connection, or_, select
 
 from spinlens.model import Span
 from spinlens.pipeline.layers import entity_value
+from spinlens.render.templating import path_quote
 from spinlens.speakers.names import PERSON, key_of, name_words
 from spinlens.speakers.tables import speaker_totals
 from spinlens.speakers.views import Who, page_of
@@ -18,7 +18,7 @@ from spinlens.speakers.views import Who, page_of
 
 def entity_page(name: str) -> str:
     """The entity's page in the workspace."""
-    return f"/entities/{quote(name, safe='')}"
+    return f"/entities/{path_quote(name)}"
 
 
 def speaker_page_of(conn: Connection, name: str) -> str | None:

@@ -10,13 +10,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, func, or_, select
 
 from spinlens.claims.index import claim_index
 from spinlens.model import Quote, Span
 from spinlens.render.marks import anchor
+from spinlens.render.templating import path_quote
 from spinlens.speakers.names import PERSON, key_of, name_words
 from spinlens.speakers.tables import speaker_alias, speaker_names, speaker_totals
 from spinlens.store import articles
@@ -133,7 +133,7 @@ def top_speakers(engine: Engine, limit: int) -> list[dict[str, Any]]:
 
 def page_of(speaker: str) -> str:
     """The speaker's page in the workspace."""
-    return f"/speakers/{quote(speaker, safe='')}"
+    return f"/speakers/{path_quote(speaker)}"
 
 
 def speaker_articles(name: str) -> Any:
@@ -274,4 +274,4 @@ def meta(row: Any) -> dict[str, Any]:
 
 def link(article_id: str, layer: str, span: Span) -> str:
     """The span's mark in its article's page."""
-    return f"/articles/{quote(article_id, safe='')}#{anchor(layer, span)}"
+    return f"/articles/{path_quote(article_id)}#{anchor(layer, span)}"

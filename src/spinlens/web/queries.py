@@ -19,7 +19,7 @@ from spinlens.facets import layer_counts
 from spinlens.model import UNRESOLVED
 from spinlens.speakers.views import merged_speakers
 from spinlens.store import Store
-from spinlens.store_search import found_docs, fts_query
+from spinlens.store_search import FTS_MATCH, found_docs, fts_query
 from spinlens.web.filters import Filters, QueryError, conditions_of
 
 BASE_SORTS = {
@@ -75,7 +75,7 @@ def list_articles(
             rank.c.rank if order == "desc" else rank.c.rank.desc()
         )
         counted: Select[Any] = select(func.count()).select_from(
-            found_docs(True, filters.q).subquery()
+            found_docs(store.is_sqlite, filters.q).subquery()
         )
         offset = 0
     elif sort == "relevance":
@@ -144,10 +144,7 @@ def fts_matches(query: str, order: str = "", limit: int = -1, offset: int = 0) -
     """(doc, rank) of full-text matches, best first when `order` is "desc" (FTS5's
     rank: lower is better), else all of them; `doc` is the article's rowid."""
     direction = {"desc": "ORDER BY rank", "asc": "ORDER BY rank DESC"}.get(order, "")
-    sql = text(
-        "SELECT rowid AS doc, rank FROM articles_fts WHERE articles_fts MATCH :q "
-        f"{direction} LIMIT :limit OFFSET :offset"
-    )
+    sql = text(f"{FTS_MATCH.format(', rank', ':q')} {direction} LIMIT :limit OFFSET :offset")
     params = {"q": fts_query(query), "limit": limit, "offset": offset}
     return sql.bindparams(**params).columns(doc=Integer, rank=Float).subquery()
 
