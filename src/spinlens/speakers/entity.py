@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
+from spinlens.layers import facet_value
 from spinlens.model import Span
 from spinlens.pipeline.layers import entity_value
 from spinlens.render.templating import path_quote
@@ -32,17 +33,19 @@ def speaker_page_of(conn: Connection, name: str) -> str | None:
 
 def named_in(data: dict[str, Any], name: str) -> Who:
     """The entity called `name` in one article: the entities whose facet value it is
-    (any case), their ids and every mention of them."""
-    text, wanted = data.get("text") or "", name.casefold()
+    (any case, white space as the facet index keeps it), their ids and every mention
+    of them."""
+    text, wanted = data.get("text") or "", facet_value(name).casefold()
     spans = [s for s in data.get("entities") or [] if isinstance(s, dict)]
+    named = [facet_value(entity_value(s, text)).casefold() == wanted for s in spans]
     ids = frozenset(
         str(s["entity_id"])
-        for s in spans
-        if s.get("entity_id") and entity_value(s, text).casefold() == wanted
+        for s, hit in zip(spans, named, strict=True)
+        if hit and s.get("entity_id")
     )
     mentions = tuple(
         Span(int(s["start"]), int(s["end"]))
-        for s in spans
-        if s.get("entity_id") in ids or entity_value(s, text).casefold() == wanted
+        for s, hit in zip(spans, named, strict=True)
+        if hit or s.get("entity_id") in ids
     )
     return Who(ids, frozenset({key_of(name_words(name, PERSON))}), mentions)
