@@ -40,7 +40,7 @@ def speaker_profile(ws: Workspace, speaker: str, filters: Filters) -> dict[str, 
             np.bincount(where, counts[at], len(articles)).astype(np.int64)
             for counts in (rows.quotes, rows.mentions)
         )
-        ids = [cube.ids[p] for p in latest(cube, articles).tolist()]
+        ids = latest(cube, articles)
         query = select(n.article_id, n.key, n.entity_id).where(
             n.article_id.in_(ids), n.key.in_(keys)
         )
@@ -56,7 +56,7 @@ def speaker_profile(ws: Workspace, speaker: str, filters: Filters) -> dict[str, 
         return Who(frozenset(entity_ids[row.article_id]), frozenset(written[row.article_id]))
 
     head = {"speaker": speaker, "name": found.name, "kind": found.kind, "page": page_of(speaker)}
-    return head | {"names": names} | presence(ws, cube, articles, quotes, mentions, them)
+    return head | {"names": names} | presence(ws, cube, articles, quotes, mentions, them, ids)
 
 
 def entity_profile(ws: Workspace, name: str, filters: Filters) -> dict[str, Any] | None:
@@ -78,7 +78,15 @@ def entity_profile(ws: Workspace, name: str, filters: Filters) -> dict[str, Any]
     return (
         head
         | {"page": entity_page(spelled), "speaker_page": speaker_page}
-        | presence(ws, cube, articles, quotes, mentions, lambda data, _: named_in(data, spelled))
+        | presence(
+            ws,
+            cube,
+            articles,
+            quotes,
+            mentions,
+            lambda data, _: named_in(data, spelled),
+            latest(cube, articles),
+        )
     )
 
 
@@ -89,13 +97,13 @@ def presence(
     quotes: np.ndarray,
     mentions: np.ndarray,
     who: WhoIn,
+    ids: list[str],
 ) -> dict[str, Any]:
     """Someone's counts over `articles` (cube positions, each once, with their
     quotes and mentions there), by month and by outlet, and what `Around` finds in
-    the latest `PROFILE_ARTICLES` of them."""
+    `ids`, the latest of them."""
     months = grouped(cube.month[articles], quotes, mentions)
     outlets = grouped(cube.source[articles], quotes, mentions)
-    ids = [cube.ids[p] for p in latest(cube, articles).tolist()]
     with ws.store.engine.connect() as conn:
         query = select(stats.c.article_id, stats.c.title, stats.c.source, stats.c.published)
         found = {r.article_id: r for r in conn.execute(query.where(stats.c.article_id.in_(ids)))}
@@ -113,9 +121,11 @@ def presence(
     } | around.shown()
 
 
-def latest(cube: Cube, articles: np.ndarray) -> np.ndarray:
-    """The latest `PROFILE_ARTICLES` of `articles` (undated last, then by position)."""
-    return articles[np.lexsort((articles, -cube.day[articles]))][:PROFILE_ARTICLES]
+def latest(cube: Cube, articles: np.ndarray) -> list[str]:
+    """The ids of the latest `PROFILE_ARTICLES` of `articles` (undated last, then by
+    position)."""
+    recent = articles[np.lexsort((articles, -cube.day[articles]))][:PROFILE_ARTICLES]
+    return [cube.ids[p] for p in recent.tolist()]
 
 
 def quotes_of(cube: Cube, name: str) -> np.ndarray:
