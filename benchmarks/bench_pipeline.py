@@ -1,6 +1,8 @@
 """Articles/s and peak RSS of `spinlens analyze` on the 165 PTC unlabeled texts:
-the foundation pipeline (language, sentences, entities), the full pipeline, and a
-bare spaCy `nlp.pipe` pass over the same texts with the same spaCy pipeline.
+the foundation pipeline (language, sentences, entities), the full pipeline, a bare
+spaCy `nlp.pipe` pass over the same texts with the same spaCy pipeline, and a bare
+pass of the shared encoder over them (the floor of a design where every head reads
+that one pass).
 
 Needs ../shared/data/ptc/unlabeled. Usage:
 
@@ -26,6 +28,13 @@ nlp = spacy.load(sys.argv[2])
 texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))]
 for doc in nlp.pipe(texts, batch_size=16):
     pass
+"""
+BARE_ENCODER = """
+import sys, pathlib
+from spinlens.encoder import load_encoder
+encoder, _ = load_encoder()
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.txt")):
+    encoder.encode([path.read_text(encoding="utf-8")])
 """
 
 
@@ -63,6 +72,12 @@ def main() -> None:
             str(corpus),
             args.model,
         ],
+        "bare shared-encoder pass": lambda tmp, i: [
+            sys.executable,
+            "-c",
+            BARE_ENCODER,
+            str(corpus),
+        ],
         "foundation: analyze --without techniques --without quotes --without claims": analyze(
             "f", "techniques", "quotes", "claims"
         ),
@@ -79,14 +94,19 @@ def main() -> None:
             for name, argv in variants.items():
                 runs[name].append(run_child(argv(tmp, i)))
     seconds = {name: median([r.seconds for r in rs]) for name, rs in runs.items()}
-    bare = seconds["bare spaCy nlp.pipe"]
+    bare, encoder = seconds["bare spaCy nlp.pipe"], seconds["bare shared-encoder pass"]
     print(f"corpus: {corpus} ({count} articles), {args.repeat} runs each, medians")
-    print("| what | seconds | articles/s | peak RSS (MB) | time / bare spaCy |")
-    print("|---|---|---|---|---|")
+    print(
+        "| what | seconds | articles/s | peak RSS (MB) | time / bare spaCy | time / bare encoder |"
+    )
+    print("|---|---|---|---|---|---|")
     for name, rs in runs.items():
         rss = median([r.peak_rss_mb for r in rs])
         secs = seconds[name]
-        print(f"| {name} | {secs:.1f} | {count / secs:.2f} | {rss:.0f} | {secs / bare:.2f} |")
+        print(
+            f"| {name} | {secs:.1f} | {count / secs:.2f} | {rss:.0f} | {secs / bare:.2f} "
+            f"| {secs / encoder:.2f} |"
+        )
 
 
 if __name__ == "__main__":

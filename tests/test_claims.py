@@ -118,6 +118,22 @@ def test_a_sentences_score_does_not_depend_on_the_others():
     assert alone == among
 
 
+def test_an_articles_sentences_are_scored_from_its_encoding():
+    """In an article a sentence's score comes from the shared encoder's pass: an
+    article of one sentence scores as the sentence alone, and an edit far away in a
+    long article leaves a sentence's score as it was."""
+    scorer, _version = load_scorer()
+    (alone,) = scorer.encoder.encode([CHECKABLE])
+    assert scorer.logits_in(alone, [(0, len(CHECKABLE))])[0] == scorer.logits([CHECKABLE])[0]
+    filler = "".join(f"Officials met on day {n} to talk about the budget. " for n in range(60))
+    text = filler + CHECKABLE + " " + filler
+    edited = text.replace("Officials", "Ministers", 1) + "He said so. " * 30
+    start = text.index(CHECKABLE)
+    span = [(start, start + len(CHECKABLE))]
+    before, after = scorer.encoder.encode([text, edited])
+    assert scorer.logits_in(before, span) == scorer.logits_in(after, span)
+
+
 def test_pipeline_claims_have_speaker_quantities_and_round_trip(pipeline):
     text = (
         "Strike on base\n\n"

@@ -220,6 +220,9 @@ def test_encoder_handles_empty_and_long_texts():
     assert empty.vectors.shape[0] == 0
     assert long.vectors.shape[0] == len(long.offsets) > 900
     assert not np.any(np.all(long.vectors == 0, axis=1))
+    assert empty.branch is not None and empty.branch.shape == (0, encoder.dim)
+    assert long.branch is not None and long.branch.shape == long.vectors.shape
+    assert not np.array_equal(long.branch, long.vectors)
 
 
 def test_vectors_do_not_depend_on_text_far_away():
@@ -232,10 +235,10 @@ def test_vectors_do_not_depend_on_text_far_away():
     )
     edited = text.replace("said", "says", 1) + "He said so. " * 40
     before, after = encoder.encode([text, edited])
-    middle = before.token_range(len(text) // 3, 2 * len(text) // 3)
-    assert np.array_equal(
-        before.vectors[middle[0] : middle[1]], after.vectors[middle[0] : middle[1]]
-    )
+    first, last = before.token_range(len(text) // 3, 2 * len(text) // 3)
+    assert np.array_equal(before.vectors[first:last], after.vectors[first:last])
+    assert before.branch is not None and after.branch is not None
+    assert np.array_equal(before.branch[first:last], after.branch[first:last])
 
 
 def test_side_names_are_read_alike():
@@ -246,6 +249,7 @@ def test_side_names_are_read_alike():
     swapped = "The Russian people will not forgive the Republicans, Iran said in Moscow."
     one, two = encoder.encode([text, swapped])
     assert np.array_equal(one.vectors, two.vectors)
+    assert np.array_equal(one.branch, two.branch)
     assert text[one.offsets[1, 0] : one.offsets[1, 1]] == "American"
     assert swapped[two.offsets[1, 0] : two.offsets[1, 1]] == "Russian"
 

@@ -130,7 +130,34 @@ def export_int8(encoder: BertModel, ids: torch.Tensor, mask: torch.Tensor, out: 
         str(fp32), str(out / "encoder.onnx"), per_channel=True, weight_type=QuantType.QInt8
     )
     fp32.unlink()
+    add_branch_output(out / "encoder.onnx")
     return agreement(encoder, out / "encoder.onnx", ids, mask, types)
+
+
+def add_branch_output(path: Path) -> None:
+    """Give an exported encoder its second output, BRANCH_OUTPUT: the token vectors
+    after its first BRANCH_LAYERS layers (that layer's output, unchanged), where heads
+    with top layers of their own branch off. The weights and the first output stay
+    exactly as they were."""
+    import onnx
+
+    from spinlens.encoder import BRANCH_LAYERS, BRANCH_OUTPUT
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    if any(o.name == BRANCH_OUTPUT for o in graph.output):
+        return
+    source = (
+        f"/encoder/encoder/layer.{BRANCH_LAYERS - 1}/output/LayerNorm/LayerNormalization_output_0"
+    )
+    if not any(source in node.output for node in graph.node):
+        raise ValueError(f"{path}: no tensor {source}")
+    graph.node.append(onnx.helper.make_node("Identity", [source], [BRANCH_OUTPUT], name="branch"))
+    dims = ["batch", "sequence", graph.output[0].type.tensor_type.shape.dim[2].dim_value]
+    graph.output.append(
+        onnx.helper.make_tensor_value_info(BRANCH_OUTPUT, onnx.TensorProto.FLOAT, dims)
+    )
+    onnx.save(model, str(path))
 
 
 def agreement(encoder: BertModel, onnx_path: Path, ids, mask, types) -> dict[str, float]:  # type: ignore[no-untyped-def]

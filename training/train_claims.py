@@ -1,15 +1,22 @@
 """Train the check-worthiness model on ClaimBuster (../shared/data/checkworthy).
 
-Fine-tunes all-MiniLM-L6-v2 with a linear head on the mean token vector of each
-sentence. Five-fold stratified cross-validation on ClaimBuster gives out-of-fold
-scores (with the int8 run-time model of each fold), which fit the Platt
-calibration and the decision threshold and give the reported F1; each fold model
-also ranks the CLEF 2019 debates, none of which it was trained on (ClaimBuster
-sentences that also occur in CLEF are left out of the fold models' training).
-The shipped model is then trained on all of ClaimBuster and written to
-src/spinlens/models/claims/.
+The claim model reads the shared encoder's pass: a sentence's token vectors at the
+encoder's branch point (after its first BRANCH_LAYERS layers; the shipped techniques
+encoder, int8, exactly as at run time) run through copies of the encoder's remaining
+layers, fine-tuned here with a linear head on the mean of their output. Five-fold
+stratified cross-validation on ClaimBuster gives out-of-fold scores (with the int8
+run-time top layers of each fold), which fit the Platt calibration and the decision
+threshold and give the reported F1; each fold model also ranks the CLEF 2019
+debates, none of which it was trained on (ClaimBuster sentences that also occur in
+CLEF are left out of the fold models' training), two ways: each sentence read alone
+(as `spinlens eval claims` reads it) and each debate read as one article (as the
+pipeline reads news). The shipped model is then trained on all of ClaimBuster and
+written to src/spinlens/models/claims/. The branch vectors are cached in
+build/claims-branch-HASH.npz (git-ignored; HASH names the encoder's weights).
 
-    .venv-train/bin/python training/train_claims.py [--folds 5] [--epochs 1]
+    .venv-train/bin/python training/train_claims.py [--folds 5] [--epochs 3]
+
+Retrain it whenever the techniques encoder changes: the top layers read its vectors.
 """
 
 from __future__ import annotations
@@ -18,17 +25,27 @@ import argparse
 import re
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from common import PACKAGE_MODELS, export_encoder, load_encoder, require_data, seed_everything
+from common import (
+    PACKAGE_MODELS,
+    REPO,
+    base_model_dir,
+    require_data,
+    seed_everything,
+)
 from common import write_json as save_json
+from reexport_encoder import fp32_state
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from torch import nn
+from transformers import BertModel
 
 from spinlens.claims.scorer import MAX_TOKENS, ClaimHead, ClaimScorer
+from spinlens.encoder import BRANCH_LAYERS, MODEL_DIR, Encoder, branch_of
 from spinlens.evaluation.checkworthy import (
     Gold,
     classification,
@@ -37,30 +54,118 @@ from spinlens.evaluation.checkworthy import (
     read_claimbuster,
     read_clef,
 )
+from spinlens.weights import weights_digest
 
 torch.set_num_threads(2)
+Vectors = list[np.ndarray]
+"""Branch vectors (float16) of each sentence's first MAX_TOKENS tokens."""
 
 
-class ClaimNet(nn.Module):
+def alone(encoder: Encoder, texts: Sequence[str]) -> Vectors:
+    """Each sentence read alone, as its own text."""
+    return [
+        branch_of(e)[:MAX_TOKENS].astype(np.float16)
+        for first in range(0, len(texts), 256)
+        for e in encoder.encode(texts[first : first + 256])
+    ]
+
+
+def in_context(encoder: Encoder, gold: Gold) -> Vectors:
+    """Each debate read as one article (a line per sentence), each sentence's vectors
+    taken from it, as the pipeline takes them."""
+    out: Vectors = [np.zeros((0, 0), np.float16)] * len(gold.texts)
+    debates: dict[str, list[int]] = {}
+    for i, group in enumerate(gold.groups):
+        debates.setdefault(group, []).append(i)
+    for rows in debates.values():
+        text = "".join(gold.texts[i] + "\n" for i in rows)
+        (encoding,) = encoder.encode([text])
+        start = 0
+        for i in rows:
+            first, last = encoding.token_range(start, start + len(gold.texts[i]))
+            out[i] = branch_of(encoding)[first : min(last, first + MAX_TOKENS)].astype(np.float16)
+            start += len(gold.texts[i]) + 1
+    return out
+
+
+def branch_vectors(cb: Gold, clef: Gold) -> dict[str, Vectors]:
+    """ClaimBuster alone, CLEF alone and CLEF in context; cached under build/."""
+    digest = weights_digest(MODEL_DIR / "encoder.onnx", "shared encoder")
+    size = f"{len(cb.texts)}-{len(clef.texts)}"
+    cache = REPO / "build" / f"claims-branch-{digest}-{size}.npz"
+    parts = ("claimbuster", "clef_alone", "clef_in_context")
+    if not cache.exists():
+        encoder = Encoder(MODEL_DIR, threads=2)
+        found = {
+            "claimbuster": alone(encoder, cb.texts),
+            "clef_alone": alone(encoder, clef.texts),
+            "clef_in_context": in_context(encoder, clef),
+        }
+        cache.parent.mkdir(exist_ok=True)
+        np.savez(cache, **{f"{p}/{i}": v for p in parts for i, v in enumerate(found[p])})
+    data = np.load(cache)
+    counts = {"claimbuster": len(cb.texts), "clef_alone": len(clef.texts)}
+    counts["clef_in_context"] = len(clef.texts)
+    return {p: [data[f"{p}/{i}"] for i in range(counts[p])] for p in parts}
+
+
+class TopNet(nn.Module):
+    """The techniques encoder's layers above the branch point (its own weights to
+    start from) and a linear head on the mean of their output."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.tokenizer, self.encoder = load_encoder()
-        self.head = nn.Linear(self.encoder.config.hidden_size, 1)
-
-    def forward(self, texts: list[str]) -> torch.Tensor:
-        batch = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        bert = BertModel.from_pretrained(
+            base_model_dir(),
+            add_pooling_layer=False,
+            attn_implementation="eager",
+            attention_probs_dropout_prob=0.0,
         )
-        hidden = self.encoder(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).float()
-        return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
+        bert.load_state_dict(fp32_state(MODEL_DIR / "encoder.onnx"), strict=False)
+        self.layers = nn.ModuleList(bert.encoder.layer[BRANCH_LAYERS:])
+        self.head = nn.Linear(bert.config.hidden_size, 1)
+
+    def top(self, hidden: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        extended = None if mask is None else (1.0 - mask[:, None, None, :]) * -1e4
+        for layer in self.layers:
+            out = layer(hidden, attention_mask=extended)
+            hidden = out[0] if isinstance(out, tuple) else out
+        return hidden
+
+    def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        m = mask.unsqueeze(-1)
+        pooled = (self.top(hidden, mask) * m).sum(1) / m.sum(1)
+        return self.head(pooled).squeeze(-1)
 
 
-def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace) -> ClaimNet:
+class TopOnly(nn.Module):
+    """The top layers alone, for export: one sentence's branch vectors in, theirs out."""
+
+    def __init__(self, net: TopNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        return self.net.top(hidden)
+
+
+def padded(vectors: Vectors, rows: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """A batch of sentences' vectors, zero-padded, and its mask (an empty sentence
+    keeps one zero vector)."""
+    longest = max(max(len(vectors[i]), 1) for i in rows)
+    hidden = np.zeros((len(rows), longest, vectors[rows[0]].shape[1]), np.float32)
+    mask = np.zeros((len(rows), longest), np.float32)
+    for r, i in enumerate(rows):
+        hidden[r, : len(vectors[i])] = vectors[i]
+        mask[r, : max(len(vectors[i]), 1)] = 1
+    return torch.from_numpy(hidden), torch.from_numpy(mask)
+
+
+def fine_tune(vectors: Vectors, labels: np.ndarray, args: argparse.Namespace) -> TopNet:
     """AdamW, 10 % warm-up then linear decay, positives weighted by the class ratio."""
     seed_everything(args.seed)
-    net = ClaimNet()
-    steps = args.epochs * -(-len(texts) // args.batch_size)
+    net = TopNet()
+    steps = args.epochs * -(-len(vectors) // args.batch_size)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=0.01)
     warmup = max(1, steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -69,38 +174,60 @@ def fine_tune(texts: list[str], labels: np.ndarray, args: argparse.Namespace) ->
     loss_fn = nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor(float((labels == 0).sum() / max((labels == 1).sum(), 1)))
     )
-    started, step = time.time(), 0
+    started = time.time()
     for epoch in range(args.epochs):
         net.train()
-        order = np.random.permutation(len(texts))
+        order = np.random.permutation(len(vectors))
         for first in range(0, len(order), args.batch_size):
             rows = order[first : first + args.batch_size]
-            logits = net([texts[i] for i in rows])
+            logits = net(*padded(vectors, rows))
             loss = loss_fn(logits, torch.tensor(labels[rows], dtype=torch.float))
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()
             schedule.step()
-            step += 1
-            if step % 50 == 0:
-                print(f"epoch {epoch} step {step}/{steps} {time.time() - started:.0f}s", flush=True)
+        print(f"epoch {epoch} {time.time() - started:.0f}s", flush=True)
     return net.eval()
 
 
-def export(net: ClaimNet, out: Path) -> tuple[ClaimScorer, dict[str, float]]:
-    """The int8 run-time model of `net` in `out`, and its fp32/int8 agreement."""
-    agreement = export_encoder(net.encoder, out)
+def export(net: TopNet, out: Path, sample: Vectors) -> tuple[ClaimScorer, dict[str, float]]:
+    """The int8 run-time model of `net` in `out` (top.onnx, head.npz) and the
+    agreement of its pooled vectors with fp32 ones on `sample` sentences."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out.mkdir(parents=True, exist_ok=True)
+    fp32 = out / "top.fp32.onnx"
+    example = torch.from_numpy(sample[0][None].astype(np.float32))
+    torch.onnx.export(
+        TopOnly(net.eval()),
+        (example,),
+        str(fp32),
+        input_names=["hidden"],
+        output_names=["top_hidden_state"],
+        dynamic_axes={"hidden": {1: "sequence"}, "top_hidden_state": {1: "sequence"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(
+        str(fp32), str(out / "top.onnx"), per_channel=True, weight_type=QuantType.QInt8
+    )
+    fp32.unlink()
     head = ClaimHead(net.head.weight.detach().numpy()[0], float(net.head.bias.detach()[0]))
     head.save(out / "head.npz")
-    return ClaimScorer(out, head), agreement
+    scorer = ClaimScorer(out, Encoder(MODEL_DIR, threads=2), head)
+    cos = []
+    with torch.no_grad():
+        for v in sample:
+            ref = net.top(torch.from_numpy(v[None].astype(np.float32)))[0].mean(0).numpy()
+            got = scorer.session.run(None, {"hidden": v[None].astype(np.float32)})[0][0].mean(0)
+            cos.append(float(ref @ got / (np.linalg.norm(ref) * np.linalg.norm(got))))
+    return scorer, {"int8_fp32_pooled_cosine_mean": round(float(np.mean(cos)), 4)}
 
 
-def run_logits(scorer: ClaimScorer, texts: list[str], chunk: int = 32) -> np.ndarray:
-    """Uncalibrated scores in fixed chunks of consecutive sentences (as `claims score`)."""
-    return np.concatenate(
-        [scorer.logits(texts[i : i + chunk]) for i in range(0, len(texts), chunk)]
-    )
+def run_logits(scorer: ClaimScorer, vectors: Vectors) -> np.ndarray:
+    """Uncalibrated scores through the run-time top layers."""
+    return np.array([scorer.logit(v) for v in vectors], np.float32)
 
 
 def normalised(text: str) -> str:
@@ -118,29 +245,35 @@ def best_threshold(probs: np.ndarray, labels: np.ndarray) -> float:
     return float(grid[int(np.argmax(f1s))])
 
 
-def cross_validate(cb: Gold, clef: Gold, args: argparse.Namespace) -> dict:
-    """Out-of-fold ClaimBuster scores and per-fold-model CLEF MAP."""
+def cross_validate(
+    cb: Gold, clef: Gold, vectors: dict[str, Vectors], args: argparse.Namespace
+) -> dict:
+    """Out-of-fold ClaimBuster scores and per-fold-model CLEF MAP (sentences alone and
+    debates in context)."""
     in_clef = {normalised(t) for t in clef.texts}
     splits = StratifiedKFold(args.folds, shuffle=True, random_state=0).split(cb.texts, cb.labels)
     oof = np.zeros(len(cb.texts), np.float32)
     fold_of = np.zeros(len(cb.texts), int)
-    clef_maps, clef_unseen_maps = [], []
+    maps: dict[str, list[float]] = {"alone": [], "in_context": [], "unseen": []}
     overlap = overlapping_debates(cb, clef)
     unseen = np.array([g not in overlap for g in clef.groups])
     unseen_groups = [g for g in clef.groups if g not in overlap]
+    cbv = vectors["claimbuster"]
     for fold, (train, test) in enumerate(splits):
         train = np.array([i for i in train if normalised(cb.texts[i]) not in in_clef])
-        net = fine_tune([cb.texts[i] for i in train], cb.labels[train], args)
+        net = fine_tune([cbv[i] for i in train], cb.labels[train], args)
         with tempfile.TemporaryDirectory() as tmp:
-            scorer, _ = export(net, Path(tmp))
-            oof[test] = run_logits(scorer, [cb.texts[i] for i in test])
-            clef_logits = run_logits(scorer, clef.texts)
+            scorer, _ = export(net, Path(tmp), cbv[:50])
+            oof[test] = run_logits(scorer, [cbv[i] for i in test])
+            clef_alone = run_logits(scorer, vectors["clef_alone"])
+            clef_context = run_logits(scorer, vectors["clef_in_context"])
         fold_of[test] = fold
-        clef_maps.append(ranking(clef_logits, clef.labels, clef.groups)["map"])
-        clef_unseen_maps.append(
-            ranking(clef_logits[unseen], clef.labels[unseen], unseen_groups)["map"]
+        maps["alone"].append(ranking(clef_alone, clef.labels, clef.groups)["map"])
+        maps["in_context"].append(ranking(clef_context, clef.labels, clef.groups)["map"])
+        maps["unseen"].append(
+            ranking(clef_alone[unseen], clef.labels[unseen], unseen_groups)["map"]
         )
-        print(f"fold {fold}: CLEF MAP {clef_maps[-1]} ({clef_unseen_maps[-1]} unseen debates)")
+        print(f"fold {fold}: CLEF MAP {maps['alone'][-1]} (in context {maps['in_context'][-1]})")
     # Cross-fitted calibration and threshold: each fold's are fitted on the other folds.
     probs = np.zeros_like(oof)
     predicted = np.zeros(len(oof), int)
@@ -163,9 +296,11 @@ def cross_validate(cb: Gold, clef: Gold, args: argparse.Namespace) -> dict:
         ],
         "ece_raw": expected_calibration_error(raw, cb.labels),
         "ece_calibrated": expected_calibration_error(probs, cb.labels),
-        "clef2019_map_per_fold_model": clef_maps,
-        "clef2019_map_median": float(np.median(clef_maps)),
-        "clef2019_map_debates_not_in_claimbuster_median": float(np.median(clef_unseen_maps)),
+        "clef2019_map_per_fold_model": maps["alone"],
+        "clef2019_map_median": float(np.median(maps["alone"])),
+        "clef2019_in_context_map_per_fold_model": maps["in_context"],
+        "clef2019_in_context_map_median": float(np.median(maps["in_context"])),
+        "clef2019_map_debates_not_in_claimbuster_median": float(np.median(maps["unseen"])),
         "oof_logits": oof,
     }
 
@@ -193,9 +328,9 @@ def sample(gold: Gold, size: int) -> Gold:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=PACKAGE_MODELS / "claims")
     parser.add_argument("--max-sentences", type=int, help="Use fewer sentences (smoke test).")
@@ -205,10 +340,11 @@ def main() -> None:
     if args.max_sentences:
         cb, clef = sample(cb, args.max_sentences), sample(clef, args.max_sentences)
     started = time.time()
-    cv = cross_validate(cb, clef, args)
+    vectors = branch_vectors(cb, clef)
+    cv = cross_validate(cb, clef, vectors, args)
     oof = cv.pop("oof_logits")
-    net = fine_tune(cb.texts, cb.labels, args)
-    scorer, agreement = export(net, args.out)
+    net = fine_tune(vectors["claimbuster"], cb.labels, args)
+    scorer, agreement = export(net, args.out, vectors["claimbuster"][:200])
     a, b = platt(oof, cb.labels)
     probs = ClaimHead(np.zeros(1), 0.0, a, b).probability(oof)
     threshold = best_threshold(probs, cb.labels)
@@ -220,7 +356,7 @@ def main() -> None:
             "overlapping_debates": sorted(overlapping_debates(cb, clef)),
         },
         "settings": {k: v for k, v in vars(args).items() if k != "out"}
-        | {"max_tokens": MAX_TOKENS},
+        | {"max_tokens": MAX_TOKENS, "branch_layers": BRANCH_LAYERS},
         "calibration": {"platt_a": a, "platt_b": b, "threshold": threshold},
         "metrics": cv,
         "export": agreement,

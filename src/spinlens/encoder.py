@@ -41,22 +41,36 @@ CUT_EVERY = 2
 """About one sentence end in this many ends a chunk (chosen by the sentence's last
 tokens, so by the text there and nothing else)."""
 SENTENCE_END = frozenset(".!?;:\"”’')»")
+BRANCH_OUTPUT = "branch_state"
+"""The encoder's second output: the token vectors after its first BRANCH_LAYERS
+layers, where heads with top layers of their own (claims) branch off."""
+BRANCH_LAYERS = 4
 
 
 @dataclass(frozen=True)
 class Encoding:
     """Token vectors of one article: `vectors[i]` for the token at `offsets[i]` (offsets
-    into the article text); `view`, the text the encoder read (side names neutral)."""
+    into the article text); `view`, the text the encoder read (side names neutral);
+    `branch`, the same tokens' vectors at the branch point (None when the encoder has
+    no such output)."""
 
     vectors: np.ndarray
     offsets: np.ndarray
     view: View
+    branch: np.ndarray | None = None
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices [first, last) of the tokens overlapping characters [start, end)."""
         first = int(np.searchsorted(self.offsets[:, 1], start, side="right"))
         last = int(np.searchsorted(self.offsets[:, 0], end, side="left"))
         return first, max(first, last)
+
+
+def branch_of(encoding: Encoding) -> np.ndarray:
+    """The encoding's branch vectors; an error if the shared encoder has none."""
+    if encoding.branch is None:
+        raise RuntimeError(f"the shared encoder has no {BRANCH_OUTPUT} output")
+    return encoding.branch
 
 
 def sentence_ends(text: str, offsets: np.ndarray) -> list[int]:
@@ -127,16 +141,21 @@ def read_chunks(
     token_offsets: Sequence[tuple[int, int]],
     run: Callable[[np.ndarray], np.ndarray],
     dim: int,
+    branch: bool = False,
 ) -> Encoding:
     """The encoding of a tokenized view: each chunk read alone by `run` (token ids →
-    hidden states of [CLS] ids [SEP]) with CONTEXT tokens on each side."""
+    hidden states of [CLS] ids [SEP]) with CONTEXT tokens on each side. With `branch`,
+    `run` gives the branch vectors after the last ones."""
     offsets = np.asarray(token_offsets, dtype=np.int64).reshape(-1, 2)
     ids = np.asarray(token_ids, dtype=np.int64)
-    vectors = np.zeros((len(ids), dim), np.float32)
+    states = np.zeros((len(ids), 2 * dim if branch else dim), np.float32)
     for start, end in chunks(ids, sentence_ends(view.text, offsets)):
         lo, hi = max(start - CONTEXT, 0), min(end + CONTEXT, len(ids))
-        vectors[start:end] = run(ids[lo:hi])[1 + start - lo : 1 + end - lo]
-    return Encoding(vectors, view.text_offsets(offsets), view)
+        states[start:end] = run(ids[lo:hi])[1 + start - lo : 1 + end - lo]
+    vectors = np.ascontiguousarray(states[:, :dim])
+    return Encoding(
+        vectors, view.text_offsets(offsets), view, states[:, dim:].copy() if branch else None
+    )
 
 
 class Encoder:
@@ -146,8 +165,8 @@ class Encoder:
     the activations of a whole input tensor together, so windows sharing a batch
     (padding included) change each other's vectors — appending one sentence to an
     article moved vectors 6,000 characters before it. Alone, a token's vector depends
-    on its own chunk and context only, and it is no slower (no padding). `run` still
-    takes a batch, for the claims scorer's sentences."""
+    on its own chunk and context only, and it is no slower (no padding). An encoder
+    exported with a BRANCH_OUTPUT also gives each token's vector at the branch point."""
 
     def __init__(self, folder: Path, threads: int = 0):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -164,6 +183,9 @@ class Encoder:
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
         self.inputs = {i.name for i in self.session.get_inputs()}
+        last = self.session.get_outputs()[0].name
+        names = {o.name for o in self.session.get_outputs()}
+        self.outputs = [last, BRANCH_OUTPUT] if BRANCH_OUTPUT in names else [last]
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
@@ -171,22 +193,18 @@ class Encoder:
         views = [neutral_view(text) for text in texts]
         tokenized = self.tokenizer.encode_batch([v.text for v in views], add_special_tokens=False)
         return [
-            read_chunks(view, enc.ids, enc.offsets, lambda ids: self.run([ids])[0], self.dim)
+            read_chunks(view, enc.ids, enc.offsets, self.run, self.dim, len(self.outputs) > 1)
             for view, enc in zip(views, tokenized, strict=True)
         ]
 
-    def run(self, pieces: Sequence[np.ndarray]) -> np.ndarray:
-        """Last hidden states of a batch of token-id windows ([CLS] … [SEP], padded)."""
-        length = max(len(p) for p in pieces) + 2
-        input_ids = np.zeros((len(pieces), length), dtype=np.int64)
-        mask = np.zeros_like(input_ids)
-        for row, piece in enumerate(pieces):
-            input_ids[row, : len(piece) + 2] = [self.cls_id, *piece, self.sep_id]
-            mask[row, : len(piece) + 2] = 1
-        feeds = {"input_ids": input_ids, "attention_mask": mask}
+    def run(self, piece: np.ndarray) -> np.ndarray:
+        """Hidden states of one token-id window read as [CLS] piece [SEP]: the last
+        ones, then (when the encoder has them) the branch ones."""
+        input_ids = np.asarray([[self.cls_id, *piece, self.sep_id]], dtype=np.int64)
+        feeds = {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)}
         if "token_type_ids" in self.inputs:
             feeds["token_type_ids"] = np.zeros_like(input_ids)
-        return np.asarray(self.session.run(None, feeds)[0])
+        return np.concatenate(self.session.run(self.outputs, feeds), axis=-1)[0]
 
 
 def load_encoder(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[Encoder, str]:

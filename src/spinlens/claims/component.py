@@ -7,6 +7,7 @@ from typing import Any
 
 from spinlens.claims.quantities import quantities_in, reference_date
 from spinlens.claims.scorer import ClaimScorer, load_scorer
+from spinlens.encoder import Encoding
 from spinlens.model import Article, Claim, Entity, Quote, Sentence, Speaker
 from spinlens.pipeline import ComponentOptions
 from spinlens.pipeline.language import ENGLISH
@@ -21,10 +22,11 @@ ATTRIBUTED = 0.4
 class ClaimFinder:
     """Adds the `claims` layer: sentences whose calibrated check-worthiness reaches
     the model's threshold, with speaker (from the `quotes` layer), quantities and
-    entities. English articles only, like the model's training data."""
+    entities. English articles only (those the shared encoder reads), like the
+    model's training data."""
 
     name = "claims"
-    requires = ("sentences", "entities")
+    requires = ("sentences", "entities", "encoding")
     uses = ("doc", "quotes")
     assigns = ("claims",)
 
@@ -35,12 +37,14 @@ class ClaimFinder:
 
     def __call__(self, articles: Sequence[Article]) -> None:
         for article in articles:
-            english = article.language in ENGLISH
-            article.layers["claims"] = list(self.claims_of(article)) if english else []
+            encoding = article.encoding if article.language in ENGLISH else None
+            claims = self.claims_of(article, encoding) if encoding is not None else []
+            article.layers["claims"] = list(claims)
 
-    def claims_of(self, article: Article) -> list[Claim]:
+    def claims_of(self, article: Article, encoding: Encoding) -> list[Claim]:
         sentences = article.spans(Sentence)
-        scores = self.scorer.probabilities([article.text[s.start : s.end] for s in sentences])
+        spans = [(s.start, s.end) for s in sentences]
+        scores = self.scorer.head.probability(self.scorer.logits_in(encoding, spans))
         entities = [e for e in article.spans(Entity) if e.is_name]
         quotes = article.spans(Quote)
         reference = reference_date(article.published)

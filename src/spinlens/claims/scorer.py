@@ -1,8 +1,10 @@
-"""Check-worthiness of sentences: a fine-tuned sentence encoder and a linear head.
+"""Check-worthiness of sentences from the shared encoder's pass.
 
-The encoder is an int8 ONNX export; a sentence's score is a linear function of the
-mean of its token vectors ([CLS] and [SEP] included, as in training), calibrated to
-a probability by Platt scaling fitted on cross-validated scores.
+A sentence's token vectors at the shared encoder's branch point (its first layers,
+read once per article for every head) run alone through the claim model's own top
+layers (int8 ONNX, fine-tuned for check-worthiness); the score is a linear function of
+the mean of their output, calibrated to a probability by Platt scaling fitted on
+cross-validated scores.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 
-from spinlens.encoder import Encoder
+from spinlens.encoder import Encoder, Encoding, branch_of, load_encoder
 from spinlens.weights import weights_digest
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
-MAX_TOKENS = 128
-"""Tokens per sentence, [CLS] and [SEP] included; longer sentences are cut (as in training)."""
+MAX_TOKENS = 126
+"""Tokens of a sentence read by the top layers; longer sentences are cut (as in training)."""
+EMPTY_LOGIT = -30.0
+"""The score of a sentence without a token: never a claim."""
 
 
 @dataclass(frozen=True)
@@ -60,24 +65,46 @@ class ClaimHead:
 class ClaimScorer:
     """Scores sentences for check-worthiness.
 
-    Each sentence runs through the int8 encoder alone: dynamic quantisation scales a
-    whole batch together, so batch-mates (the article's other sentences, and their
-    padding) moved a sentence's logit by up to 0.8. Alone, a sentence gets the same
-    score in any article, at the same speed."""
+    Each sentence runs through the top layers alone: dynamic quantisation scales a
+    whole batch together, so batch-mates (and their padding) would move its score.
+    In an article the sentence's branch vectors come from the article's encoding
+    (its chunk and their context, as every head reads them); `logits` reads each
+    sentence alone, as its own text."""
 
-    def __init__(self, folder: Path, head: ClaimHead | None = None, threads: int = 0):
-        self.encoder = Encoder(folder, threads=threads)
+    def __init__(
+        self, folder: Path, encoder: Encoder, head: ClaimHead | None = None, threads: int = 0
+    ):
+        self.encoder = encoder
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(
+            str(folder / "top.onnx"), options, providers=["CPUExecutionProvider"]
+        )
         self.head = head or ClaimHead.load(folder / "head.npz")
 
-    def logits(self, sentences: Sequence[str]) -> np.ndarray:
-        """Uncalibrated scores, one per sentence."""
-        encoded = self.encoder.tokenizer.encode_batch(list(sentences), add_special_tokens=False)
-        pieces = [np.asarray(e.ids[: MAX_TOKENS - 2], dtype=np.int64) for e in encoded]
-        out = np.zeros(len(pieces), np.float32)
-        for i, piece in enumerate(pieces):
-            pooled = self.encoder.run([piece])[0].mean(axis=0)
-            out[i] = float(pooled @ self.head.weight) + self.head.bias
+    def logit(self, branch: np.ndarray) -> float:
+        """The uncalibrated score of one sentence from its tokens' branch vectors."""
+        if not len(branch):
+            return EMPTY_LOGIT
+        hidden = np.ascontiguousarray(branch[None, :MAX_TOKENS], dtype=np.float32)
+        top = self.session.run(None, {"hidden": hidden})[0][0]
+        return float(top.mean(axis=0) @ self.head.weight) + self.head.bias
+
+    def logits_in(self, encoding: Encoding, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Uncalibrated scores of an article's sentences (character spans) from the
+        article's encoding."""
+        branch = branch_of(encoding)
+        out = np.zeros(len(spans), np.float32)
+        for i, (start, end) in enumerate(spans):
+            first, last = encoding.token_range(start, end)
+            out[i] = self.logit(branch[first:last])
         return out
+
+    def logits(self, sentences: Sequence[str]) -> np.ndarray:
+        """Uncalibrated scores, one per sentence, each read alone as its own text."""
+        encodings = self.encoder.encode(sentences)
+        return np.array([self.logit(branch_of(e)) for e in encodings], np.float32)
 
     def probabilities(self, sentences: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities that each sentence is worth checking."""
@@ -87,12 +114,17 @@ class ClaimScorer:
 
 
 def load_scorer(folder: Path = MODEL_DIR, threads: int = 0) -> tuple[ClaimScorer, str]:
-    """The shipped claim model, loaded once per process, and its version; `threads`
-    intra-op threads for ONNX Runtime (0: one per core)."""
+    """The shipped claim model on the shared encoder, loaded once per process, and its
+    version (the encoder's and its own weights); `threads` intra-op threads for ONNX
+    Runtime (0: one per core)."""
     return _load_scorer(folder, threads)
 
 
 @cache
 def _load_scorer(folder: Path, threads: int) -> tuple[ClaimScorer, str]:
+    encoder, encoder_version = load_encoder(threads=threads)
     version = weights_digest(folder / "head.npz", "claim model")
-    return ClaimScorer(folder, threads=threads), f"checkworthy-minilm-{version}"
+    top = weights_digest(folder / "top.onnx", "claim model")
+    return ClaimScorer(
+        folder, encoder, threads=threads
+    ), f"checkworthy-{encoder_version}-{top}-{version}"
