@@ -24,7 +24,10 @@ Default component of `spinlens analyze` (layer `techniques`).
   was first exported with PyTorch's SDPA attention and then re-exported from its own
   int8 weights (`training/reexport_encoder.py`: same integers, a graph ~20 % faster in
   onnxruntime), after which the decoding thresholds were tuned again
-  (`training/tune_techniques.py`).
+  (`training/tune_techniques.py`). It is the shared encoder: every head reads its one
+  pass per article. Besides its last vectors it gives `branch_state`, the vectors
+  after layer 4, which the claim model's own top layers read (an output added to the
+  graph by `training/common.add_branch_output`; weights and last vectors unchanged).
 - Heads (`heads.npz`, numpy): a token head (P(token inside a propaganda span)) and a
   span head (P(technique | span) from the span's mean and max token vectors plus
   repetition, length, quotation and headline features).

@@ -125,6 +125,5 @@ def _load_scorer(folder: Path, threads: int) -> tuple[ClaimScorer, str]:
     encoder, encoder_version = load_encoder(threads=threads)
     version = weights_digest(folder / "head.npz", "claim model")
     top = weights_digest(folder / "top.onnx", "claim model")
-    return ClaimScorer(
-        folder, encoder, threads=threads
-    ), f"checkworthy-{encoder_version}-{top}-{version}"
+    scorer = ClaimScorer(folder, encoder, threads=threads)
+    return scorer, f"checkworthy-{encoder_version}-{top}-{version}"
