@@ -88,14 +88,13 @@ def in_context(encoder: Encoder, gold: Gold) -> Vectors:
     return out
 
 
-def branch_vectors(cb: Gold, clef: Gold) -> dict[str, Vectors]:
+def branch_vectors(encoder: Encoder, cb: Gold, clef: Gold) -> dict[str, Vectors]:
     """ClaimBuster alone, CLEF alone and CLEF in context; cached under build/."""
     digest = weights_digest(MODEL_DIR / "encoder.onnx", "shared encoder")
     size = f"{len(cb.texts)}-{len(clef.texts)}"
     cache = REPO / "build" / f"claims-branch-{digest}-{size}.npz"
     parts = ("claimbuster", "clef_alone", "clef_in_context")
     if not cache.exists():
-        encoder = Encoder(MODEL_DIR, threads=2)
         found = {
             "claimbuster": alone(encoder, cb.texts),
             "clef_alone": alone(encoder, clef.texts),
@@ -104,9 +103,8 @@ def branch_vectors(cb: Gold, clef: Gold) -> dict[str, Vectors]:
         cache.parent.mkdir(exist_ok=True)
         np.savez(cache, **{f"{p}/{i}": v for p in parts for i, v in enumerate(found[p])})
     data = np.load(cache)
-    counts = {"claimbuster": len(cb.texts), "clef_alone": len(clef.texts)}
-    counts["clef_in_context"] = len(clef.texts)
-    return {p: [data[f"{p}/{i}"] for i in range(counts[p])] for p in parts}
+    sizes = dict(zip(parts, (len(cb.texts), len(clef.texts), len(clef.texts)), strict=True))
+    return {p: [data[f"{p}/{i}"] for i in range(sizes[p])] for p in parts}
 
 
 class TopNet(nn.Module):
@@ -191,7 +189,9 @@ def fine_tune(vectors: Vectors, labels: np.ndarray, args: argparse.Namespace) ->
     return net.eval()
 
 
-def export(net: TopNet, out: Path, sample: Vectors) -> tuple[ClaimScorer, dict[str, float]]:
+def export(
+    net: TopNet, out: Path, sample: Vectors, encoder: Encoder
+) -> tuple[ClaimScorer, dict[str, float]]:
     """The int8 run-time model of `net` in `out` (top.onnx, head.npz) and the
     agreement of its pooled vectors with fp32 ones on `sample` sentences."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -215,7 +215,7 @@ def export(net: TopNet, out: Path, sample: Vectors) -> tuple[ClaimScorer, dict[s
     fp32.unlink()
     head = ClaimHead(net.head.weight.detach().numpy()[0], float(net.head.bias.detach()[0]))
     head.save(out / "head.npz")
-    scorer = ClaimScorer(out, Encoder(MODEL_DIR, threads=2), head)
+    scorer = ClaimScorer(out, encoder, head)
     cos = []
     with torch.no_grad():
         for v in sample:
@@ -246,7 +246,7 @@ def best_threshold(probs: np.ndarray, labels: np.ndarray) -> float:
 
 
 def cross_validate(
-    cb: Gold, clef: Gold, vectors: dict[str, Vectors], args: argparse.Namespace
+    cb: Gold, clef: Gold, vectors: dict[str, Vectors], encoder: Encoder, args: argparse.Namespace
 ) -> dict:
     """Out-of-fold ClaimBuster scores and per-fold-model CLEF MAP (sentences alone and
     debates in context)."""
@@ -263,7 +263,7 @@ def cross_validate(
         train = np.array([i for i in train if normalised(cb.texts[i]) not in in_clef])
         net = fine_tune([cbv[i] for i in train], cb.labels[train], args)
         with tempfile.TemporaryDirectory() as tmp:
-            scorer, _ = export(net, Path(tmp), cbv[:50])
+            scorer, _ = export(net, Path(tmp), cbv[:50], encoder)
             oof[test] = run_logits(scorer, [cbv[i] for i in test])
             clef_alone = run_logits(scorer, vectors["clef_alone"])
             clef_context = run_logits(scorer, vectors["clef_in_context"])
@@ -340,11 +340,12 @@ def main() -> None:
     if args.max_sentences:
         cb, clef = sample(cb, args.max_sentences), sample(clef, args.max_sentences)
     started = time.time()
-    vectors = branch_vectors(cb, clef)
-    cv = cross_validate(cb, clef, vectors, args)
+    encoder = Encoder(MODEL_DIR, threads=2)
+    vectors = branch_vectors(encoder, cb, clef)
+    cv = cross_validate(cb, clef, vectors, encoder, args)
     oof = cv.pop("oof_logits")
     net = fine_tune(vectors["claimbuster"], cb.labels, args)
-    scorer, agreement = export(net, args.out, vectors["claimbuster"][:200])
+    scorer, agreement = export(net, args.out, vectors["claimbuster"][:200], encoder)
     a, b = platt(oof, cb.labels)
     probs = ClaimHead(np.zeros(1), 0.0, a, b).probability(oof)
     threshold = best_threshold(probs, cb.labels)

@@ -158,6 +158,17 @@ def read_chunks(
     )
 
 
+def cpu_session(path: Path, threads: int) -> ort.InferenceSession:
+    """An ONNX Runtime CPU session with `threads` intra-op threads (0: one per core),
+    all graph optimisations, and idle threads that sleep instead of spinning (spaCy
+    runs beside the models)."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class Encoder:
     """A BERT-style encoder exported to ONNX, with its tokenizer.
 
@@ -172,14 +183,7 @@ class Encoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle threads sleep instead of spinning: spaCy runs beside the encoder.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(folder / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(folder / "encoder.onnx", threads)
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
         self.inputs = {i.name for i in self.session.get_inputs()}

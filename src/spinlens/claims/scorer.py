@@ -15,9 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 
-from spinlens.encoder import Encoder, Encoding, branch_of, load_encoder
+from spinlens.encoder import Encoder, Encoding, branch_of, cpu_session, load_encoder
 from spinlens.weights import weights_digest
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
@@ -75,12 +74,7 @@ class ClaimScorer:
         self, folder: Path, encoder: Encoder, head: ClaimHead | None = None, threads: int = 0
     ):
         self.encoder = encoder
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(folder / "top.onnx"), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(folder / "top.onnx", threads)
         self.head = head or ClaimHead.load(folder / "head.npz")
 
     def logit(self, branch: np.ndarray) -> float:
