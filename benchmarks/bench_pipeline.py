@@ -24,9 +24,10 @@ from _common import median, require_shared, run_child
 
 BARE_SPACY = """
 import sys, pathlib, spacy
+from spinlens.pipeline.linguistic import BATCH_SIZE
 nlp = spacy.load(sys.argv[2])
 texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))]
-for doc in nlp.pipe(texts, batch_size=16):
+for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
     pass
 """
 BARE_ENCODER = """

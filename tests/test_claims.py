@@ -72,6 +72,13 @@ def test_quantities_numbers_money_percent_and_dates():
     assert all(text[q.start : q.end] == q.text for q in found)
 
 
+def test_the_article_a_is_no_number_but_number_words_are():
+    text = "He entered a plea and spent two years in a cell after a trump card."
+    found = quantities_in(text, 0, len(text), [], None)
+    assert [(q.text, q.value) for q in found] == [("two years", 2)]
+    assert quantities_in("A key witness told a story.", 0, 27, [], None) == ()
+
+
 def test_cardinals_quantulum_misses_are_kept():
     text = "The council voted 31 to 14 on Tuesday."
     cardinals = [Entity(text.index(n), text.index(n) + 2, "CARDINAL", n) for n in ("31", "14")]

@@ -32,6 +32,17 @@ WEEKDAY = re.compile(
 VAGUE = ((re.compile(r"\ba (?:few|couple of)\b|\bseveral\b", re.IGNORECASE), "3"),)
 """Vague counts read as a number so that "a few days ago" resolves to a day."""
 PRECISION = {"year": "%Y", "month": "%Y-%m"}
+NUMERAL = re.compile(
+    r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
+    r"trillions?|dozens?|half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|"
+    r"sevenths?|eighths?|ninths?|tenths?|once|twice|double|triple)\b",
+    re.IGNORECASE,
+)
+"""A digit or a number word. quantulum3 reads the article "a" as the number one ("a
+plea", "a trump", "a key"): a quantity without a numeral is none, and a sentence
+without one is not parsed (half the claims layer's time went to such parses)."""
 
 
 def reference_date(published: str | None) -> datetime | None:
@@ -94,16 +105,19 @@ def quantities_in(
     counted: dict[int, str] | None = None,
 ) -> tuple[Quantity, ...]:
     """Quantities in ``text[start:end]``: its DATE entities, every number quantulum3
-    finds outside them, and CARDINAL entities it missed ("voted 31 to 14").
+    finds outside them (written with a numeral), and CARDINAL entities it missed
+    ("voted 31 to 14").
     ``counted`` maps a number's end offset to the noun it counts ("8" → "fighters"),
     from the parse."""
     dates = [e for e in entities if e.label == "DATE" and start <= e.start and e.end <= end]
     found = [
         Quantity(e.start, e.end, e.text, "date", normalise_date(e.text, reference)) for e in dates
     ]
-    for q in quantity_parser().parse(text[start:end]):
+    sentence = text[start:end]
+    for q in quantity_parser().parse(sentence) if NUMERAL.search(sentence) else ():
         q_start, q_end = start + q.span[0], start + q.span[1]
-        if any(d.start < q_end and q_start < d.end for d in dates):
+        undated = not any(d.start < q_end and q_start < d.end for d in dates)
+        if not undated or not NUMERAL.search(text[q_start:q_end]):
             continue
         kind, unit = unit_kind(q)
         if kind == "number" and counted:
