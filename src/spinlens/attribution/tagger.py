@@ -16,9 +16,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 
-from spinlens.encoder import Encoding, owner_bounds, windows
+from spinlens.encoder import Encoding, cpu_session, owner_bounds, windows
 from spinlens.textspans import Intervals, word_bounds
 from spinlens.weights import weights_digest
 
@@ -180,10 +179,7 @@ class SequenceTagger:
 
     def __init__(self, path: Path, threads: int = 0):
         self.version = f"tagger-{weights_digest(path, 'attribution model')}"
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
 
     def __call__(self, encoding: Encoding) -> np.ndarray:
         vectors = np.asarray(encoding.vectors, np.float32)
