@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from spinlens.claims.quantities import quantities_in, reference_date
+from spinlens.claims.quantities import QUANTITIES_VERSION, quantities_in, reference_date
 from spinlens.claims.scorer import ClaimScorer, load_scorer
 from spinlens.encoder import Encoding
 from spinlens.model import Article, Claim, Entity, Quote, Sentence, Speaker
@@ -115,4 +115,5 @@ def counted_nouns(doc: Any) -> dict[int, str]:
 
 def build(options: ComponentOptions) -> ClaimFinder:
     """The component with the shipped claim model."""
-    return ClaimFinder(*load_scorer(threads=options.threads))
+    scorer, version = load_scorer(threads=options.threads)
+    return ClaimFinder(scorer, f"{version}-{QUANTITIES_VERSION}")

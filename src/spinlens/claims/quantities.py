@@ -32,6 +32,9 @@ WEEKDAY = re.compile(
 VAGUE = ((re.compile(r"\ba (?:few|couple of)\b|\bseveral\b", re.IGNORECASE), "3"),)
 """Vague counts read as a number so that "a few days ago" resolves to a day."""
 PRECISION = {"year": "%Y", "month": "%Y-%m"}
+QUANTITIES_VERSION = "numeral-1"
+"""Part of the claims component's version: stored claims are found again when the
+way quantities are read changes."""
 NUMERAL = re.compile(
     r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
