@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmark scripts: the shared corpus, timed child processes."""
+"""Helpers shared by the benchmark scripts: the shared corpus, timed child processes,
+the marks of a layer."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from spinlens.model import Article, Claim, Quote, Technique
+from spinlens.pipeline import Pipeline
+from spinlens.pipeline.factory import build_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("SPINLENS_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -21,6 +27,24 @@ def require_shared(relative: str) -> Path:
         print(f"skipped: {path} not found (this benchmark needs ../shared/data)")
         sys.exit(0)
     return path
+
+
+Mark = tuple[int, int, str]
+"""(start, end, label) of one mark of a layer."""
+MARKS: dict[str, Callable[[Article], set[Mark]]] = {
+    "techniques": lambda a: {(t.start, t.end, t.technique) for t in a.spans(Technique)},
+    "quotes": lambda a: {(q.content.start, q.content.end, q.kind) for q in a.spans(Quote)},
+    "claims": lambda a: {(c.start, c.end, "claim") for c in a.spans(Claim)},
+}
+"""What a mark is, per layer: a technique span; an attribution's content and kind; a
+claim sentence."""
+HEADS = ("techniques", "quotes", "claims")
+
+
+def layer_pipeline(layer: str) -> Pipeline:
+    """The default pipeline without the heads the layer does not need (claims read
+    speakers from quotes, which their marks leave out)."""
+    return build_pipeline(without=tuple(h for h in HEADS if h != layer))
 
 
 @dataclass(frozen=True)

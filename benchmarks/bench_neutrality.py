@@ -1,6 +1,8 @@
-"""Side-swap neutrality of the technique marks: swapping the named sides of an article
-(American ↔ Russian, Israel ↔ Iran, Democrats ↔ Republicans, …) must not change its
-marks, and no side may be flagged more than the other.
+"""Side-swap neutrality of a layer's marks (techniques by default; `--layer quotes` or
+`claims`, whose marks are an attribution's content and kind, a claim sentence):
+swapping the named sides of an article (American ↔ Russian, Israel ↔ Iran,
+Democrats ↔ Republicans, …) must not change its marks, and no side may be flagged
+more than the other.
 
 Two tests, both printed as tables:
 
@@ -16,7 +18,7 @@ Two tests, both printed as tables:
 A side pair fails when a two-sided sign test over its differing places gives p below
 0.05 / (number of pairs) (Bonferroni).
 
-    .venv/bin/python benchmarks/bench_neutrality.py [--articles 80]
+    .venv/bin/python benchmarks/bench_neutrality.py [--layer L] [--articles 80] [--record]
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ import argparse
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from _common import REPO, SHARED_DATA
+from _common import MARKS, REPO, SHARED_DATA, Mark, layer_pipeline
 
 from spinlens.evaluation import fold_of
-from spinlens.model import Article, Technique
-from spinlens.pipeline.factory import build_pipeline
+from spinlens.model import Article
+from spinlens.pipeline import Pipeline
 
 PAIRS: dict[str, list[tuple[str, str]]] = {
     "American/Russian": [
@@ -90,7 +92,9 @@ def swap(text: str, couples: list[tuple[str, str]]) -> Swapped:
         r"(?<![\w-])(" + "|".join(map(re.escape, sorted(sides, key=len, reverse=True))) + r")(?!\w)"
     )
     out: list[str] = []
-    starts, ends, places = [], [], []
+    starts: list[int] = []
+    ends: list[int] = []
+    places = []
     at = new_at = 0
     for match in pattern.finditer(text):
         kept = text[at : match.start()]
@@ -113,10 +117,6 @@ def swap(text: str, couples: list[tuple[str, str]]) -> Swapped:
     return "".join(out), starts, ends, places
 
 
-def marks(article: Article) -> set[tuple[int, int, str]]:
-    return {(t.start, t.end, t.technique) for t in article.spans(Technique)}
-
-
 def covered(spans: Iterable[tuple[int, int, str]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e, _ in spans)
 
@@ -133,14 +133,15 @@ def sign_test(a: int, b: int) -> float:
 class Tally:
     """Per side pair: marks kept, and the places flagged on one side only."""
 
-    def __init__(self) -> None:
+    def __init__(self, marks: Callable[[Article], set[Mark]]) -> None:
+        self.marks_of = marks
         self.marks = dict.fromkeys(PAIRS, 0)
         self.kept = dict.fromkeys(PAIRS, 0)
         self.one_sided: dict[str, list[int]] = {pair: [0, 0] for pair in PAIRS}
 
     def add(self, pair: str, before: Article, after: Article, swapped: Swapped) -> None:
         _text, starts, ends, places = swapped
-        old, new = marks(before), marks(after)
+        old, new = self.marks_of(before), self.marks_of(after)
         self.marks[pair] += len(old)
         self.kept[pair] += len({(starts[s], ends[e], t) for s, e, t in old} & new)
         for start, end, new_start, new_end, side in places:
@@ -173,12 +174,11 @@ def tally_lines(title: str, tally: Tally) -> list[str]:
     ]
 
 
-def run_articles(pipeline, limit: int) -> Tally | None:  # type: ignore[no-untyped-def]
+def run_articles(pipeline: Pipeline, limit: int, tally: Tally) -> Tally | None:
     ptc = SHARED_DATA / "ptc" / "train"
     if not ptc.exists():
         print(f"articles: skipped, {ptc} not found (needs ../shared/data)")
         return None
-    tally = Tally()
     paths = sorted(ptc.glob("article*.txt"))
     training = [p for p in paths if fold_of(p.stem.removeprefix("article")) != 0]
     for pair, couples in PAIRS.items():
@@ -202,8 +202,7 @@ def run_articles(pipeline, limit: int) -> Tally | None:  # type: ignore[no-untyp
     return tally
 
 
-def run_templates(pipeline) -> Tally:  # type: ignore[no-untyped-def]
-    tally = Tally()
+def run_templates(pipeline: Pipeline, tally: Tally) -> Tally:
     for pair, couples in PAIRS.items():
         for a, _b in couples:
             for number, template in enumerate(TEMPLATES):
@@ -221,14 +220,21 @@ def run_templates(pipeline) -> Tally:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layer", choices=sorted(MARKS), default="techniques")
     parser.add_argument("--articles", type=int, default=80, help="Articles per side pair.")
     parser.add_argument(
-        "--record", action="store_true", help="Keep the tables in the model's training.json."
+        "--record",
+        action="store_true",
+        help="Keep the tables in the technique model's training.json (techniques only).",
     )
     args = parser.parse_args()
-    pipeline = build_pipeline(without=("quotes", "claims"))
-    lines = tally_lines(f"Templates ({len(TEMPLATES)} sentences)", run_templates(pipeline))
-    tally = run_articles(pipeline, args.articles)
+    if args.record and args.layer != "techniques":
+        parser.error("--record keeps the technique model's tables only")
+    pipeline, marks = layer_pipeline(args.layer), MARKS[args.layer]
+    print(f"layer: {args.layer}")
+    templates = run_templates(pipeline, Tally(marks))
+    lines = tally_lines(f"Templates ({len(TEMPLATES)} sentences)", templates)
+    tally = run_articles(pipeline, args.articles, Tally(marks))
     if tally is not None:
         lines += tally_lines("PTC training articles (folds 1-4)", tally)
     print("\n".join(lines))

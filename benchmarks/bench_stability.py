@@ -1,15 +1,16 @@
-"""Stability of the technique marks: the same passage gets the same marks whatever
-else the article, the batch or the run holds. On the PTC dev fold (needs
-../shared/data; exits cleanly without it):
+"""Stability of a layer's marks (techniques by default; `--layer quotes` or `claims`):
+the same passage gets the same marks whatever else the article, the batch or the run
+holds. On the PTC dev fold (needs ../shared/data; exits cleanly without it):
 
 - side-neutral edits elsewhere in an article — a sentence appended, the last "said"
   made "says", the last weekday changed, the last digit changed — and the share of
-  exact marks (start, end, technique) more than `--near` characters from the edit
+  exact marks (start, end, technique; for quotes the content's start, end and kind;
+  for claims the sentence's start and end) more than `--near` characters from the edit
   that stay the same (those after it shifted by the edit's length change);
 - the articles analysed one per batch and all in one batch: identical marks;
 - with `--workers`, `spinlens analyze --workers 1` and `--workers 2`: identical output.
 
-    .venv/bin/python benchmarks/bench_stability.py [--near 300] [--workers]
+    .venv/bin/python benchmarks/bench_stability.py [--layer L] [--near 300] [--workers]
 """
 
 from __future__ import annotations
@@ -23,14 +24,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import require_shared
+from _common import MARKS, Mark, layer_pipeline, require_shared
 
 from spinlens.evaluation import fold_of
 from spinlens.evaluation.ptc import read_labels
-from spinlens.model import Article, Technique
-from spinlens.pipeline.factory import build_pipeline
+from spinlens.model import Article
 
-Mark = tuple[int, int, str]
 Edit = tuple[str, int, int]
 """(new text, position of the edit, change of length)."""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -67,10 +66,6 @@ EDITS: dict[str, Callable[[str], Edit | None]] = {
 }
 
 
-def marks(article: Article) -> set[Mark]:
-    return {(t.start, t.end, t.technique) for t in article.spans(Technique)}
-
-
 def kept(before: set[Mark], after: set[Mark], at: int, delta: int, near: int) -> tuple[int, int]:
     """(marks far from the edit, of which unchanged)."""
     far = [m for m in before if m[1] < at - near or m[0] > at + near]
@@ -80,13 +75,14 @@ def kept(before: set[Mark], after: set[Mark], at: int, delta: int, near: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layer", choices=sorted(MARKS), default="techniques")
     parser.add_argument("--near", type=int, default=300, help="Characters around the edit.")
     parser.add_argument("--workers", action="store_true", help="Also compare --workers 1 and 2.")
     args = parser.parse_args()
     ptc = require_shared("ptc")
     ids = sorted({g[0] for g in read_labels(ptc / "train-labels.tsv") if fold_of(g[0]) == 0})
     texts = {i: (ptc / "train" / f"article{i}.txt").read_text(encoding="utf-8") for i in ids}
-    pipeline = build_pipeline(without=("quotes", "claims"))
+    pipeline, marks = layer_pipeline(args.layer), MARKS[args.layer]
 
     def analyse(items: dict[str, str]) -> dict[str, set[Mark]]:
         done = pipeline([Article.create(k, v, language="en") for k, v in items.items()])
@@ -95,7 +91,8 @@ def main() -> None:
     alone = {i: analyse({i: texts[i]})[i] for i in ids}
     together = analyse(texts)
     same = sum(alone[i] == together[i] for i in ids)
-    print(f"PTC dev fold: {len(ids)} articles, {sum(map(len, alone.values()))} marks")
+    count = sum(map(len, alone.values()))
+    print(f"PTC dev fold, layer {args.layer}: {len(ids)} articles, {count} marks")
     print(f"batch of 1 vs one batch of {len(ids)}: {same}/{len(ids)} articles identical")
     print("\n| edit elsewhere | articles | marks far from it | unchanged | share |")
     print("|---|---:|---:|---:|---:|")
