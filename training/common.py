@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -132,6 +133,33 @@ def export_int8(encoder: BertModel, ids: torch.Tensor, mask: torch.Tensor, out: 
     fp32.unlink()
     add_branch_output(out / "encoder.onnx")
     return agreement(encoder, out / "encoder.onnx", ids, mask, types)
+
+
+def export_quantized(
+    module: torch.nn.Module,
+    example: torch.Tensor,
+    path: Path,
+    names: tuple[str, str],
+    **options: Any,
+) -> None:
+    """`module` (one input and one output, named `names`, both with a sequence axis 1)
+    as an int8 ONNX file at `path`: exported in fp32 beside it, its weights quantised
+    dynamically to int8 (`options`: more of quantize_dynamic's), the fp32 file removed."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fp32 = path.with_suffix(".fp32.onnx")
+    torch.onnx.export(
+        module.eval(),
+        (example,),
+        str(fp32),
+        input_names=[names[0]],
+        output_names=[names[1]],
+        dynamic_axes={name: {1: "sequence"} for name in names},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(fp32, path, weight_type=QuantType.QInt8, **options)
+    fp32.unlink()
 
 
 def add_branch_output(path: Path) -> None:

@@ -34,6 +34,7 @@ from common import (
     PACKAGE_MODELS,
     REPO,
     base_model_dir,
+    export_quantized,
     require_data,
     seed_everything,
 )
@@ -194,25 +195,10 @@ def export(
 ) -> tuple[ClaimScorer, dict[str, float]]:
     """The int8 run-time model of `net` in `out` (top.onnx, head.npz) and the
     agreement of its pooled vectors with fp32 ones on `sample` sentences."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     out.mkdir(parents=True, exist_ok=True)
-    fp32 = out / "top.fp32.onnx"
     example = torch.from_numpy(sample[0][None].astype(np.float32))
-    torch.onnx.export(
-        TopOnly(net.eval()),
-        (example,),
-        str(fp32),
-        input_names=["hidden"],
-        output_names=["top_hidden_state"],
-        dynamic_axes={"hidden": {1: "sequence"}, "top_hidden_state": {1: "sequence"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    quantize_dynamic(
-        str(fp32), str(out / "top.onnx"), per_channel=True, weight_type=QuantType.QInt8
-    )
-    fp32.unlink()
+    names = ("hidden", "top_hidden_state")
+    export_quantized(TopOnly(net.eval()), example, out / "top.onnx", names, per_channel=True)
     head = ClaimHead(net.head.weight.detach().numpy()[0], float(net.head.bias.detach()[0]))
     head.save(out / "head.npz")
     scorer = ClaimScorer(out, encoder, head)

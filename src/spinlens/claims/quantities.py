@@ -119,8 +119,8 @@ def quantities_in(
     sentence = text[start:end]
     for q in quantity_parser().parse(sentence) if NUMERAL.search(sentence) else ():
         q_start, q_end = start + q.span[0], start + q.span[1]
-        undated = not any(d.start < q_end and q_start < d.end for d in dates)
-        if not undated or not NUMERAL.search(text[q_start:q_end]):
+        dated = any(d.start < q_end and q_start < d.end for d in dates)
+        if dated or not NUMERAL.search(text[q_start:q_end]):
             continue
         kind, unit = unit_kind(q)
         if kind == "number" and counted:
