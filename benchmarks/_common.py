@@ -3,6 +3,7 @@ the marks of a layer."""
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -39,12 +40,24 @@ MARKS: dict[str, Callable[[Article], set[Mark]]] = {
 """What a mark is, per layer: a technique span; an attribution's content and kind; a
 claim sentence."""
 HEADS = ("techniques", "quotes", "claims")
+MODELS = REPO / "src" / "spinlens" / "models"
+MODEL_OF = {"techniques": "techniques", "quotes": "attribution", "claims": "claims"}
+"""The model folder behind each layer's marks."""
 
 
 def layer_pipeline(layer: str) -> Pipeline:
     """The default pipeline without the heads the layer does not need (claims read
     speakers from quotes, which their marks leave out)."""
     return build_pipeline(without=tuple(h for h in HEADS if h != layer))
+
+
+def record(layer: str, key: str, lines: list[str]) -> None:
+    """Keep a benchmark's tables under `key` in the training.json of the layer's model,
+    for its card (training/card_*.py write them there)."""
+    path = MODELS / MODEL_OF[layer] / "training.json"
+    info = json.loads(path.read_text(encoding="utf-8"))
+    info[key] = lines
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)

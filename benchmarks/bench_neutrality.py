@@ -24,12 +24,11 @@ A side pair fails when a two-sided sign test over its differing places gives p b
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 from collections.abc import Callable, Iterable
 
-from _common import MARKS, REPO, SHARED_DATA, Mark, layer_pipeline
+from _common import MARKS, SHARED_DATA, Mark, layer_pipeline, record
 
 from spinlens.evaluation import fold_of
 from spinlens.model import Article
@@ -63,7 +62,6 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
 """Side pairs: names swapped together, the first of each couple is side A's. Every
 pair's words are side names to the encoder (`spinlens.sides`), the ideological camps
 too."""
-MODEL = REPO / "src" / "spinlens" / "models" / "techniques"
 
 TEMPLATES = (
     "{} people deserve to know the truth about the war.",
@@ -225,11 +223,9 @@ def main() -> None:
     parser.add_argument(
         "--record",
         action="store_true",
-        help="Keep the tables in the technique model's training.json (techniques only).",
+        help="Keep the tables in the layer's model's training.json, for its card.",
     )
     args = parser.parse_args()
-    if args.record and args.layer != "techniques":
-        parser.error("--record keeps the technique model's tables only")
     pipeline, marks = layer_pipeline(args.layer), MARKS[args.layer]
     print(f"layer: {args.layer}")
     templates = run_templates(pipeline, Tally(marks))
@@ -239,21 +235,16 @@ def main() -> None:
         lines += tally_lines("PTC training articles (folds 1-4)", tally)
     print("\n".join(lines))
     if args.record:
-        record(lines)
-
-
-def record(lines: list[str]) -> None:
-    """The tables in the technique model's training.json, for its card
-    (training/card_techniques.py writes them there)."""
-    path = MODEL / "training.json"
-    info = json.loads(path.read_text(encoding="utf-8"))
-    info["neutrality"] = [
-        "`benchmarks/bench_neutrality.py`: side pairs swapped in template sentences and in",
-        "PTC training articles; a pair fails when a two-sided sign test over the places",
-        f"flagged on one side only gives p < 0.05 / {len(PAIRS)} (Bonferroni).",
-        *lines,
-    ]
-    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        record(
+            args.layer,
+            "neutrality",
+            [
+                "`benchmarks/bench_neutrality.py`: side pairs swapped in template sentences and in",
+                "PTC training articles; a pair fails when a two-sided sign test over the places",
+                f"flagged on one side only gives p < 0.05 / {len(PAIRS)} (Bonferroni).",
+                *lines,
+            ],
+        )
 
 
 if __name__ == "__main__":

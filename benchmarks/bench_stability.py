@@ -10,7 +10,7 @@ holds. On the PTC dev fold (needs ../shared/data; exits cleanly without it):
 - the articles analysed one per batch and all in one batch: identical marks;
 - with `--workers`, `spinlens analyze --workers 1` and `--workers 2`: identical output.
 
-    .venv/bin/python benchmarks/bench_stability.py [--layer L] [--near 300] [--workers]
+    .venv/bin/python benchmarks/bench_stability.py [--layer L] [--near 300] [--workers] [--record]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import MARKS, Mark, layer_pipeline, require_shared
+from _common import MARKS, Mark, layer_pipeline, record, require_shared
 
 from spinlens.evaluation import fold_of
 from spinlens.evaluation.ptc import read_labels
@@ -78,6 +78,9 @@ def main() -> None:
     parser.add_argument("--layer", choices=sorted(MARKS), default="techniques")
     parser.add_argument("--near", type=int, default=300, help="Characters around the edit.")
     parser.add_argument("--workers", action="store_true", help="Also compare --workers 1 and 2.")
+    parser.add_argument(
+        "--record", action="store_true", help="Keep the table in the layer's model's training.json."
+    )
     args = parser.parse_args()
     ptc = require_shared("ptc")
     ids = sorted({g[0] for g in read_labels(ptc / "train-labels.tsv") if fold_of(g[0]) == 0})
@@ -92,10 +95,15 @@ def main() -> None:
     together = analyse(texts)
     same = sum(alone[i] == together[i] for i in ids)
     count = sum(map(len, alone.values()))
-    print(f"PTC dev fold, layer {args.layer}: {len(ids)} articles, {count} marks")
-    print(f"batch of 1 vs one batch of {len(ids)}: {same}/{len(ids)} articles identical")
-    print("\n| edit elsewhere | articles | marks far from it | unchanged | share |")
-    print("|---|---:|---:|---:|---:|")
+    lines = [
+        f"PTC dev fold, layer {args.layer}: {len(ids)} articles, {count} marks; marks within "
+        f"{args.near} characters of the edit left out.",
+        f"Batch of 1 vs one batch of {len(ids)}: {same}/{len(ids)} articles identical.",
+        "",
+        "| edit elsewhere | articles | marks far from it | unchanged | share |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    print("\n".join(lines), flush=True)
     total = [0, 0]
     for name, edit in EDITS.items():
         edited = {i: e for i in ids if (e := edit(texts[i])) is not None}
@@ -106,10 +114,22 @@ def main() -> None:
         far, unchanged = sum(c[0] for c in counts), sum(c[1] for c in counts)
         total[0] += far
         total[1] += unchanged
-        print(f"| {name} | {len(edited)} | {far} | {unchanged} | {unchanged / max(far, 1):.4f} |")
-    print(f"| all | | {total[0]} | {total[1]} | {total[1] / max(total[0], 1):.4f} |")
+        row = f"| {name} | {len(edited)} | {far} | {unchanged} | {unchanged / max(far, 1):.4f} |"
+        lines.append(row)
+        print(row, flush=True)
+    lines.append(f"| all | | {total[0]} | {total[1]} | {total[1] / max(total[0], 1):.4f} |")
+    print(lines[-1])
     if args.workers:
-        print(f"\n--workers 1 vs 2: {'identical' if same_across_workers(texts) else 'DIFFERENT'}")
+        lines += [
+            "",
+            f"--workers 1 vs 2: {'identical' if same_across_workers(texts) else 'DIFFERENT'}",
+        ]
+        print(lines[-1])
+    if args.record:
+        command = f"`benchmarks/bench_stability.py --layer {args.layer}`: side-neutral edits"
+        record(
+            args.layer, "stability", [command, "elsewhere in PTC dev-fold articles.", "", *lines]
+        )
 
 
 def same_across_workers(texts: dict[str, str]) -> bool:

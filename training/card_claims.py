@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from common import PACKAGE_MODELS
+from common import PACKAGE_MODELS, recorded
 
 CARD = """# Model card: spinlens check-worthiness model (`claims`)
 
@@ -74,6 +74,13 @@ For reference, the best system at CheckThat! 2019 reached MAP 0.166 on its test 
 `spinlens eval claims --claimbuster FILE | --clef FILE` scores the shipped model on a
 gold file as `../shared/eval/checkworthy_score.py` does.
 
+## Stability and side swaps
+A claim here is a sentence listed in the `claims` layer (at or above the threshold).
+
+{stability}
+
+{neutrality}
+
 ## Known failure modes
 - Trained on spoken debate sentences: news sentences that report what someone said
   ("He added that …") and opinions phrased as facts ("The Americans want to …") often
@@ -120,6 +127,8 @@ def main(folder: Path = PACKAGE_MODELS / "claims") -> None:
         clef_context=metrics["clef2019_in_context_map_median"],
         unseen=19 - len(info["data"]["overlapping_debates"]),
         clef_unseen=metrics["clef2019_map_debates_not_in_claimbuster_median"],
+        stability=recorded(info, "stability", "benchmarks/bench_stability.py --layer claims"),
+        neutrality=recorded(info, "neutrality", "benchmarks/bench_neutrality.py --layer claims"),
     )
     (folder / "MODEL_CARD.md").write_text(text, encoding="utf-8")
     print("wrote", folder / "MODEL_CARD.md")

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from common import PACKAGE_MODELS
+from common import PACKAGE_MODELS, recorded
 
 from spinlens.encoder import CONTEXT, LONGEST
 
@@ -137,7 +137,7 @@ def main(folder: Path = PACKAGE_MODELS / "techniques") -> None:
         tc=scores["tc"]["micro_f1"],
         flc=scores["flc"]["f1"],
         per_technique=rows,
-        neutrality=neutrality_text(info),
+        neutrality=recorded(info, "neutrality", "benchmarks/bench_neutrality.py"),
         **calibration_fields(info),
     )
     (folder / "MODEL_CARD.md").write_text(text, encoding="utf-8")
@@ -155,14 +155,6 @@ def calibration_fields(info: dict) -> dict:
         "every_p": every.get("precision", 0.0),
         "every_r": every.get("recall", 0.0),
     }
-
-
-def neutrality_text(info: dict) -> str:
-    """The side-swap test's figures (benchmarks/bench_neutrality.py --record)."""
-    found = info.get("neutrality")
-    if not found:
-        return "Not measured yet: run `benchmarks/bench_neutrality.py --record`."
-    return "\n".join(found)
 
 
 if __name__ == "__main__":

@@ -220,3 +220,10 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def recorded(info: dict, key: str, command: str) -> str:
+    """The lines a benchmark kept under `key` in a model's training.json (`command
+    --record`), for the model's card."""
+    found = info.get(key)
+    return "\n".join(found) if found else f"Not measured yet: run `{command} --record`."
