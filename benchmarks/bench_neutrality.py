@@ -239,9 +239,10 @@ def main() -> None:
             args.layer,
             "neutrality",
             [
-                "`benchmarks/bench_neutrality.py`: side pairs swapped in template sentences and in",
-                "PTC training articles; a pair fails when a two-sided sign test over the places",
-                f"flagged on one side only gives p < 0.05 / {len(PAIRS)} (Bonferroni).",
+                f"`benchmarks/bench_neutrality.py --layer {args.layer}`: side pairs swapped in",
+                "template sentences and in PTC training articles; a pair fails when a two-sided",
+                "sign test over the places flagged on one side only gives",
+                f"p < 0.05 / {len(PAIRS)} (Bonferroni).",
                 *lines,
             ],
         )
